@@ -1,0 +1,93 @@
+/**
+ * The one registry of error codes: API envelope codes, engine (node run / run) codes, provider and tool codes.
+ * Every code has a meaning, its default retryability and (for API codes) the HTTP status it maps to.
+ */
+export interface ErrorCodeInfo {
+  meaning: string;
+  retryable: boolean;
+  http?: number;
+}
+
+export const ERROR_CODES = {
+  // API envelope
+  validation_failed: { meaning: 'Malformed JSON, bad parameters or an unknown control action.', retryable: false, http: 400 },
+  unauthorized: { meaning: 'Missing or invalid bearer token.', retryable: false, http: 401 },
+  forbidden: { meaning: 'The token may not do this.', retryable: false, http: 403 },
+  not_found: { meaning: 'Unknown route or id (malformed ids included).', retryable: false, http: 404 },
+  conflict: { meaning: 'The request conflicts with the current state (e.g. a node-run precondition of a control call).', retryable: false, http: 409 },
+  invalid_transition: { meaning: 'The run cannot make that transition from its current status.', retryable: false, http: 409 },
+  idempotency_key_reused: { meaning: 'The Idempotency-Key was used before with another request body.', retryable: false, http: 409 },
+  name_taken: { meaning: 'The name is already used.', retryable: false, http: 409 },
+  payload_too_large: { meaning: 'The request body is over the size limit.', retryable: false, http: 413 },
+  unsupported_media_type: { meaning: 'The request body is not JSON.', retryable: false, http: 415 },
+  flowchart_invalid: { meaning: 'The flowchart document has validation errors (details.errors[]).', retryable: false, http: 422 },
+  rate_limited: { meaning: 'Too many requests; retry later.', retryable: true, http: 429 },
+  internal: { meaning: 'An unexpected server error.', retryable: true, http: 500 },
+  unavailable: { meaning: 'The service or database is not ready.', retryable: true, http: 503 },
+
+  // Engine: node runs and runs
+  route_invalid: { meaning: 'A connector condition threw, timed out or returned a non-boolean.', retryable: false },
+  decision_no_match: { meaning: 'A decision matched no connector and has no fallback.', retryable: false },
+  fan_in_starved: { meaning: 'A join can never fire: an input it needs can no longer deliver.', retryable: false },
+  context_missing: { meaning: 'A required context source has no succeeded or skipped node run.', retryable: false },
+  guardrail_max_node_executions: { meaning: 'The run hit its max_node_executions guardrail.', retryable: false },
+  guardrail_max_runtime: { meaning: 'The run exceeded max_runtime_minutes of running time.', retryable: false },
+  node_timeout: { meaning: 'An attempt ran longer than the node timeout_s.', retryable: true },
+  interrupted: { meaning: 'An attempt was interrupted by a crash, a pause or a run failure.', retryable: true },
+  output_invalid: { meaning: 'Structured output did not validate after all repair attempts.', retryable: false },
+  model_unknown: { meaning: 'The model name is not in the registry.', retryable: false },
+  node_type_unsupported: { meaning: 'This runtime cannot execute the node type.', retryable: false },
+  node_config_invalid: { meaning: 'The node config is missing a required field.', retryable: false },
+  subflow_failed: { meaning: 'A child run ended without success.', retryable: false },
+  flowchart_not_found: { meaning: 'A referenced flowchart does not exist.', retryable: false },
+  run_ended: { meaning: 'The run ended while this node run was still queued or running.', retryable: false },
+  canceled: { meaning: 'The run was canceled.', retryable: false },
+
+  // Providers
+  scripted_no_response: { meaning: 'No scripted response matches the prompt.', retryable: false },
+  provider_unavailable: { meaning: 'The provider answered 5xx or could not be reached.', retryable: true },
+  provider_rate_limited: { meaning: 'The provider answered 429.', retryable: true },
+  provider_timeout: { meaning: 'The provider did not answer in time.', retryable: true },
+  provider_auth: { meaning: 'The provider rejected the credentials.', retryable: false },
+  provider_bad_request: { meaning: 'The provider rejected the request.', retryable: false },
+  provider_context_length: { meaning: 'The prompt is over the model context length.', retryable: false },
+  provider_content_filter: { meaning: 'The provider refused the content.', retryable: false },
+  provider_error: { meaning: 'Another provider error.', retryable: false },
+
+  // Tools
+  tool_unknown: { meaning: 'No tool with that name is registered.', retryable: false },
+  tool_input_invalid: { meaning: 'Tool arguments do not match its input schema.', retryable: false },
+  tool_output_invalid: { meaning: 'The tool result does not match its output schema.', retryable: false },
+  tool_failed: { meaning: 'The tool failed.', retryable: false },
+  tool_timeout: { meaning: 'The tool ran longer than its timeout.', retryable: true },
+  tool_conflict: { meaning: 'The tool found conflicting state.', retryable: false },
+  path_outside_workspace: { meaning: 'A path escapes the run workspace.', retryable: false },
+  command_not_allowed: { meaning: 'The program is not on the command allowlist.', retryable: false },
+  command_output_limit: { meaning: 'The command output exceeded its cap.', retryable: false },
+} as const satisfies Record<string, ErrorCodeInfo>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** True when `code` is in the registry. */
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(ERROR_CODES, code);
+}
+
+/** The one base error class: every thrown domain error carries a registered code. */
+export class LlmctlError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown>;
+  readonly retryable: boolean;
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}, retryable?: boolean) {
+    super(message);
+    this.name = 'LlmctlError';
+    this.code = code;
+    this.details = details;
+    this.retryable = retryable ?? ERROR_CODES[code].retryable;
+  }
+
+  /** The error shape stored on node runs, runs and tool results. */
+  toInfo(): { code: string; message: string; details: Record<string, unknown>; retryable: boolean } {
+    return { code: this.code, message: this.message, details: this.details, retryable: this.retryable };
+  }
+}

@@ -1,0 +1,4 @@
+export * from './flowchart.ts';
+export * from './run.ts';
+export * from './errors.ts';
+export * from './events.ts';

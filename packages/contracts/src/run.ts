@@ -1,0 +1,111 @@
+/** Run and node-run shapes of the API (shared/spec/api.md "Main shapes"). */
+
+export const RUN_STATUSES = ['queued', 'running', 'pausing', 'paused', 'canceling', 'succeeded', 'failed', 'canceled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'pausing', 'paused', 'canceling'];
+
+export const NODE_RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled', 'skipped', 'superseded'] as const;
+export type NodeRunStatus = (typeof NODE_RUN_STATUSES)[number];
+
+export type RoutingState = 'matched' | 'fallback' | 'no_route' | 'terminal';
+
+export interface EvaluatedCondition {
+  connector_id: string;
+  result?: unknown;
+  error?: { code: string; message: string };
+}
+
+/** The routing record persisted with every succeeded or skipped node run. */
+export interface RoutingRecord {
+  matched_connector_ids: string[];
+  route_key: string | null;
+  route_keys: string[];
+  routing_state: RoutingState;
+  evaluated: EvaluatedCondition[];
+}
+
+/** Every error in the system, on node runs, runs, tool results and the API envelope. */
+export interface ErrorInfo {
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+  retryable: boolean;
+}
+
+export interface Warning {
+  code: string;
+  message: string;
+}
+
+export interface Attempt {
+  n: number;
+  started_at: string;
+  finished_at: string | null;
+  error: ErrorInfo | null;
+}
+
+export interface InputSnapshot {
+  tokens: { connector_id: string | null; source_node_run_id: string | null; source_node_id: string | null; output: unknown }[];
+  upstream: Record<string, unknown>;
+  context?: Record<string, unknown>;
+}
+
+export interface NodeRun {
+  id: string;
+  node_id: string;
+  node_type: string;
+  iteration: number;
+  status: NodeRunStatus;
+  outcome: 'success' | 'success_with_warning' | null;
+  fallback_used: boolean;
+  degraded_reason: string | null;
+  warnings: Warning[];
+  error: ErrorInfo | null;
+  input_snapshot: InputSnapshot;
+  output: unknown;
+  routing: RoutingRecord | null;
+  attempts: Attempt[];
+  idempotency_key: string;
+  retry_of: string | null;
+  rewound_from: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  usage: Record<string, unknown> | null;
+}
+
+export interface LeftoverToken {
+  node_id: string;
+  connector_id: string;
+  source_node_run_id: string;
+}
+
+export interface Run {
+  id: string;
+  flowchart_id: string;
+  flowchart_version: number;
+  status: RunStatus;
+  input: unknown;
+  output: unknown;
+  error: ErrorInfo | null;
+  warnings: Warning[];
+  leftover_tokens: LeftoverToken[];
+  continued_from: string | null;
+  continued_to: string | null;
+  parent_run_id: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  node_runs?: NodeRun[];
+}
+
+export const CONTROL_ACTIONS = ['pause', 'resume', 'cancel', 'retry', 'skip', 'rewind'] as const;
+export type ControlAction = (typeof CONTROL_ACTIONS)[number];
+
+export interface ControlRequest {
+  action: ControlAction;
+  node_run_id?: string;
+  output?: unknown;
+  input_override?: unknown;
+  mode?: 'now' | 'graceful';
+  reason?: string;
+}
