@@ -67,7 +67,7 @@ CREATE TABLE node_runs (
   output           jsonb,
   routing          jsonb,
   attempts         jsonb NOT NULL DEFAULT '[]',
-  idempotency_key  text NOT NULL UNIQUE,
+  idempotency_key  text NOT NULL,          -- a retry keeps the key of the node run it retries
   retry_of         text,
   rewound_from     text,
   queued_sequence  bigint NOT NULL,          -- event sequence that queued it (FIFO order)
@@ -79,6 +79,7 @@ CREATE TABLE node_runs (
   finished_at      timestamptz
 );
 CREATE INDEX node_runs_run_idx ON node_runs (run_id, created_order);
+CREATE INDEX node_runs_key_idx ON node_runs (idempotency_key);
 
 -- The per-run append-only event log: the truth. Gap-free sequence from runs.last_sequence.
 CREATE TABLE run_events (

@@ -1,0 +1,4 @@
+export * from './validation/index.ts';
+export * from './graph.ts';
+export * from './template.ts';
+export * from './run/index.ts';

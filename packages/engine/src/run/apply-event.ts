@@ -1,0 +1,192 @@
+import type { EngineEvent } from './events.ts';
+import type { EngineState, NodeRunState } from './state.ts';
+
+function remove(list: string[], id: string): void {
+  const i = list.indexOf(id);
+  if (i >= 0) list.splice(i, 1);
+}
+
+function closeOpenAttempt(nr: NodeRunState, at: string, error: NodeRunState['error']): void {
+  const last = nr.attempts[nr.attempts.length - 1];
+  if (last && last.finished_at === null) {
+    last.finished_at = at;
+    last.error = error;
+  }
+}
+
+/** Puts a node run back into the FIFO queue at the place its queue sequence gives it. */
+function enqueueOrdered(s: EngineState, nr: NodeRunState): void {
+  let i = s.queue.length;
+  while (i > 0 && (s.node_runs[s.queue[i - 1]!]?.queued_seq ?? 0) > nr.queued_seq) i -= 1;
+  s.queue.splice(i, 0, nr.id);
+}
+
+/**
+ * Folds one event into the run state (in place: the caller owns the state). Deterministic and IO-free: folding a
+ * run's log from `initialState` rebuilds exactly the state the orchestrator had.
+ */
+export function applyEvent(s: EngineState, e: EngineEvent): EngineState {
+  s.seq += 1;
+  const nr = 'node_run_id' in e ? s.node_runs[e.node_run_id] : undefined;
+  switch (e.kind) {
+    case 'run.started':
+      s.status = 'running';
+      s.running_since = e.at;
+      s.input = e.input;
+      s.started_at = e.at;
+      break;
+    case 'run.status': {
+      const wasRunning = s.status === 'running' || s.status === 'pausing';
+      const isRunning = e.status === 'running' || e.status === 'pausing';
+      if (wasRunning && !isRunning && s.running_since) {
+        s.running_ms += Math.max(0, Date.parse(e.at) - Date.parse(s.running_since));
+        s.running_since = null;
+      } else if (!wasRunning && isRunning) s.running_since = e.at;
+      s.status = e.status;
+      if (e.error !== undefined) s.error = e.error;
+      if (e.output !== undefined) s.output = e.output;
+      if (e.leftover_tokens !== undefined) s.leftover_tokens = e.leftover_tokens;
+      if (e.continue_as_new !== undefined) s.continue_as_new = e.continue_as_new;
+      if (e.status === 'running') {
+        s.error = null;
+        s.finished_at = null;
+        if (e.from === 'succeeded' || e.from === 'canceled') {
+          s.output = null;
+          s.leftover_tokens = [];
+        }
+      }
+      if (e.status === 'succeeded' || e.status === 'failed' || e.status === 'canceled') s.finished_at = e.at;
+      break;
+    }
+    case 'run.warning':
+      s.warnings.push(e.warning);
+      break;
+    case 'run.control':
+      break;
+    case 'run.rewound': {
+      for (const id of e.superseded) {
+        const x = s.node_runs[id];
+        if (!x) continue;
+        x.status = 'superseded';
+        remove(s.queue, id);
+        remove(s.running, id);
+      }
+      s.joins = structuredClone(e.joins);
+      s.iterations = { ...e.iterations };
+      s.rev += 1;
+      if (e.input !== undefined) s.input = e.input;
+      s.executions = Object.values(s.node_runs).filter((x) => x.started_seq !== null && x.status !== 'superseded').length;
+      break;
+    }
+    case 'node.queued': {
+      const q: NodeRunState = {
+        ...e.node_run, status: 'queued', queued_seq: s.seq, created_order: s.order.length, started_seq: null,
+        done_seq: null, context: null, output: null, routing: null, error: null, outcome: null, fallback_used: false,
+        degraded_reason: null, warnings: [], attempts: [], usage: null, started_at: null, finished_at: null,
+      };
+      s.node_runs[q.id] = q;
+      s.order.push(q.id);
+      s.queue.push(q.id);
+      if (!e.node_run.retry_of && !e.node_run.rewound_from) {
+        s.iterations[q.node_id] = Math.max(s.iterations[q.node_id] ?? 0, q.iteration);
+      }
+      if (e.join) {
+        const j = s.joins[e.node_id];
+        if (j) {
+          for (const c of e.join.consumed) j.queues[c]?.shift();
+          j.fired_in_round = true;
+        }
+      }
+      break;
+    }
+    case 'node.started':
+      if (!nr) break;
+      nr.status = 'running';
+      nr.context = e.context;
+      nr.started_seq = s.seq;
+      nr.started_at ??= e.at;
+      remove(s.queue, nr.id);
+      s.running.push(nr.id);
+      s.executions += 1;
+      break;
+    case 'node.attempt_started':
+      if (!nr) break;
+      nr.attempts.push({ n: e.n, started_at: e.at, finished_at: null, error: null });
+      break;
+    case 'node.attempt_failed':
+      if (!nr) break;
+      closeOpenAttempt(nr, e.at, e.error);
+      break;
+    case 'node.succeeded':
+      if (!nr) break;
+      closeOpenAttempt(nr, e.at, null);
+      Object.assign(nr, {
+        status: 'succeeded', output: e.output, routing: e.routing, outcome: e.outcome, fallback_used: e.fallback_used,
+        degraded_reason: e.degraded_reason, warnings: [...nr.warnings, ...e.warnings], usage: e.usage,
+        finished_at: e.at, done_seq: s.seq, error: null,
+      });
+      remove(s.running, nr.id);
+      break;
+    case 'node.failed':
+      if (!nr) break;
+      closeOpenAttempt(nr, e.at, e.error);
+      nr.status = 'failed';
+      nr.error = e.error;
+      nr.finished_at = e.at;
+      if (e.warnings) nr.warnings = [...nr.warnings, ...e.warnings];
+      remove(s.running, nr.id);
+      remove(s.queue, nr.id);
+      break;
+    case 'node.skipped':
+      if (!nr) break;
+      nr.status = 'skipped';
+      nr.output = e.output;
+      nr.routing = e.routing;
+      nr.finished_at = e.at;
+      nr.done_seq = s.seq;
+      remove(s.queue, nr.id);
+      break;
+    case 'node.requeued':
+      if (!nr) break;
+      closeOpenAttempt(nr, e.at, { code: 'interrupted', message: `attempt interrupted: ${e.reason}`, details: { reason: e.reason }, retryable: true });
+      nr.status = 'queued';
+      remove(s.running, nr.id);
+      // A requeued node run is started again later and counts again then.
+      s.executions -= 1;
+      enqueueOrdered(s, nr);
+      break;
+    case 'node.canceled':
+      if (!nr) break;
+      closeOpenAttempt(nr, e.at, { code: 'canceled', message: e.reason, details: {}, retryable: false });
+      nr.status = 'canceled';
+      nr.finished_at = e.at;
+      nr.error = nr.error ?? null;
+      remove(s.running, nr.id);
+      remove(s.queue, nr.id);
+      break;
+    case 'token.enqueued': {
+      let j = s.joins[e.node_id];
+      if (!j) s.joins[e.node_id] = j = { queues: {}, round_open: false, fired_in_round: false };
+      (j.queues[e.connector_id] ??= []).push(e.token);
+      if (!j.round_open) {
+        j.round_open = true;
+        j.fired_in_round = false;
+      }
+      break;
+    }
+    case 'join.discarded': {
+      const j = s.joins[e.node_id];
+      if (j) {
+        j.queues = {};
+        j.round_open = false;
+        j.fired_in_round = false;
+      }
+      break;
+    }
+    default: {
+      const never: never = e;
+      throw new Error(`unknown engine event ${JSON.stringify(never)}`);
+    }
+  }
+  return s;
+}

@@ -1,0 +1,11 @@
+export * from './state.ts';
+export * from './events.ts';
+export { applyEvent } from './apply-event.ts';
+export { decide, latestDone, upstreamOf, triggeringOutput, tokenValue } from './decide.ts';
+export type { NodeSuccess } from './decide.ts';
+export { control, CONTROL_FROM, assertControlAllowed } from './control.ts';
+export type { ControlMeta } from './control.ts';
+export { selectRouting, conditionsToEvaluate } from './routing.ts';
+export type { ConditionResult, LlmChoice, RoutingOutcome } from './routing.ts';
+export { leftoverTokens } from './fan-in.ts';
+export type { IdFactory } from './tx.ts';

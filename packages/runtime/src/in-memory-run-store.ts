@@ -1,0 +1,113 @@
+import type { FlowchartDocument } from '@llmctl/contracts';
+import type { NodeRunState } from '@llmctl/engine';
+import type { Commit, NewRun, RunProjection, RunRecord, RunStore, StoredEvent } from './ports.ts';
+import { FencedError } from './ports.ts';
+
+interface MemRun extends RunRecord {
+  projection: RunProjection | null;
+}
+
+/** In-memory `RunStore` adapter: the same contract as the PostgreSQL one, for engine-level tests. */
+export class InMemoryRunStore implements RunStore {
+  readonly flowcharts = new Map<string, FlowchartDocument[]>();
+  readonly runs = new Map<string, MemRun>();
+  readonly events = new Map<string, StoredEvent[]>();
+  readonly nodeRuns = new Map<string, Map<string, NodeRunState>>();
+
+  /** Test helper: stores a flowchart version (1-based). */
+  putFlowchart(id: string, doc: FlowchartDocument): number {
+    const list = this.flowcharts.get(id) ?? [];
+    list.push(structuredClone(doc));
+    this.flowcharts.set(id, list);
+    return list.length;
+  }
+
+  async getFlowchartVersion(flowchartId: string, version?: number) {
+    const list = this.flowcharts.get(flowchartId);
+    if (!list || list.length === 0) return null;
+    const v = version ?? list.length;
+    const doc = list[v - 1];
+    return doc ? { version: v, document: doc } : null;
+  }
+
+  async createRun(run: NewRun): Promise<void> {
+    if (this.runs.has(run.id)) throw new Error(`run ${run.id} exists`);
+    this.runs.set(run.id, {
+      id: run.id, flowchart_id: run.flowchart_id, flowchart_version: run.flowchart_version, status: 'queued', input: run.input,
+      parent_run_id: run.parent_run_id ?? null, parent_node_run_id: run.parent_node_run_id ?? null,
+      continued_from: run.continued_from ?? null, continued_to: null, lease_owner: null, lease_epoch: 0, lease_expires_at: null,
+      last_sequence: 0, request_id: run.request_id ?? null, correlation_id: run.correlation_id ?? null, projection: null,
+    });
+    this.events.set(run.id, []);
+    this.nodeRuns.set(run.id, new Map());
+  }
+
+  async getRun(runId: string): Promise<RunRecord | null> {
+    const r = this.runs.get(runId);
+    return r ? { ...r } : null;
+  }
+
+  async commit(c: Commit): Promise<void> {
+    const r = this.runs.get(c.run_id);
+    if (!r || r.last_sequence !== c.expected_sequence) throw new FencedError(c.run_id);
+    if (c.lease && (r.lease_owner !== c.lease.owner || r.lease_epoch !== c.lease.epoch)) throw new FencedError(c.run_id);
+    for (const nr of c.new_runs ?? []) await this.createRun(nr);
+    const log = this.events.get(c.run_id)!;
+    const at = new Date().toISOString();
+    for (const e of c.events) log.push({ ...structuredClone(e), run_id: c.run_id, created_at: at });
+    r.last_sequence = c.expected_sequence + c.events.length;
+    r.status = c.run.status;
+    r.projection = structuredClone(c.run);
+    if (c.run.continued_to) r.continued_to = c.run.continued_to;
+    const nrs = this.nodeRuns.get(c.run_id)!;
+    for (const nr of c.node_runs) nrs.set(nr.id, structuredClone(nr));
+  }
+
+  async loadEvents(runId: string, afterSequence: number, limit = 1000): Promise<StoredEvent[]> {
+    return (this.events.get(runId) ?? []).filter((e) => e.sequence > afterSequence).slice(0, limit).map((e) => structuredClone(e));
+  }
+
+  async acquireLease(runId: string, owner: string, ttlMs: number, isDead: (o: string) => boolean): Promise<number | null> {
+    const r = this.runs.get(runId);
+    if (!r) return null;
+    const free = r.lease_owner === null || r.lease_owner === owner || (r.lease_expires_at !== null && Date.parse(r.lease_expires_at) < Date.now()) || isDead(r.lease_owner);
+    if (!free) return null;
+    r.lease_owner = owner;
+    r.lease_epoch += 1;
+    r.lease_expires_at = new Date(Date.now() + ttlMs).toISOString();
+    return r.lease_epoch;
+  }
+
+  async renewLeases(owner: string, runIds: string[], ttlMs: number): Promise<string[]> {
+    const held: string[] = [];
+    for (const id of runIds) {
+      const r = this.runs.get(id);
+      if (r && r.lease_owner === owner) {
+        r.lease_expires_at = new Date(Date.now() + ttlMs).toISOString();
+        held.push(id);
+      }
+    }
+    return held;
+  }
+
+  async releaseLease(runId: string, owner: string): Promise<void> {
+    const r = this.runs.get(runId);
+    if (r && r.lease_owner === owner) {
+      r.lease_owner = null;
+      r.lease_expires_at = null;
+    }
+  }
+
+  async findRunsToRecover(owner: string, isDead: (o: string) => boolean): Promise<string[]> {
+    const now = Date.now();
+    return [...this.runs.values()]
+      .filter((r) => ['queued', 'running', 'pausing', 'canceling'].includes(r.status))
+      .filter((r) => r.lease_owner === null || (r.lease_owner !== owner && ((r.lease_expires_at !== null && Date.parse(r.lease_expires_at) < now) || isDead(r.lease_owner))))
+      .map((r) => r.id);
+  }
+
+  async findChildRun(parentNodeRunKey: string): Promise<string | null> {
+    for (const r of this.runs.values()) if (r.parent_node_run_id === parentNodeRunKey) return r.id;
+    return null;
+  }
+}

@@ -1,0 +1,38 @@
+import type { FlowchartNode, Warning } from '@llmctl/contracts';
+import type { CompiledGraph, LlmChoice, NodeRunState, TemplateScope } from '@llmctl/engine';
+
+/** Everything a node handler may read while executing one attempt of a node run. */
+export interface NodeExecution {
+  run: { id: string; flowchart_id: string; flowchart_version: number; input: unknown; started_at: string | null; correlation_id: string | null; request_id: string | null };
+  graph: CompiledGraph;
+  node: FlowchartNode;
+  nodeRun: NodeRunState;
+  /** Template scope: input, upstream, context, node, run. */
+  scope: TemplateScope;
+  /** The triggering output (runtime.md "Activation and tokens"). */
+  triggering: unknown;
+  attempt: number;
+  signal: AbortSignal;
+  /** Streams model text to `flowchart:node:token` (not logged). */
+  emitToken(delta: string): void;
+  /** Adds a warning to the node run (e.g. template_path_missing). */
+  warn(w: Warning): void;
+}
+
+/** What a node handler returns. */
+export interface NodeResult {
+  output: unknown;
+  warnings?: Warning[];
+  fallback_used?: boolean;
+  degraded_reason?: string | null;
+  usage?: Record<string, unknown> | null;
+  /** A terminating milestone: ends the run like an end node. */
+  terminate?: boolean;
+  /** An llm_guided decision's choice. */
+  choice?: LlmChoice;
+}
+
+/** Executes one attempt of a node run. Throw `LlmctlError` (with `retryable`) to fail the attempt. */
+export type NodeHandler = (x: NodeExecution) => Promise<NodeResult>;
+
+export type NodeHandlers = Partial<Record<string, NodeHandler>>;

@@ -1,0 +1,259 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { ControlRequest, FlowchartSettings } from '@llmctl/contracts';
+import { DEFAULT_SETTINGS, LlmctlError } from '@llmctl/contracts';
+import type { CompiledGraph, ControlMeta, EngineState } from '@llmctl/engine';
+import { applyEvent, compileGraph, control, initialState, decide } from '@llmctl/engine';
+import { EventBus } from './event-bus.ts';
+import type { NodeHandlers } from './nodes/node-handler.ts';
+import type { RunRecord, RunStore } from './ports.ts';
+import type { CommandMeta } from './run-actor.ts';
+import { RunActor } from './run-actor.ts';
+
+export interface OrchestratorOptions {
+  store: RunStore;
+  handlers: NodeHandlers;
+  bus?: EventBus;
+  newId: (prefix: string) => string;
+  clock?: () => Date;
+  leaseTtlMs?: number;
+  /** Guardrail defaults for flowcharts that leave them out. */
+  defaults?: Required<FlowchartSettings>;
+  backoffMs?: (n: number, backoffMs: number) => number;
+  logError?: (msg: string, err: unknown) => void;
+}
+
+export interface ControlResult {
+  superseded_node_run_ids?: string[];
+  side_effects?: { node_run_id: string; node_id: string; kind: string }[];
+}
+
+/** Exponential backoff from backoff_ms with ±20 % jitter. */
+export function defaultBackoff(n: number, backoffMs: number): number {
+  const base = backoffMs * 2 ** Math.max(0, n - 2);
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+/** `llmctl:<host>:<pid>:<random>`: lease owner id of this process. */
+export function makeOwnerId(): string {
+  return `llmctl:${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+}
+
+/** True when the owner ran on this host and its process is gone. */
+export function ownerIsDead(owner: string): boolean {
+  const [, host, pid] = owner.split(':');
+  if (host !== hostname() || !pid) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * Owns the runs this process executes: leases (renewed, fenced), recovery of runs whose owner died, run start,
+ * and run control. One `RunActor` per owned run.
+ */
+export class Orchestrator {
+  readonly bus: EventBus;
+  readonly owner = makeOwnerId();
+  private readonly actors = new Map<string, RunActor>();
+  private readonly loading = new Map<string, Promise<RunActor>>();
+  private readonly graphs = new Map<string, CompiledGraph>();
+  private timers: NodeJS.Timeout[] = [];
+  private stopped = false;
+  private readonly ttl: number;
+
+  constructor(private readonly o: OrchestratorOptions) {
+    this.bus = o.bus ?? new EventBus();
+    this.ttl = o.leaseTtlMs ?? 10_000;
+  }
+
+  /** Reclaims runs of dead owners at once, then keeps leases renewed and takes over expired ones. */
+  async start(): Promise<void> {
+    await this.recoverRuns();
+    const renew = setInterval(() => void this.renewLeases(), Math.max(200, Math.floor(this.ttl / 3)));
+    const recover = setInterval(() => void this.recoverRuns(), this.ttl);
+    renew.unref();
+    recover.unref();
+    this.timers.push(renew, recover);
+  }
+
+  /** Stops all actors without committing anything (their runs are recovered by the next owner). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    for (const a of this.actors.values()) a.stop();
+    await Promise.allSettled([...this.actors.keys()].map((id) => this.o.store.releaseLease(id, this.owner)));
+    this.actors.clear();
+  }
+
+  private log(msg: string, err: unknown): void {
+    (this.o.logError ?? ((m, e) => console.error(m, e)))(msg, err);
+  }
+
+  async graphFor(flowchartId: string, version: number): Promise<CompiledGraph> {
+    const key = `${flowchartId}@${version}`;
+    let g = this.graphs.get(key);
+    if (!g) {
+      const fv = await this.o.store.getFlowchartVersion(flowchartId, version);
+      if (!fv) throw new LlmctlError('not_found', `flowchart ${flowchartId} version ${version} not found`);
+      g = compileGraph(fv.document, this.o.defaults ?? DEFAULT_SETTINGS);
+      this.graphs.set(key, g);
+    }
+    return g;
+  }
+
+  /** Creates a run and starts it. Resolves after the start is committed. */
+  async startRun(flowchartId: string, opts: { input?: unknown; version?: number; parent_run_id?: string | null; parent_node_run_id?: string | null; runId?: string }, meta: CommandMeta): Promise<string> {
+    const fv = await this.o.store.getFlowchartVersion(flowchartId, opts.version);
+    if (!fv) throw new LlmctlError('not_found', opts.version ? `flowchart ${flowchartId} has no version ${opts.version}` : `flowchart ${flowchartId} not found`, { flowchart_id: flowchartId });
+    const id = opts.runId ?? this.o.newId('run');
+    await this.o.store.createRun({
+      id, flowchart_id: flowchartId, flowchart_version: fv.version, input: opts.input ?? null,
+      parent_run_id: opts.parent_run_id ?? null, parent_node_run_id: opts.parent_node_run_id ?? null,
+      request_id: meta.request_id, correlation_id: meta.correlation_id,
+    });
+    const actor = await this.actorFor(id);
+    await actor.submit((d) => ({ events: d.s.seq === 0 ? decide.start(d.g, d.s, opts.input ?? null, d.newId, d.now) : [], result: undefined }), meta);
+    return id;
+  }
+
+  /** Applies a control action; resolves after commit. */
+  async control(runId: string, req: ControlRequest, meta: CommandMeta & { actor: string }): Promise<ControlResult> {
+    const actor = await this.actorFor(runId);
+    const cm: ControlMeta = { actor: meta.actor, reason: req.reason ?? null, params: { ...req, action: undefined } };
+    switch (req.action) {
+      case 'pause':
+        await actor.submit((d) => ({ events: control.pause(d.g, d.s, req.mode === 'now' ? 'now' : 'graceful', cm, d.newId, d.now), result: undefined }), meta);
+        return {};
+      case 'resume':
+        await actor.submit((d) => ({ events: control.resume(d.g, d.s, cm, d.newId, d.now), result: undefined }), meta);
+        return {};
+      case 'cancel':
+        await actor.submit((d) => ({ events: control.cancel(d.g, d.s, cm, d.newId, d.now), result: undefined }), meta);
+        return {};
+      case 'retry':
+        await actor.submit((d) => ({ events: control.retry(d.g, d.s, req.node_run_id, cm, d.newId, d.now), result: undefined }), meta);
+        return {};
+      case 'skip': {
+        const nr = req.node_run_id ? actor.state.node_runs[req.node_run_id] : undefined;
+        const output = req.output === undefined ? null : req.output;
+        const routing = nr ? await actor.computeRouting(nr, { output: nr.node_type === 'decision' ? output : output }) : null;
+        await actor.submit((d) => {
+          const r = routing ?? { ok: true as const, routing: { matched_connector_ids: [], route_key: null, route_keys: [], routing_state: 'terminal' as const, evaluated: [] } };
+          const recorded = nr?.node_type === 'decision' && r.ok ? { ...r.routing } : r.ok ? r.routing : r.error;
+          return { events: control.skip(d.g, d.s, req.node_run_id, output, recorded, cm, d.newId, d.now), result: undefined };
+        }, meta);
+        return {};
+      }
+      case 'rewind': {
+        if (actor.record.continued_to) throw new LlmctlError('conflict', `run ${runId} continued as ${actor.record.continued_to} and cannot be rewound`, { continued_to: actor.record.continued_to });
+        const nr = req.node_run_id ? actor.state.node_runs[req.node_run_id] : undefined;
+        const before = nr?.started_seq ? await this.foldUntil(runId, nr.started_seq - 1) : initialState(runId);
+        return actor.submit((d) => {
+          const r = control.rewind(d.g, d.s, before, req.node_run_id, req.input_override, cm, d.newId, d.now);
+          const side_effects = r.superseded
+            .map((id) => d.s.node_runs[id]!)
+            .filter((x) => x.started_seq !== null && x.node_type !== 'start' && x.node_type !== 'end' && x.node_type !== 'decision')
+            .map((x) => ({ node_run_id: x.id, node_id: x.node_id, kind: x.node_type === 'task' ? 'model_and_tool_calls' : `${x.node_type}_operation` }));
+          return { events: r.events, result: { superseded_node_run_ids: r.superseded, side_effects } };
+        }, meta);
+      }
+      default:
+        throw new LlmctlError('validation_failed', `unknown control action ${(req as { action: string }).action}`);
+    }
+  }
+
+  /** The state folded from the log up to and including `sequence`. */
+  async foldUntil(runId: string, sequence: number): Promise<EngineState> {
+    const s = initialState(runId);
+    for (let after = 0; after < sequence; ) {
+      const batch = await this.o.store.loadEvents(runId, after, Math.min(5000, sequence - after));
+      for (const e of batch) if (e.sequence <= sequence) applyEvent(s, e.payload);
+      if (batch.length === 0) break;
+      after = batch[batch.length - 1]!.sequence;
+    }
+    return s;
+  }
+
+  /** The actor of a run, taking its lease and folding its log when this process does not own it yet. */
+  async actorFor(runId: string): Promise<RunActor> {
+    const existing = this.actors.get(runId);
+    if (existing && !existing.broken) return existing;
+    const loading = this.loading.get(runId);
+    if (loading) return loading;
+    const p = this.loadActor(runId).finally(() => this.loading.delete(runId));
+    this.loading.set(runId, p);
+    return p;
+  }
+
+  private async loadActor(runId: string): Promise<RunActor> {
+    if (this.stopped) throw new LlmctlError('unavailable', 'the orchestrator is stopping');
+    const epoch = await this.o.store.acquireLease(runId, this.owner, this.ttl, ownerIsDead);
+    const record = await this.o.store.getRun(runId);
+    if (!record) throw new LlmctlError('not_found', `run ${runId} not found`, { run_id: runId });
+    if (epoch === null) throw new LlmctlError('unavailable', `run ${runId} is owned by another live process (${record.lease_owner}); try again`, { owner: record.lease_owner });
+    const graph = await this.graphFor(record.flowchart_id, record.flowchart_version);
+    const actor = await RunActor.load({
+      store: this.o.store, bus: this.bus, handlers: this.o.handlers, owner: this.owner, newId: this.o.newId,
+      clock: this.o.clock ?? (() => new Date()), backoffMs: this.o.backoffMs ?? defaultBackoff,
+      logError: (m, e) => this.log(m, e),
+      onSettled: (a, reason) => this.onSettled(a, reason),
+      onRunCreated: (id) => void this.adopt(id),
+    }, record, graph, epoch);
+    this.actors.set(runId, actor);
+    return actor;
+  }
+
+  private onSettled(a: RunActor, reason: 'terminal' | 'paused' | 'broken'): void {
+    if (this.actors.get(a.id) !== a) return;
+    this.actors.delete(a.id);
+    if (reason !== 'broken') void this.o.store.releaseLease(a.id, this.owner).catch((e) => this.log(`release lease of ${a.id}`, e));
+  }
+
+  /** Takes over a run (recovery, continue-as-new) and carries it on. */
+  async adopt(runId: string): Promise<void> {
+    try {
+      const actor = await this.actorFor(runId);
+      await actor.recover();
+    } catch (err) {
+      if (err instanceof LlmctlError && (err.code === 'unavailable' || err.code === 'not_found')) return;
+      this.log(`could not adopt run ${runId}`, err);
+    }
+  }
+
+  private async recoverRuns(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const ids = await this.o.store.findRunsToRecover(this.owner, ownerIsDead);
+      await Promise.all(ids.filter((id) => !this.actors.has(id)).map((id) => this.adopt(id)));
+    } catch (err) {
+      this.log('recovery scan failed', err);
+    }
+  }
+
+  private async renewLeases(): Promise<void> {
+    if (this.stopped || this.actors.size === 0) return;
+    try {
+      const ids = [...this.actors.keys()];
+      const held = new Set(await this.o.store.renewLeases(this.owner, ids, this.ttl));
+      for (const id of ids) {
+        if (held.has(id)) continue;
+        const a = this.actors.get(id);
+        a?.stop();
+        this.actors.delete(id);
+      }
+    } catch (err) {
+      this.log('lease renewal failed', err);
+    }
+  }
+
+  /** Run ids this process currently executes. */
+  ownedRuns(): string[] {
+    return [...this.actors.keys()];
+  }
+}
+
+export type { RunRecord };

@@ -1,0 +1,122 @@
+import type { EngineEvent, NodeRunState } from '@llmctl/engine';
+import type { ErrorInfo, FlowchartDocument, LeftoverToken, RunStatus, Warning } from '@llmctl/contracts';
+
+/** One row of a run's event log. */
+export interface StoredEvent {
+  run_id: string;
+  sequence: number;
+  event_id: string;
+  event_type: string;
+  payload: EngineEvent;
+  request_id: string | null;
+  correlation_id: string | null;
+  created_at: string;
+}
+
+/** The runs row fields the runtime reads. */
+export interface RunRecord {
+  id: string;
+  flowchart_id: string;
+  flowchart_version: number;
+  status: RunStatus;
+  input: unknown;
+  parent_run_id: string | null;
+  parent_node_run_id: string | null;
+  continued_from: string | null;
+  continued_to: string | null;
+  lease_owner: string | null;
+  lease_epoch: number;
+  lease_expires_at: string | null;
+  last_sequence: number;
+  request_id: string | null;
+  correlation_id: string | null;
+}
+
+export interface NewRun {
+  id: string;
+  flowchart_id: string;
+  flowchart_version: number;
+  input: unknown;
+  parent_run_id?: string | null;
+  parent_node_run_id?: string | null;
+  continued_from?: string | null;
+  request_id?: string | null;
+  correlation_id?: string | null;
+}
+
+/** The run-row projection written with every commit. */
+export interface RunProjection {
+  status: RunStatus;
+  input: unknown;
+  output: unknown;
+  error: ErrorInfo | null;
+  warnings: Warning[];
+  leftover_tokens: LeftoverToken[];
+  started_at: string | null;
+  finished_at: string | null;
+  running_ms: number;
+  running_since: string | null;
+  continued_to?: string | null;
+}
+
+/** One atomic change of a run: log append + projections, fenced by the expected sequence and lease epoch. */
+export interface Commit {
+  run_id: string;
+  expected_sequence: number;
+  lease: { owner: string; epoch: number } | null;
+  events: { sequence: number; event_id: string; event_type: string; payload: EngineEvent; request_id: string | null; correlation_id: string | null }[];
+  node_runs: NodeRunState[];
+  run: RunProjection;
+  /** Runs created in the same transaction (continue-as-new). */
+  new_runs?: NewRun[];
+}
+
+/** Thrown by `commit` when the run moved on (sequence) or the lease was taken over (epoch). */
+export class FencedError extends Error {
+  constructor(runId: string) {
+    super(`commit to run ${runId} was fenced: another writer appended to its log or took its lease`);
+    this.name = 'FencedError';
+  }
+}
+
+/** Persistence the runtime needs. PostgreSQL adapter in @llmctl/store, in-memory adapter in this package. */
+export interface RunStore {
+  getFlowchartVersion(flowchartId: string, version?: number): Promise<{ version: number; document: FlowchartDocument } | null>;
+  createRun(run: NewRun): Promise<void>;
+  getRun(runId: string): Promise<RunRecord | null>;
+  commit(c: Commit): Promise<void>;
+  loadEvents(runId: string, afterSequence: number, limit?: number): Promise<StoredEvent[]>;
+  /** Takes the lease when free, expired, held by `owner`, or held by an owner `isDead` says is gone. Returns the new epoch. */
+  acquireLease(runId: string, owner: string, ttlMs: number, isDead: (owner: string) => boolean): Promise<number | null>;
+  /** Extends the leases `owner` still holds; returns the run ids it still holds. */
+  renewLeases(owner: string, runIds: string[], ttlMs: number): Promise<string[]>;
+  releaseLease(runId: string, owner: string): Promise<void>;
+  /** Active runs whose lease is free, expired or held by a dead owner. */
+  findRunsToRecover(owner: string, isDead: (owner: string) => boolean): Promise<string[]>;
+  /** Child runs started by a node run (sub-flowcharts). */
+  findChildRun(parentNodeRunKey: string): Promise<string | null>;
+}
+
+/** Model calls recorded per node run (scripted fail_times counting, traces, usage). */
+export interface ModelCallRecord {
+  id: string;
+  run_id: string;
+  node_run_id: string;
+  node_id: string;
+  model_name: string;
+  provider: string;
+  attempt: number;
+  kind: 'chat' | 'repair' | 'agent_step';
+  response_index: number | null;
+  status: 'succeeded' | 'failed';
+  error: ErrorInfo | null;
+  usage: Record<string, unknown> | null;
+  started_at: string;
+  finished_at: string;
+}
+
+export interface ModelCallLog {
+  record(call: ModelCallRecord): Promise<void>;
+  /** Calls recorded for (model, run, node id, scripted response index). */
+  countScripted(modelName: string, runId: string, nodeId: string, responseIndex: number): Promise<number>;
+}

@@ -1,0 +1,373 @@
+import type { ErrorInfo, Warning } from '@llmctl/contracts';
+import { LlmctlError } from '@llmctl/contracts';
+import type { CompiledGraph, EngineEvent, EngineState, NodeRunState } from '@llmctl/engine';
+import { applyEvent, conditionsToEvaluate, decide, initialState, selectRouting, triggeringOutput, upstreamOf } from '@llmctl/engine';
+import { evaluateConditions } from './conditions.ts';
+import type { EventBus, PublishedEvent } from './event-bus.ts';
+import type { NodeHandlers, NodeResult } from './nodes/node-handler.ts';
+import type { Commit, NewRun, RunRecord, RunStore } from './ports.ts';
+import { FencedError } from './ports.ts';
+import { runProjection, touchedNodeRuns } from './projection.ts';
+import { eventTypeOf } from '@llmctl/engine';
+
+/** Who asked for a change: travels into the events it causes. */
+export interface CommandMeta {
+  request_id: string | null;
+  correlation_id: string | null;
+}
+
+export interface DecisionApi {
+  g: CompiledGraph;
+  s: EngineState;
+  newId: () => string;
+  now: string;
+}
+
+type Command<T> = {
+  run: (d: DecisionApi) => { events: EngineEvent[]; result: T };
+  meta: CommandMeta;
+  resolve: (v: T) => void;
+  reject: (e: unknown) => void;
+};
+
+export interface ActorDeps {
+  store: RunStore;
+  bus: EventBus;
+  handlers: NodeHandlers;
+  owner: string;
+  newId: (prefix: string) => string;
+  clock: () => Date;
+  /** Called after a commit leaves the run terminal, paused, or after the actor broke (fenced / store error). */
+  onSettled: (actor: RunActor, reason: 'terminal' | 'paused' | 'broken') => void;
+  /** Called when a commit created a continue-as-new run. */
+  onRunCreated: (runId: string) => void;
+  /** Backoff before retry attempt n (n ≥ 2) of a node with `backoff_ms`. */
+  backoffMs: (n: number, backoffMs: number) => number;
+  logError: (msg: string, err: unknown) => void;
+}
+
+interface Inflight {
+  abort: AbortController;
+  startedSeq: number;
+}
+
+/** Turns anything thrown by a node handler into the node-run error shape. */
+export function toErrorInfo(err: unknown): ErrorInfo {
+  if (err instanceof LlmctlError) return err.toInfo();
+  const e = err as { code?: unknown; message?: unknown; retryable?: unknown; details?: unknown };
+  if (e && typeof e.code === 'string' && typeof e.message === 'string') {
+    return { code: e.code, message: e.message, details: (e.details as Record<string, unknown>) ?? {}, retryable: e.retryable === true };
+  }
+  return { code: 'internal', message: err instanceof Error ? err.message : String(err), details: {}, retryable: false };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted || ms <= 0) return resolve();
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done);
+  });
+}
+
+/**
+ * The single writer of one run while this process holds its lease: it serialises commands, folds their events into
+ * the in-memory state, commits each batch as one transaction (log + projections, fenced), publishes after commit,
+ * and executes the node runs it dispatched.
+ */
+export class RunActor {
+  private pending: Command<unknown>[] = [];
+  private flushing = false;
+  private readonly inflight = new Map<string, Inflight>();
+  private runtimeTimer: NodeJS.Timeout | null = null;
+  broken = false;
+
+  private constructor(
+    private readonly deps: ActorDeps,
+    readonly record: RunRecord,
+    readonly graph: CompiledGraph,
+    readonly state: EngineState,
+    private epoch: number,
+  ) {}
+
+  /** Rebuilds the run state by folding its log. */
+  static async load(deps: ActorDeps, record: RunRecord, graph: CompiledGraph, epoch: number): Promise<RunActor> {
+    const state = initialState(record.id);
+    for (let after = 0; ; ) {
+      const batch = await deps.store.loadEvents(record.id, after, 5000);
+      for (const e of batch) applyEvent(state, e.payload);
+      if (batch.length < 5000) break;
+      after = batch[batch.length - 1]!.sequence;
+    }
+    if (state.seq !== record.last_sequence) throw new Error(`run ${record.id}: log has ${state.seq} events, run row says ${record.last_sequence}`);
+    return new RunActor(deps, record, graph, state, epoch);
+  }
+
+  get id(): string {
+    return this.record.id;
+  }
+
+  /** Queues a decision; resolves after its events are committed. */
+  submit<T>(run: (d: DecisionApi) => { events: EngineEvent[]; result: T }, meta: CommandMeta = { request_id: null, correlation_id: null }): Promise<T> {
+    if (this.broken) return Promise.reject(new LlmctlError('unavailable', `run ${this.id} is being recovered; try again`));
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ run, meta, resolve, reject } as Command<unknown>);
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  /** After recovery: requeue node runs that were running (their attempt was interrupted) and carry on. */
+  async recover(): Promise<void> {
+    await this.submit((d) => {
+      const events: EngineEvent[] = [];
+      if (d.s.status === 'queued' && d.s.seq === 0) {
+        events.push(...decide.start(d.g, d.s, this.record.input, d.newId, d.now));
+      }
+      for (const id of [...d.s.running]) events.push(...decide.requeue(d.g, d.s, id, 'interrupted', d.now));
+      if (d.s.status === 'canceling') {
+        // a cancel that did not finish: finish it
+        events.push({ kind: 'run.status', status: 'canceled', from: 'canceling', at: d.now });
+        applyEvent(d.s, events[events.length - 1]!);
+      }
+      events.push(...decide.settle(d.g, d.s, d.newId, d.now));
+      return { events, result: undefined };
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.pending.length > 0 && !this.broken) {
+        const batch = this.pending.splice(0);
+        const expected = this.state.seq;
+        const now = this.deps.clock().toISOString();
+        const api: DecisionApi = { g: this.graph, s: this.state, newId: () => this.deps.newId('nr'), now };
+        const events: { payload: EngineEvent; meta: CommandMeta }[] = [];
+        const outcomes: { ok: boolean; value: unknown }[] = [];
+        for (const cmd of batch) {
+          try {
+            const r = cmd.run(api);
+            for (const e of r.events) events.push({ payload: e, meta: cmd.meta });
+            outcomes.push({ ok: true, value: r.result });
+          } catch (err) {
+            outcomes.push({ ok: false, value: err });
+          }
+        }
+        const d = decide.dispatch(this.graph, this.state, api.newId, now);
+        const lastMeta = batch[batch.length - 1]!.meta;
+        for (const e of d.events) events.push({ payload: e, meta: lastMeta });
+        if (events.length > 0) {
+          try {
+            await this.commit(expected, events);
+          } catch (err) {
+            this.breakActor(err);
+            for (const cmd of batch) cmd.reject(err instanceof FencedError ? new LlmctlError('conflict', err.message) : err);
+            return;
+          }
+        }
+        batch.forEach((cmd, i) => (outcomes[i]!.ok ? cmd.resolve(outcomes[i]!.value) : cmd.reject(outcomes[i]!.value)));
+        this.afterCommit(d.started);
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async commit(expected: number, events: { payload: EngineEvent; meta: CommandMeta }[]): Promise<void> {
+    const s = this.state;
+    const payloads = events.map((e) => e.payload);
+    const commit: Commit = {
+      run_id: s.run_id, expected_sequence: expected, lease: { owner: this.deps.owner, epoch: this.epoch },
+      events: events.map((e, i) => ({
+        sequence: expected + i + 1, event_id: this.deps.newId('ev'), event_type: eventTypeOf(e.payload), payload: e.payload,
+        request_id: e.meta.request_id ?? this.record.request_id, correlation_id: e.meta.correlation_id ?? this.record.correlation_id,
+      })),
+      node_runs: touchedNodeRuns(s, payloads),
+      run: runProjection(s),
+    };
+    const can = payloads.find((e) => e.kind === 'run.status' && e.continue_as_new);
+    let newRun: NewRun | null = null;
+    if (can && can.kind === 'run.status' && can.continue_as_new) {
+      newRun = {
+        id: this.deps.newId('run'), flowchart_id: this.record.flowchart_id, flowchart_version: this.record.flowchart_version,
+        input: can.continue_as_new.input, continued_from: s.run_id, parent_run_id: this.record.parent_run_id,
+        parent_node_run_id: this.record.parent_node_run_id, request_id: this.record.request_id, correlation_id: this.record.correlation_id,
+      };
+      commit.new_runs = [newRun];
+      commit.run.continued_to = newRun.id;
+      this.record.continued_to = newRun.id;
+    }
+    await this.deps.store.commit(commit);
+    this.record.last_sequence = s.seq;
+    this.deps.bus.publish(commit.events.map((e): PublishedEvent => ({ ...e, run_id: s.run_id, flowchart_id: this.record.flowchart_id, created_at: now() })));
+    if (newRun) this.deps.onRunCreated(newRun.id);
+    function now(): string {
+      return new Date().toISOString();
+    }
+  }
+
+  /** Aborts work whose node run left `running`, starts newly dispatched work, arms the runtime guardrail. */
+  private afterCommit(started: string[]): void {
+    for (const [id, f] of this.inflight) {
+      const nr = this.state.node_runs[id];
+      if (!nr || nr.status !== 'running' || nr.started_seq !== f.startedSeq) {
+        f.abort.abort(new LlmctlError('interrupted', `node run ${id} was stopped (${nr?.status ?? 'gone'})`));
+        this.inflight.delete(id);
+      }
+    }
+    for (const id of started) this.execute(id);
+    this.armRuntimeGuardrail();
+    const st = this.state.status;
+    if ((st === 'succeeded' || st === 'failed' || st === 'canceled') && this.pending.length === 0) this.deps.onSettled(this, 'terminal');
+    else if (st === 'paused' && this.pending.length === 0) this.deps.onSettled(this, 'paused');
+  }
+
+  private armRuntimeGuardrail(): void {
+    if (this.runtimeTimer) clearTimeout(this.runtimeTimer);
+    this.runtimeTimer = null;
+    const s = this.state;
+    if ((s.status !== 'running' && s.status !== 'pausing') || !s.running_since) return;
+    const limitMs = this.graph.settings.max_runtime_minutes * 60_000;
+    const used = s.running_ms + (this.deps.clock().getTime() - Date.parse(s.running_since));
+    this.runtimeTimer = setTimeout(() => {
+      void this.submit((d) => ({
+        events: decide.failRun(d.g, d.s, {
+          code: 'guardrail_max_runtime', message: `the run exceeded max_runtime_minutes (${this.graph.settings.max_runtime_minutes})`,
+          details: { limit_minutes: this.graph.settings.max_runtime_minutes }, retryable: false,
+        }, d.now),
+        result: undefined,
+      })).catch(() => undefined);
+    }, Math.max(0, Math.min(limitMs - used, 2 ** 31 - 1)));
+    this.runtimeTimer.unref();
+  }
+
+  private breakActor(err: unknown): void {
+    if (!(err instanceof FencedError)) this.deps.logError(`run ${this.id}: commit failed; the run will be recovered`, err);
+    this.broken = true;
+    for (const [, f] of this.inflight) f.abort.abort(new LlmctlError('interrupted', 'lease lost'));
+    this.inflight.clear();
+    if (this.runtimeTimer) clearTimeout(this.runtimeTimer);
+    for (const cmd of this.pending.splice(0)) cmd.reject(new LlmctlError('unavailable', `run ${this.id} is being recovered; try again`));
+    this.deps.onSettled(this, 'broken');
+  }
+
+  /** Stops everything this actor runs (process shutdown or lease loss); nothing is committed. */
+  stop(): void {
+    this.broken = true;
+    for (const [, f] of this.inflight) f.abort.abort(new LlmctlError('interrupted', 'process stopping'));
+    this.inflight.clear();
+    if (this.runtimeTimer) clearTimeout(this.runtimeTimer);
+  }
+
+  private execute(nodeRunId: string): void {
+    const nr = this.state.node_runs[nodeRunId]!;
+    const startedSeq = nr.started_seq!;
+    const abort = new AbortController();
+    this.inflight.set(nodeRunId, { abort, startedSeq });
+    void this.runAttempts(nr, startedSeq, abort).finally(() => {
+      if (this.inflight.get(nodeRunId)?.abort === abort) this.inflight.delete(nodeRunId);
+    });
+  }
+
+  private stillMine(nodeRunId: string, startedSeq: number): boolean {
+    const nr = this.state.node_runs[nodeRunId];
+    return !!nr && nr.status === 'running' && nr.started_seq === startedSeq && !this.broken;
+  }
+
+  private async runAttempts(nr: NodeRunState, startedSeq: number, abort: AbortController): Promise<void> {
+    const node = this.graph.nodes.get(nr.node_id)!;
+    const maxAttempts = Math.max(1, node.retry?.max_attempts ?? 1);
+    const backoff = node.retry?.backoff_ms ?? 0;
+    const handler = this.deps.handlers[node.type];
+    const guarded = <T>(fn: (d: DecisionApi) => { events: EngineEvent[]; result: T }) =>
+      this.submit((d) => (this.stillMine(nr.id, startedSeq) ? fn(d) : { events: [], result: undefined as T }));
+    for (;;) {
+      const n = nr.attempts[nr.attempts.length - 1]?.n ?? 1;
+      const attemptAbort = new AbortController();
+      const onOuter = (): void => attemptAbort.abort(abort.signal.reason);
+      abort.signal.addEventListener('abort', onOuter);
+      let timer: NodeJS.Timeout | null = null;
+      try {
+        if (!handler) throw new LlmctlError('node_type_unsupported', `no handler for node type ${node.type}`);
+        const warnings: Warning[] = [];
+        const scope = this.scopeFor(nr);
+        const work = handler({
+          run: { id: this.id, flowchart_id: this.record.flowchart_id, flowchart_version: this.record.flowchart_version, input: this.state.input, started_at: this.state.started_at, correlation_id: this.record.correlation_id, request_id: this.record.request_id },
+          graph: this.graph, node, nodeRun: nr, scope, triggering: triggeringOutput(this.graph, nr), attempt: n,
+          signal: attemptAbort.signal,
+          emitToken: (delta) => this.deps.bus.publishTransient({ event_type: 'flowchart:node:token', run_id: this.id, flowchart_id: this.record.flowchart_id, payload: { node_run_id: nr.id, node_id: nr.node_id, delta }, correlation_id: this.record.correlation_id, request_id: this.record.request_id }),
+          warn: (w) => warnings.push(w),
+        });
+        const result: NodeResult = node.timeout_s
+          ? await Promise.race([
+              work,
+              new Promise<never>((_, reject) => {
+                timer = setTimeout(() => {
+                  const err = new LlmctlError('node_timeout', `attempt ${n} of ${nr.node_id} ran over timeout_s (${node.timeout_s})`, { timeout_s: node.timeout_s }, true);
+                  attemptAbort.abort(err);
+                  reject(err);
+                }, node.timeout_s! * 1000);
+              }),
+            ])
+          : await work;
+        if (abort.signal.aborted) return;
+        const routing = await this.computeRouting(nr, result);
+        const allWarnings = [...warnings, ...(result.warnings ?? [])];
+        if (!routing.ok) {
+          await guarded((d) => ({ events: decide.failed(d.g, d.s, nr.id, routing.error, d.now, allWarnings), result: undefined }));
+          return;
+        }
+        const output = node.type === 'decision' ? { ...routing.routing, value: result.output } : result.output;
+        await guarded((d) => ({
+          events: decide.succeeded(d.g, d.s, nr.id, {
+            output, routing: routing.routing, fallback_used: result.fallback_used, degraded_reason: result.degraded_reason,
+            warnings: allWarnings, usage: result.usage ?? null, terminate: result.terminate,
+          }, d.newId, d.now),
+          result: undefined,
+        }));
+        return;
+      } catch (err) {
+        if (abort.signal.aborted) return; // whoever stopped the node run already recorded why
+        const info = toErrorInfo(err);
+        if (info.retryable && n < maxAttempts) {
+          await guarded((d) => ({ events: decide.attemptFailed(d.g, d.s, nr.id, n, info, d.now), result: undefined }));
+          const retryAfter = typeof info.details.retry_after_ms === 'number' ? info.details.retry_after_ms : 0;
+          await sleep(Math.max(retryAfter, this.deps.backoffMs(n + 1, backoff)), abort.signal);
+          if (!this.stillMine(nr.id, startedSeq)) return;
+          await guarded((d) => ({ events: decide.attemptStarted(d.g, d.s, nr.id, n + 1, d.now), result: undefined }));
+          if (!this.stillMine(nr.id, startedSeq)) return;
+          continue;
+        }
+        await guarded((d) => ({ events: decide.failed(d.g, d.s, nr.id, info, d.now), result: undefined }));
+        return;
+      } finally {
+        if (timer) clearTimeout(timer);
+        abort.signal.removeEventListener('abort', onOuter);
+      }
+    }
+  }
+
+  /** Template / condition scope of a node run. */
+  scopeFor(nr: NodeRunState): Record<string, unknown> & { input: unknown } {
+    return {
+      input: this.state.input,
+      upstream: upstreamOf(nr),
+      context: nr.context ?? {},
+      node: { id: nr.node_id, iteration: nr.iteration },
+      run: { id: this.id, started_at: this.state.started_at },
+    };
+  }
+
+  /** Evaluates the node's conditions (asynchronously, time-boxed) and selects its connectors. */
+  async computeRouting(nr: NodeRunState, result: { output: unknown; choice?: NodeResult['choice'] }) {
+    const list = conditionsToEvaluate(this.graph, nr.node_id);
+    const base = this.scopeFor(nr);
+    const scope = { output: result.output, input: base.input, context: base.context, upstream: base.upstream, node: base.node };
+    const results = list.length > 0 ? await evaluateConditions(list, scope) : [];
+    return selectRouting(this.graph, nr.node_id, results, result.choice);
+  }
+}
