@@ -27,9 +27,12 @@ const files = ['packages', 'apps', 'bench', 'test']
 const { startTestCluster } = await import('./test-cluster.mjs');
 const cluster = await startTestCluster();
 let code = 1;
+let child;
+// Ctrl-C reaches the test process too; wait for it to end so the cluster is always stopped.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child?.kill(signal));
 try {
   code = await new Promise((resolve) => {
-    const child = spawn(process.execPath, [
+    child = spawn(process.execPath, [
       '--import', 'tsx', '--test', '--test-concurrency=2',
       '--test-reporter=spec', '--test-reporter-destination=stdout',
       '--test-reporter=./scripts/summary-reporter.mjs', '--test-reporter-destination=stdout',

@@ -64,6 +64,17 @@ export const ERROR_CODES = {
   path_outside_workspace: { meaning: 'A path escapes the run workspace.', retryable: false },
   command_not_allowed: { meaning: 'The program is not on the command allowlist.', retryable: false },
   command_output_limit: { meaning: 'The command output exceeded its cap.', retryable: false },
+  // Providers (added by @llmctl/providers)
+  provider_invalid_response: { meaning: 'The provider answer could not be used (e.g. malformed tool-call arguments).', retryable: true },
+  provider_config_invalid: { meaning: 'The provider or model settings are invalid (unknown provider, bad scripted responses).', retryable: false },
+  // Store and server bootstrap (added by @llmctl/store)
+  data_dir_in_use: { meaning: 'Another live llmctl process owns this data directory (see <data-dir>/llmctl.pid).', retryable: false },
+  embedded_database_failed: { meaning: 'The embedded PostgreSQL could not be prepared or started (see <data-dir>/postgres.log).', retryable: false },
+  migration_failed: { meaning: 'A schema migration failed; nothing of it was applied.', retryable: false },
+  // Tools (added by @llmctl/tools)
+  command_timeout: { meaning: 'The command ran longer than its timeout; its process group was killed.', retryable: false },
+  plan_item_not_found: { meaning: 'complete_item named a plan or plan item that does not exist.', retryable: false },
+  rag_collection_not_found: { meaning: 'No RAG collection has that id or name.', retryable: false },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -2,3 +2,4 @@ export * from './flowchart.ts';
 export * from './run.ts';
 export * from './errors.ts';
 export * from './events.ts';
+export * from './schemas.ts';

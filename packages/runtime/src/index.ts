@@ -7,3 +7,8 @@ export * from './nodes/node-handler.ts';
 export * from './nodes/builtin-handlers.ts';
 export { evaluateCondition, evaluateConditions } from './conditions.ts';
 export { InMemoryRunStore } from './in-memory-run-store.ts';
+export * from './model-port.ts';
+export { taskHandler, callModel } from './nodes/task-handler.ts';
+export type { TaskDeps, ToolInvoker } from './nodes/task-handler.ts';
+export { parseJsonAnswer, schemaErrors } from './structured-output.ts';
+export { nodeRunView, runProjection } from './projection.ts';

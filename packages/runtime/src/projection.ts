@@ -1,5 +1,6 @@
 import type { EngineEvent, EngineState, NodeRunState } from '@llmctl/engine';
-import { eventTypeOf } from '@llmctl/engine';
+import { eventTypeOf, upstreamOf } from '@llmctl/engine';
+import type { NodeRun } from '@llmctl/contracts';
 import type { Commit, RunProjection } from './ports.ts';
 
 /** The runs-row projection of a state. */
@@ -39,5 +40,20 @@ export function buildCommit(
     })),
     node_runs: touchedNodeRuns(s, events),
     run: runProjection(s),
+  };
+}
+
+/** The API shape of a node run (api.md "Main shapes"). */
+export function nodeRunView(n: NodeRunState): NodeRun {
+  return {
+    id: n.id, node_id: n.node_id, node_type: n.node_type, iteration: n.iteration, status: n.status, outcome: n.outcome,
+    fallback_used: n.fallback_used, degraded_reason: n.degraded_reason, warnings: n.warnings, error: n.error,
+    input_snapshot: {
+      tokens: n.tokens.map((t) => ({ connector_id: t.connector_id, source_node_id: t.source_node_id, source_node_run_id: t.source_node_run_id, output: t.output })),
+      upstream: upstreamOf(n),
+      ...(n.context ? { context: n.context } : {}),
+    },
+    output: n.output ?? null, routing: n.routing, attempts: n.attempts, idempotency_key: n.idempotency_key, retry_of: n.retry_of,
+    rewound_from: n.rewound_from, started_at: n.started_at, finished_at: n.finished_at, usage: n.usage,
   };
 }

@@ -96,7 +96,7 @@ export function settleJoins(tx: Tx): ErrorInfo | null {
   for (let guard = 0; guard < 100_000; guard++) {
     const waiting = [...g.joins.keys()].filter((id) => {
       const j = s.joins[id];
-      return holdsTokens(j) || (j?.round_open ?? false);
+      return holdsTokens(j) || (g.joins.get(id)!.policy === 'count' && (j?.round_open ?? false));
     });
     if (waiting.length === 0) return null;
     const active = activeNodes(s);
@@ -148,7 +148,7 @@ export function settleJoins(tx: Tx): ErrorInfo | null {
       const policy = g.joins.get(id)!;
       const inputs = inputsOf(tx, id);
       if (policy.policy === 'all') {
-        if (inputs.some((c) => (j.queues[c]?.length ?? 0) === 0 && !isLive(live, id, c))) return starvedError(tx, id);
+        if (holdsTokens(j) && inputs.some((c) => (j.queues[c]?.length ?? 0) === 0 && !isLive(live, id, c))) return starvedError(tx, id);
       } else if (policy.policy === 'count') {
         if (inputs.every((c) => !isLive(live, id, c))) {
           if (!j.fired_in_round) return starvedError(tx, id);

@@ -1,0 +1,169 @@
+/**
+ * Live run updates over Socket.IO (`/api/socket.io`, namespace `/rt`). Events are ordered by the core
+ * EventSequencer; a sequence gap or a reconnect triggers a catch-up from `GET /api/runs/:id/events`. Applied
+ * events patch the cached run optimistically and schedule one refetch of it (event-driven, never polling).
+ */
+import { useEffect, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { io, type Socket } from 'socket.io-client';
+import type { EventEnvelope, Run } from '@llmctl/contracts';
+import { EventSequencer, fetchAllAfter } from '../core/event-sequencer.ts';
+import { appendToken, applyRunEvent, type TokenBuffers } from '../core/run-state.ts';
+import { queryString } from '../core/api-envelope.ts';
+import { api, getAuthToken } from './http.ts';
+
+let socket: Socket | null = null;
+
+/** The shared realtime socket (created on first use). */
+export function getSocket(): Socket {
+  if (!socket) {
+    const token = getAuthToken();
+    socket = io('/rt', {
+      path: '/api/socket.io',
+      transports: ['websocket', 'polling'],
+      ...(token ? { auth: { token } } : {}),
+    });
+  }
+  return socket;
+}
+
+/** Connection state shown in the run view. */
+export type LiveStatus = 'connecting' | 'live' | 'catching_up' | 'disconnected';
+
+/** What {@link useRunLive} returns. */
+export interface RunLive {
+  status: LiveStatus;
+  /** Logged events received so far (most recent last, capped). */
+  events: EventEnvelope[];
+  /** Streamed model text per node run id. */
+  tokens: TokenBuffers;
+  lastSequence: number;
+  /** Last catch-up or socket error message. */
+  error: string | null;
+}
+
+const MAX_EVENTS = 500;
+
+function isEnvelope(v: unknown): v is EventEnvelope {
+  return typeof v === 'object' && v !== null && typeof (v as EventEnvelope).event_type === 'string';
+}
+
+/** Subscribes to one run's room and keeps the `['run', id]` query and the token buffers live. */
+export function useRunLive(runId: string | undefined): RunLive {
+  const qc = useQueryClient();
+  const [status, setStatus] = useState<LiveStatus>('connecting');
+  const [events, setEvents] = useState<EventEnvelope[]>([]);
+  const [tokens, setTokens] = useState<TokenBuffers>({});
+  const [lastSequence, setLastSequence] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const refetchTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  useEffect(() => {
+    if (!runId) return;
+    let disposed = false;
+    const sequencer = new EventSequencer<EventEnvelope>(0);
+    let catchingUp: Promise<void> | null = null;
+    let initialDone = false;
+    const room = `run:${runId}`;
+    const s = getSocket();
+    setEvents([]);
+    setTokens({});
+    setLastSequence(0);
+
+    const scheduleRefetch = (artifacts: boolean): void => {
+      if (artifacts) void qc.invalidateQueries({ queryKey: ['artifacts', runId] });
+      if (refetchTimer.current) clearTimeout(refetchTimer.current);
+      refetchTimer.current = setTimeout(() => void qc.invalidateQueries({ queryKey: ['run', runId] }), 150);
+    };
+
+    const apply = (list: EventEnvelope[], live: boolean): void => {
+      if (disposed || list.length === 0) return;
+      const logged = list.filter((e) => e.sequence !== null && e.sequence !== undefined);
+      const toks = list.filter((e) => e.event_type === 'flowchart:node:token');
+      if (toks.length) setTokens((b) => toks.reduce((acc, e) => appendToken(acc, e.payload), b));
+      if (logged.length) {
+        setEvents((prev) => [...prev, ...logged].slice(-MAX_EVENTS));
+        setLastSequence(sequencer.lastSequence);
+        if (live) {
+          qc.setQueryData<Run>(['run', runId], (run) => (run ? logged.reduce((r, e) => applyRunEvent(r, e), run) : run));
+          scheduleRefetch(logged.some((e) => e.event_type === 'flowchart:node_artifact:persisted'));
+        }
+      }
+    };
+
+    const catchUp = (): Promise<void> => {
+      if (catchingUp) return catchingUp;
+      setStatus('catching_up');
+      const live = initialDone;
+      catchingUp = fetchAllAfter<EventEnvelope>(async (after) => {
+        const r = await api<EventEnvelope[]>('GET', `/api/runs/${encodeURIComponent(runId)}/events${queryString({ after_sequence: after, limit: 1000 })}`);
+        return { events: Array.isArray(r.data) ? r.data : [], next: r.page?.next_after_sequence };
+      }, sequencer.lastSequence)
+        .then((evs) => {
+          const res = sequencer.offerMany(evs);
+          apply(res.apply, live);
+          if (!live) void qc.invalidateQueries({ queryKey: ['run', runId] });
+          initialDone = true;
+          setError(null);
+        })
+        .catch((e: unknown) => {
+          setError(e instanceof Error ? e.message : String(e));
+          initialDone = true;
+        })
+        .finally(() => {
+          catchingUp = null;
+          if (!disposed) setStatus(s.connected ? 'live' : 'disconnected');
+        });
+      return catchingUp;
+    };
+
+    const subscribe = (): void => {
+      s.emit('subscribe', { rooms: [room], after_sequence: sequencer.lastSequence });
+    };
+    const onConnect = (): void => {
+      if (!initialDone) return; // the initial catch-up subscribes when it is done
+      // A reconnect may have missed events: subscribe with replay and catch up from the log as well.
+      subscribe();
+      void catchUp();
+    };
+    const onDisconnect = (): void => setStatus('disconnected');
+    const onConnectError = (e: Error): void => {
+      setStatus('disconnected');
+      setError(`socket: ${e.message}`);
+    };
+    const onAny = (_name: string, ...args: unknown[]): void => {
+      const env = args.find(isEnvelope);
+      if (!env || (env.run_id && env.run_id !== runId)) return;
+      if (env.event_type === 'flowchart:node:token' || env.sequence === null || env.sequence === undefined) {
+        if (env.run_id === runId || env.room_keys?.includes(room)) apply([env], true);
+        return;
+      }
+      const res = sequencer.offer(env);
+      // Before the initial catch-up has set the baseline, events only go to the log (the run is refetched after).
+      apply(res.apply, initialDone);
+      if (res.gap && initialDone) void catchUp();
+    };
+
+    s.on('connect', onConnect);
+    s.on('disconnect', onDisconnect);
+    s.on('connect_error', onConnectError);
+    s.onAny(onAny);
+    if (!s.connected) s.connect();
+    void catchUp().then(() => {
+      if (disposed) return;
+      if (s.connected) subscribe();
+      if (sequencer.hasGap) void catchUp();
+    });
+    return () => {
+      disposed = true;
+      s.off('connect', onConnect);
+      s.off('disconnect', onDisconnect);
+      s.off('connect_error', onConnectError);
+      s.offAny(onAny);
+      s.emit('unsubscribe', { rooms: [room] });
+      if (refetchTimer.current) clearTimeout(refetchTimer.current);
+    };
+  }, [runId, qc]);
+
+  return { status, events, tokens, lastSequence, error };
+}

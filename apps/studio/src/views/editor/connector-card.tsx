@@ -1,0 +1,68 @@
+/** Editor for one connector: mode, condition (JSONata, checked as you type), route key, fallback, required. */
+import { useMemo } from 'react';
+import type { FlowchartEdge } from '@llmctl/contracts';
+import { checkCondition } from '../../core/json-text.ts';
+import { Field } from '../../ui/common.tsx';
+import { useEditor } from './editor-context.ts';
+import { ProblemList } from './problems.tsx';
+
+/** One connector's form (used in the Routing tab and when a connector is selected). */
+export function ConnectorCard({ edge, showSource }: { edge: FlowchartEdge; showSource?: boolean }) {
+  const { graph, dispatch, issues } = useEditor();
+  const sourceType = graph.nodes.find((n) => n.id === edge.source)?.type;
+  const isContext = edge.mode === 'context';
+  const condError = useMemo(() => checkCondition(edge.condition ?? ''), [edge.condition]);
+  const upd = (patch: Partial<FlowchartEdge>, field: string): void => dispatch({ type: 'updateEdge', id: edge.id, patch, key: `${edge.id}.${field}` });
+  const problems = issues.byEdge.get(edge.id) ?? [];
+  return (
+    <div className={`connector-card${problems.length ? ' has-issues' : ''}`} data-testid={`connector-${edge.id}`}>
+      <div className="connector-head">
+        <code>{edge.id}</code>
+        <span>
+          {showSource ? `${edge.source} → ` : '→ '}
+          <b>{edge.target}</b>
+        </span>
+        <div className="seg" role="group" aria-label="connector mode">
+          <button className={!isContext ? 'on' : ''} onClick={() => upd({ mode: 'trigger' }, 'mode')} data-testid={`connector-mode-trigger-${edge.id}`}>
+            trigger
+          </button>
+          <button className={isContext ? 'on' : ''} onClick={() => upd({ mode: 'context' }, 'mode')} data-testid={`connector-mode-context-${edge.id}`}>
+            context
+          </button>
+        </div>
+      </div>
+      {(!isContext || edge.condition) && (
+        <Field label="Condition (JSONata)" error={condError} hint={isContext ? 'conditions are not allowed on context connectors' : 'scope: output, input, context, upstream, node — empty: always taken'}>
+          <textarea
+            className={`mono${condError ? ' invalid' : ''}`}
+            rows={2}
+            value={edge.condition ?? ''}
+            spellCheck={false}
+            placeholder="output.category = 'bug'"
+            data-testid={`condition-${edge.id}`}
+            onChange={(e) => upd({ condition: e.target.value }, 'condition')}
+          />
+        </Field>
+      )}
+      {condError && <span className="hidden" data-testid={`condition-error-${edge.id}`}>{condError}</span>}
+      <div className="row">
+        <Field label="Route key">
+          <input type="text" value={edge.route_key ?? ''} data-testid={`route-key-${edge.id}`} onChange={(e) => upd({ route_key: e.target.value }, 'route_key')} />
+        </Field>
+        {!isContext && (
+          <label className="check" title={sourceType === 'decision' ? 'taken when no other connector matches' : 'only decision connectors can be fallbacks'}>
+            <input type="checkbox" checked={!!edge.fallback} data-testid={`fallback-${edge.id}`} onChange={(e) => upd({ fallback: e.target.checked }, 'fallback')} />
+            fallback
+          </label>
+        )}
+        {isContext && (
+          <label className="check" title="the target fails with context_missing when the source has no output">
+            <input type="checkbox" checked={!!edge.required} data-testid={`required-${edge.id}`} onChange={(e) => upd({ required: e.target.checked }, 'required')} />
+            required
+          </label>
+        )}
+      </div>
+      {problems.length > 0 && <ProblemList problems={problems} compact />}
+    </div>
+  );
+}

@@ -1,0 +1,14 @@
+/**
+ * @llmctl/providers: model provider adapters (OpenAI, Anthropic, Gemini / Vertex AI, vLLM / OpenAI-compatible,
+ * scripted) behind one `ModelProvider` interface.
+ */
+export * from './types.ts';
+export { createProvider } from './create-provider.ts';
+export { parseStructuredOutput, jsonInstruction } from './structured-output.ts';
+export { mapProviderError, retryAfterMs } from './error-mapping.ts';
+export { abortError } from './call-scope.ts';
+export { OpenAIChatProvider, toOpenAIMessages, type JsonMode } from './openai.ts';
+export { OpenAICompatibleProvider } from './openai-compatible.ts';
+export { AnthropicProvider, toAnthropicMessages } from './anthropic.ts';
+export { GeminiProvider, toGeminiContents } from './gemini.ts';
+export { ScriptedProvider, parseScriptedResponses, type ScriptedResponse } from './scripted.ts';

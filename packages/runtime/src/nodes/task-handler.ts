@@ -1,0 +1,126 @@
+import type { TaskConfig } from '@llmctl/contracts';
+import { LlmctlError } from '@llmctl/contracts';
+import { renderTemplate, renderText } from '@llmctl/engine';
+import type { ModelCallLog } from '../ports.ts';
+import type { ModelGateway, PortChatMessage, PortChatResponse, ResolvedModel } from '../model-port.ts';
+import { parseJsonAnswer, schemaErrors } from '../structured-output.ts';
+import type { NodeExecution, NodeHandler, NodeResult } from './node-handler.ts';
+import { missingWarnings } from './builtin-handlers.ts';
+
+/** Runs an agent tool call (wired to the tool framework); returns the tool result as JSON. */
+export type ToolInvoker = (x: NodeExecution, name: string, args: Record<string, unknown>, index: number) => Promise<unknown>;
+
+export interface TaskDeps {
+  models: ModelGateway;
+  calls: ModelCallLog;
+  newId: (prefix: string) => string;
+  tools?: { specs: (names: string[]) => { name: string; description?: string; input_schema: Record<string, unknown> }[]; invoke: ToolInvoker };
+  /** Agent loop step limit (model calls that ask for tools). */
+  maxAgentSteps?: number;
+}
+
+/** One traced model call of a node run attempt, recorded in the model-call log. */
+export async function callModel(
+  deps: TaskDeps, x: NodeExecution, model: ResolvedModel, messages: PortChatMessage[],
+  opts: { kind: 'chat' | 'repair' | 'agent_step'; json_schema?: Record<string, unknown>; tools?: ReturnType<NonNullable<TaskDeps['tools']>['specs']>; prompt: string; toolCallsReturned: boolean; temperature?: number; max_tokens?: number },
+): Promise<PortChatResponse> {
+  const started = new Date().toISOString();
+  let responseIndex: number | null = null;
+  const base = { id: deps.newId('mc'), run_id: x.run.id, node_run_id: x.nodeRun.id, node_id: x.node.id, model_name: model.name, provider: model.provider, attempt: x.attempt, kind: opts.kind };
+  try {
+    const res = await model.chat(
+      {
+        model: model.model, messages,
+        ...(opts.json_schema ? { json_schema: opts.json_schema } : {}),
+        ...(opts.tools && opts.tools.length > 0 ? { tools: opts.tools } : {}),
+        ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
+        ...(opts.max_tokens !== undefined ? { max_tokens: opts.max_tokens } : {}),
+      },
+      {
+        signal: x.signal,
+        onToken: (d) => x.emitToken(d),
+        scripted: {
+          render: (v) => renderTemplate(v, x.scope).value,
+          countPriorCalls: (i) => deps.calls.countScripted(model.name, x.run.id, x.node.id, i),
+          recordCall: async (i) => {
+            responseIndex = i;
+          },
+          toolCallsAlreadyReturned: opts.toolCallsReturned,
+          prompt: opts.prompt,
+        },
+      },
+    );
+    await deps.calls.record({ ...base, response_index: responseIndex, status: 'succeeded', error: null, usage: res.usage as unknown as Record<string, unknown>, started_at: started, finished_at: new Date().toISOString() });
+    return res;
+  } catch (err) {
+    const e = err instanceof LlmctlError ? err.toInfo() : { code: 'provider_error', message: String((err as Error)?.message ?? err), details: {}, retryable: false };
+    await deps.calls.record({ ...base, response_index: responseIndex, status: 'failed', error: e, usage: null, started_at: started, finished_at: new Date().toISOString() }).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Builds the `task` node handler: prompt templates, structured output with repairs, agent tool calls, streaming. */
+export function taskHandler(deps: TaskDeps): NodeHandler {
+  return async (x): Promise<NodeResult> => {
+    const cfg = (x.node.config ?? {}) as Partial<TaskConfig>;
+    if (typeof cfg.model !== 'string' || typeof cfg.prompt !== 'string') {
+      throw new LlmctlError('node_config_invalid', `task ${x.node.id} needs config.model and config.prompt`);
+    }
+    const model = await deps.models.resolve(cfg.model);
+    if (!model) throw new LlmctlError('model_unknown', `model "${cfg.model}" is not in the registry`, { model: cfg.model, node_id: x.node.id });
+    const prompt = renderText(cfg.prompt, x.scope);
+    missingWarnings(x, prompt.missing);
+    const messages: PortChatMessage[] = [];
+    if (cfg.system) {
+      const sys = renderText(cfg.system, x.scope);
+      missingWarnings(x, sys.missing);
+      messages.push({ role: 'system', content: sys.value as string });
+    }
+    messages.push({ role: 'user', content: prompt.value as string });
+    const tools = cfg.tools && cfg.tools.length > 0 && deps.tools ? deps.tools.specs(cfg.tools) : undefined;
+    const usage = { input_tokens: 0, output_tokens: 0, model_calls: 0 };
+    const add = (r: PortChatResponse): void => {
+      usage.input_tokens += r.usage.input_tokens;
+      usage.output_tokens += r.usage.output_tokens;
+      usage.model_calls += 1;
+    };
+    const common = { prompt: prompt.value as string, temperature: cfg.temperature, max_tokens: cfg.max_tokens, json_schema: cfg.output_schema };
+
+    // Agent loop: the model may call tools; each result goes back until it answers without tool calls.
+    let res = await callModel(deps, x, model, messages, { ...common, kind: 'chat', tools, toolCallsReturned: false });
+    add(res);
+    let toolIndex = 0;
+    for (let step = 0; res.tool_calls.length > 0; step++) {
+      if (!deps.tools) throw new LlmctlError('tool_unknown', `the model asked for tools but none are available to ${x.node.id}`);
+      if (step >= (deps.maxAgentSteps ?? 8)) throw new LlmctlError('tool_failed', `agent step limit (${deps.maxAgentSteps ?? 8}) reached`, { node_id: x.node.id });
+      messages.push({ role: 'assistant', content: res.text, tool_calls: res.tool_calls });
+      for (const call of res.tool_calls) {
+        const out = await deps.tools.invoke(x, call.name, call.arguments, toolIndex++);
+        messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(out) });
+      }
+      res = await callModel(deps, x, model, messages, { ...common, kind: 'agent_step', tools, toolCallsReturned: true });
+      add(res);
+    }
+
+    if (!cfg.output_schema) return { output: { text: res.text }, usage };
+    const maxRepairs = cfg.max_repair_attempts ?? 2;
+    for (let repair = 0; ; repair++) {
+      let problems: string[];
+      try {
+        const value = parseJsonAnswer(res.text);
+        problems = schemaErrors(cfg.output_schema, value);
+        if (problems.length === 0) return { output: value, usage };
+      } catch (err) {
+        if (!(err instanceof LlmctlError) || err.code !== 'output_invalid') throw err;
+        problems = [err.message];
+      }
+      if (repair >= maxRepairs) {
+        throw new LlmctlError('output_invalid', `the answer of ${x.node.id} does not match its output_schema after ${maxRepairs} repair attempt(s): ${problems.join('; ')}`, { problems, node_id: x.node.id }, false);
+      }
+      messages.push({ role: 'assistant', content: res.text });
+      messages.push({ role: 'user', content: `Your answer is not valid: ${problems.join('; ')}. Answer again with only a JSON value that validates against the schema.` });
+      res = await callModel(deps, x, model, messages, { ...common, kind: 'repair', toolCallsReturned: true });
+      add(res);
+    }
+  };
+}

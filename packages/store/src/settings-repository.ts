@@ -1,0 +1,126 @@
+import type pg from 'pg';
+import { DEFAULT_SETTINGS, LlmctlError } from '@llmctl/contracts';
+import { withTransaction } from './pool.ts';
+
+/** Where node work runs: in the server process, on queue workers, or as Kubernetes Jobs. */
+export const EXECUTOR_BACKENDS = ['inline', 'queue', 'kubernetes'] as const;
+export type ExecutorBackend = (typeof EXECUTOR_BACKENDS)[number];
+
+/** An executor container image. */
+export interface ExecutorImage {
+  repository: string;
+  tag: string;
+}
+
+/** Runtime settings (`GET/PUT /api/settings/runtime`). */
+export interface RuntimeSettings {
+  executor: ExecutorBackend;
+  images: { frontier: ExecutorImage; vllm: ExecutorImage };
+  timeouts: { node_timeout_s: number; model_call_timeout_s: number; tool_timeout_s: number };
+  /** Server defaults for flowcharts whose settings leave a guardrail out. */
+  guardrails: { max_node_executions: number; max_runtime_minutes: number; max_parallel_nodes: number };
+  /** When they were last saved; null while they are the defaults. */
+  updated_at: string | null;
+}
+
+/** Settings of a fresh installation. */
+export const DEFAULT_RUNTIME_SETTINGS: Omit<RuntimeSettings, 'updated_at'> = {
+  executor: 'inline',
+  images: {
+    frontier: { repository: 'llmctl-executor-frontier', tag: '0.1.0' },
+    vllm: { repository: 'llmctl-executor-vllm', tag: '0.1.0' },
+  },
+  timeouts: { node_timeout_s: 600, model_call_timeout_s: 120, tool_timeout_s: 60 },
+  guardrails: { ...DEFAULT_SETTINGS },
+};
+
+interface Issue {
+  path: string;
+  message: string;
+}
+
+type Plain = Record<string, unknown>;
+const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Deep-merges `patch` over `base` for the keys `base` has; unknown keys are reported. */
+function mergeKnown(base: Plain, patch: Plain, path: string, issues: Issue[]): Plain {
+  const out: Plain = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    const p = path ? `${path}.${key}` : key;
+    if (!Object.prototype.hasOwnProperty.call(base, key)) {
+      issues.push({ path: p, message: 'unknown setting' });
+      continue;
+    }
+    const b = base[key];
+    if (isPlain(b)) {
+      if (!isPlain(value)) issues.push({ path: p, message: 'must be an object' });
+      else out[key] = mergeKnown(b, value, p, issues);
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const REPO_RE = /^[a-z0-9][a-z0-9._/:-]{0,254}$/;
+
+function checkInt(v: unknown, path: string, min: number, max: number, issues: Issue[]): void {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) issues.push({ path, message: `must be an integer from ${min} to ${max}` });
+}
+
+/** Checks a complete settings object; returns the problems found. */
+export function checkRuntimeSettings(s: Omit<RuntimeSettings, 'updated_at'>): Issue[] {
+  const issues: Issue[] = [];
+  if (!(EXECUTOR_BACKENDS as readonly unknown[]).includes(s.executor)) {
+    issues.push({ path: 'executor', message: `must be one of: ${EXECUTOR_BACKENDS.join(', ')}` });
+  }
+  for (const which of ['frontier', 'vllm'] as const) {
+    const img = s.images[which];
+    if (typeof img.repository !== 'string' || !REPO_RE.test(img.repository)) issues.push({ path: `images.${which}.repository`, message: 'must be an image repository name' });
+    if (typeof img.tag !== 'string' || !TAG_RE.test(img.tag)) issues.push({ path: `images.${which}.tag`, message: 'must be an image tag ([A-Za-z0-9_.-], at most 128)' });
+  }
+  for (const [k, v] of Object.entries(s.timeouts)) checkInt(v, `timeouts.${k}`, 1, 86_400, issues);
+  checkInt(s.guardrails.max_node_executions, 'guardrails.max_node_executions', 1, 1_000_000, issues);
+  checkInt(s.guardrails.max_runtime_minutes, 'guardrails.max_runtime_minutes', 1, 10_080, issues);
+  checkInt(s.guardrails.max_parallel_nodes, 'guardrails.max_parallel_nodes', 1, 256, issues);
+  return issues;
+}
+
+/** The runtime settings row (one per installation), merged over {@link DEFAULT_RUNTIME_SETTINGS}. */
+export class SettingsRepository {
+  constructor(private readonly pool: pg.Pool) {}
+
+  /** Current runtime settings (defaults for anything never saved). */
+  async getRuntime(q: Pick<pg.Pool, 'query'> = this.pool): Promise<RuntimeSettings> {
+    const r = await q.query<{ settings: Plain; updated_at: string }>('SELECT settings, updated_at FROM runtime_settings WHERE id = 1');
+    const row = r.rows[0];
+    const merged = row ? mergeKnown(DEFAULT_RUNTIME_SETTINGS as unknown as Plain, row.settings, '', []) : DEFAULT_RUNTIME_SETTINGS;
+    return { ...(merged as Omit<RuntimeSettings, 'updated_at'>), updated_at: row?.updated_at ?? null };
+  }
+
+  /**
+   * Saves a (partial) settings object merged over the current settings; `updated_at` in the body is ignored, so a
+   * client may send back what it read. Unknown keys or bad values → `validation_failed` with `details.errors[]`.
+   */
+  async putRuntime(patch: unknown): Promise<RuntimeSettings> {
+    if (!isPlain(patch)) {
+      throw new LlmctlError('validation_failed', 'The runtime settings must be a JSON object.', { errors: [{ path: '', message: 'must be an object' }] });
+    }
+    const { updated_at: _ignored, ...rest } = patch;
+    return withTransaction(this.pool, async (c) => {
+      await c.query('INSERT INTO runtime_settings (id, settings) VALUES (1, $1) ON CONFLICT (id) DO NOTHING', ['{}']);
+      await c.query('SELECT 1 FROM runtime_settings WHERE id = 1 FOR UPDATE');
+      const { updated_at: _u, ...current } = await this.getRuntime(c);
+      const issues: Issue[] = [];
+      const merged = mergeKnown(current as unknown as Plain, rest, '', issues) as unknown as Omit<RuntimeSettings, 'updated_at'>;
+      if (issues.length === 0) issues.push(...checkRuntimeSettings(merged));
+      if (issues.length > 0) {
+        throw new LlmctlError('validation_failed', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { errors: issues });
+      }
+      const r = await c.query<{ updated_at: string }>(
+        'UPDATE runtime_settings SET settings = $1, updated_at = now() WHERE id = 1 RETURNING updated_at', [JSON.stringify(merged)]);
+      return { ...merged, updated_at: r.rows[0]!.updated_at };
+    });
+  }
+}

@@ -1,0 +1,4 @@
+/** The git domain: status, diff, commit and branch on the workspace repository. */
+export * from './git-runner.ts';
+export * from './git-status.ts';
+export * from './git-tools.ts';
