@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ModelCallRecord } from '@llmctl/runtime';
-import { InMemoryRunStore, Orchestrator, deterministicDecisionHandler, endHandler, nodeRunView, startHandler, taskHandler } from '@llmctl/runtime';
+import { InMemoryRunStore, Orchestrator, decisionHandler, endHandler, nodeRunView, startHandler, taskHandler } from '@llmctl/runtime';
 import { createProvider } from '@llmctl/providers';
 import type { Run } from '@llmctl/contracts';
 import type { RulesDriver, ScriptedModel } from './driver.ts';
@@ -13,7 +13,7 @@ export async function memoryDriver(): Promise<RulesDriver> {
   const calls: ModelCallRecord[] = [];
   let n = 0;
   const newId = (p: string): string => `${p}_${(++n).toString().padStart(6, '0')}${randomUUID().slice(0, 4)}`;
-  const task = taskHandler({
+  const taskDeps: Parameters<typeof taskHandler>[0] = {
     newId,
     models: {
       async resolve(name) {
@@ -31,10 +31,10 @@ export async function memoryDriver(): Promise<RulesDriver> {
         return calls.filter((c) => c.model_name === model && c.run_id === run && c.node_id === node && c.response_index === idx).length;
       },
     },
-  });
+  };
   const orch = new Orchestrator({
     store, newId, leaseTtlMs: 60_000, backoffMs: () => 1,
-    handlers: { start: startHandler, end: endHandler, decision: deterministicDecisionHandler, task },
+    handlers: { start: startHandler, end: endHandler, decision: decisionHandler(taskDeps), task: taskHandler(taskDeps) },
   });
   await orch.start();
   const view = (id: string): Run => {

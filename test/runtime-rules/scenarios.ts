@@ -261,6 +261,37 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'an llm_guided decision takes the connector whose route_key the model chose',
+    async run(d) {
+      await d.model({ name: 'router', responses: [{ match: 'Decision node d', output: { route_key: 'refund' } }] });
+      await d.model(echo);
+      const id = await d.start(doc(
+        [{ id: 's', type: 'start' }, { id: 'd', type: 'decision', config: { mode: 'llm_guided', model: 'router' } }, t('a'), t('b')],
+        ['s>d', { source: 'd', target: 'a', route_key: 'bug' }, { source: 'd', target: 'b', route_key: 'refund' }],
+      ));
+      const run = await d.wait(id);
+      assert.equal(run.status, 'succeeded');
+      assert.equal(one(run, 'd').routing?.route_key, 'refund');
+      assert.equal(of(run, 'a').length, 0);
+      assert.equal(of(run, 'b').length, 1);
+    },
+  },
+  {
+    name: 'an llm_guided decision whose model names an unknown key after repairs takes the fallback',
+    async run(d) {
+      await d.model({ name: 'router', responses: [{ match: 'Decision node d', output: { route_key: 'nope' } }] });
+      await d.model(echo);
+      const id = await d.start(doc(
+        [{ id: 's', type: 'start' }, { id: 'd', type: 'decision', config: { mode: 'llm_guided', model: 'router' } }, t('a'), t('b')],
+        ['s>d', { source: 'd', target: 'a', route_key: 'bug' }, { source: 'd', target: 'b', route_key: 'other', fallback: true }],
+      ));
+      const run = await d.wait(id);
+      assert.equal(run.status, 'succeeded');
+      assert.equal(one(run, 'd').routing?.routing_state, 'fallback');
+      assert.equal(of(run, 'b').length, 1);
+    },
+  },
+  {
     name: 'a decision passes its triggering output through as value',
     async run(d) {
       await d.model(echo);

@@ -103,24 +103,38 @@ export function taskHandler(deps: TaskDeps): NodeHandler {
     }
 
     if (!cfg.output_schema) return { output: { text: res.text }, usage };
-    const maxRepairs = cfg.max_repair_attempts ?? 2;
-    for (let repair = 0; ; repair++) {
-      let problems: string[];
-      try {
-        const value = parseJsonAnswer(res.text);
-        problems = schemaErrors(cfg.output_schema, value);
-        if (problems.length === 0) return { output: value, usage };
-      } catch (err) {
-        if (!(err instanceof LlmctlError) || err.code !== 'output_invalid') throw err;
-        problems = [err.message];
-      }
-      if (repair >= maxRepairs) {
-        throw new LlmctlError('output_invalid', `the answer of ${x.node.id} does not match its output_schema after ${maxRepairs} repair attempt(s): ${problems.join('; ')}`, { problems, node_id: x.node.id }, false);
-      }
-      messages.push({ role: 'assistant', content: res.text });
-      messages.push({ role: 'user', content: `Your answer is not valid: ${problems.join('; ')}. Answer again with only a JSON value that validates against the schema.` });
-      res = await callModel(deps, x, model, messages, { ...common, kind: 'repair', toolCallsReturned: true });
-      add(res);
-    }
+    const value = await completeStructured(deps, x, model, messages, res, cfg.output_schema, cfg.max_repair_attempts ?? 2, common, add);
+    return { output: value, usage };
   };
+}
+
+type CallCommon = { prompt: string; temperature?: number; max_tokens?: number; json_schema?: Record<string, unknown> };
+
+/**
+ * Parses and validates a structured answer; on failure shows the model its answer and the errors, up to
+ * `maxRepairs` times in the same attempt (each repair a traced model call). Exhausted: non-retryable output_invalid.
+ */
+export async function completeStructured(
+  deps: TaskDeps, x: NodeExecution, model: ResolvedModel, messages: PortChatMessage[], first: PortChatResponse,
+  schema: Record<string, unknown>, maxRepairs: number, common: CallCommon, onResponse: (r: PortChatResponse) => void,
+): Promise<unknown> {
+  let res = first;
+  for (let repair = 0; ; repair++) {
+    let problems: string[];
+    try {
+      const value = parseJsonAnswer(res.text);
+      problems = schemaErrors(schema, value);
+      if (problems.length === 0) return value;
+    } catch (err) {
+      if (!(err instanceof LlmctlError) || err.code !== 'output_invalid') throw err;
+      problems = [err.message];
+    }
+    if (repair >= maxRepairs) {
+      throw new LlmctlError('output_invalid', `the answer of ${x.node.id} does not match its output schema after ${maxRepairs} repair attempt(s): ${problems.join('; ')}`, { problems, node_id: x.node.id }, false);
+    }
+    messages.push({ role: 'assistant', content: res.text });
+    messages.push({ role: 'user', content: `Your answer is not valid: ${problems.join('; ')}. Answer again with only a JSON value that validates against the schema.` });
+    res = await callModel(deps, x, model, messages, { ...common, json_schema: schema, kind: 'repair', toolCallsReturned: true });
+    onResponse(res);
+  }
 }
