@@ -12,11 +12,15 @@ export interface ScriptedModel {
  */
 export interface RulesDriver {
   model(m: ScriptedModel): Promise<void>;
+  /** Saves a flowchart (for sub-flowchart nodes); resolves with its id. */
+  flowchart(doc: FlowchartDocument): Promise<string>;
   /** Creates the flowchart and starts a run; resolves with the run id. */
   start(doc: FlowchartDocument, input?: unknown): Promise<string>;
   get(runId: string): Promise<Run>;
   /** Waits until the run's status is one of `statuses` (default: terminal or paused). */
   wait(runId: string, statuses?: string[]): Promise<Run>;
+  /** Waits until `pred` holds for the run. */
+  until(runId: string, pred: (run: Run) => boolean): Promise<Run>;
   control(runId: string, req: ControlRequest): Promise<{ status: number; body: { ok: boolean; data?: any; error?: { code: string; details?: any } } }>;
   events(runId: string): Promise<{ sequence: number; event_type: string; payload: any }[]>;
   close(): Promise<void>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ModelCallRecord } from '@llmctl/runtime';
-import { InMemoryRunStore, Orchestrator, decisionHandler, endHandler, nodeRunView, startHandler, taskHandler } from '@llmctl/runtime';
+import { InMemoryRunStore, Orchestrator, decisionHandler, subflowHandler, endHandler, nodeRunView, startHandler, taskHandler } from '@llmctl/runtime';
 import { createProvider } from '@llmctl/providers';
 import type { Run } from '@llmctl/contracts';
 import type { RulesDriver, ScriptedModel } from './driver.ts';
@@ -32,9 +32,9 @@ export async function memoryDriver(): Promise<RulesDriver> {
       },
     },
   };
-  const orch = new Orchestrator({
+  const orch: Orchestrator = new Orchestrator({
     store, newId, leaseTtlMs: 60_000, backoffMs: () => 1,
-    handlers: { start: startHandler, end: endHandler, decision: decisionHandler(taskDeps), task: taskHandler(taskDeps) },
+    handlers: { start: startHandler, end: endHandler, decision: decisionHandler(taskDeps), task: taskHandler(taskDeps), flowchart: subflowHandler(() => orch, 50) },
   });
   await orch.start();
   const view = (id: string): Run => {
@@ -52,6 +52,11 @@ export async function memoryDriver(): Promise<RulesDriver> {
     async model(m) {
       models.set(m.name, m);
     },
+    async flowchart(d) {
+      const fc = `fc_${++n}`;
+      store.putFlowchart(fc, d);
+      return fc;
+    },
     async start(d, input = {}) {
       const fc = `fc_${++n}`;
       store.putFlowchart(fc, d);
@@ -61,9 +66,12 @@ export async function memoryDriver(): Promise<RulesDriver> {
       return view(id);
     },
     wait(id, statuses = TERMINAL_OR_PAUSED) {
+      return this.until(id, (r) => statuses.includes(r.status));
+    },
+    until(id, pred) {
       return new Promise((resolve) => {
         const check = (): boolean => {
-          if (!statuses.includes(store.runs.get(id)!.status)) return false;
+          if (!pred(view(id))) return false;
           off();
           setImmediate(() => resolve(view(id)));
           return true;

@@ -408,6 +408,28 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'a flowchart node runs a child run and finishes with its output',
+    async run(d) {
+      await d.model(echo);
+      const child = await d.flowchart(doc([{ id: 's', type: 'start' }, { id: 'z', type: 'end', config: { output: { doubled: '{{input.n}}{{input.n}}' } } }], ['s>z']));
+      const id = await d.start(doc([{ id: 's', type: 'start' }, { id: 'f', type: 'flowchart', config: { flowchart_id: child, input: { n: '{{input.n}}' } } }, { id: 'z', type: 'end' }], ['s>f', 'f>z']), { n: 4 });
+      const run = await d.wait(id);
+      assert.equal(run.status, 'succeeded');
+      assert.deepEqual(run.output, { doubled: '44' });
+    },
+  },
+  {
+    name: 'a failing child run fails its flowchart node with subflow_failed',
+    async run(d) {
+      await d.model({ name: 'm', responses: [{ match: 'never', output: {} }] });
+      const child = await d.flowchart(doc([{ id: 's', type: 'start' }, t('a')], ['s>a']));
+      const id = await d.start(doc([{ id: 's', type: 'start' }, { id: 'f', type: 'flowchart', config: { flowchart_id: child } }], ['s>f']));
+      const run = await d.wait(id);
+      assert.equal(run.status, 'failed');
+      assert.equal(run.error?.code, 'subflow_failed');
+    },
+  },
+  {
     name: 'every logged event has a domain:entity:action type and sequences are gap-free',
     async run(d) {
       await d.model(echo);

@@ -58,14 +58,18 @@ export function mapError(err: unknown, bodyLimit: number): MappedError {
   return mapped('internal', 'An unexpected server error occurred. The request id identifies it in the server logs.');
 }
 
-/** Installs the one error handler and the 404 handler: every failure leaves as the error envelope. */
-export function installErrorHandling(app: FastifyInstance, bodyLimit: number, notFound?: (req: FastifyRequest, reply: FastifyReply) => unknown): void {
+/** Installs the one error handler (before any route, so every route uses it): failures leave as the error envelope. */
+export function installErrorHandler(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((err, request, reply) => {
     const m = mapError(err, bodyLimit);
     if (m.status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: m.code, status: m.status }, m.message);
     return reply.code(m.status).type('application/json; charset=utf-8').send(errorEnvelope(request, m));
   });
+}
+
+/** Installs the 404 handler: `fallback` (the studio's SPA pages) first, else the `not_found` envelope. */
+export function installNotFound(app: FastifyInstance, notFound?: (req: FastifyRequest, reply: FastifyReply) => unknown): void {
   app.setNotFoundHandler(async (request, reply) => {
     if (notFound) {
       const handled = await notFound(request, reply);

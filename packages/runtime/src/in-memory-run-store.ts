@@ -106,8 +106,13 @@ export class InMemoryRunStore implements RunStore {
       .map((r) => r.id);
   }
 
-  async findChildRun(parentNodeRunKey: string): Promise<string | null> {
-    for (const r of this.runs.values()) if (r.parent_node_run_id === parentNodeRunKey) return r.id;
-    return null;
+  async getRunResult(runId: string) {
+    const r = this.runs.get(runId);
+    if (!r) return null;
+    return { status: r.status, output: r.projection?.output ?? null, error: r.projection?.error ?? null };
+  }
+
+  async listActiveChildRuns(parentRunId: string): Promise<string[]> {
+    return [...this.runs.values()].filter((r) => r.parent_run_id === parentRunId && ['queued', 'running', 'pausing', 'paused', 'canceling'].includes(r.status)).map((r) => r.id);
   }
 }

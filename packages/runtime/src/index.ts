@@ -13,3 +13,4 @@ export { decisionHandler, decisionPrompt } from './nodes/llm-guided-decision.ts'
 export type { TaskDeps, ToolInvoker } from './nodes/task-handler.ts';
 export { parseJsonAnswer, schemaErrors } from './structured-output.ts';
 export { nodeRunView, runProjection } from './projection.ts';
+export { subflowHandler, childRunId } from './nodes/subflow-handler.ts';

@@ -65,6 +65,11 @@ export class Orchestrator {
   private stopped = false;
   private readonly ttl: number;
 
+  /** The run store this orchestrator writes to. */
+  get store(): RunStore {
+    return this.o.store;
+  }
+
   constructor(private readonly o: OrchestratorOptions) {
     this.bus = o.bus ?? new EventBus();
     this.ttl = o.leaseTtlMs ?? 10_000;
@@ -131,9 +136,14 @@ export class Orchestrator {
       case 'resume':
         await actor.submit((d) => ({ events: control.resume(d.g, d.s, cm, d.newId, d.now), result: undefined }), meta);
         return {};
-      case 'cancel':
+      case 'cancel': {
         await actor.submit((d) => ({ events: control.cancel(d.g, d.s, cm, d.newId, d.now), result: undefined }), meta);
+        // A parent's cancel cascades to its child runs.
+        for (const child of await this.o.store.listActiveChildRuns(runId)) {
+          await this.control(child, { action: 'cancel', reason: `parent run ${runId} was canceled` }, meta).catch((e) => this.log(`cancel child ${child}`, e));
+        }
         return {};
+      }
       case 'retry':
         await actor.submit((d) => ({ events: control.retry(d.g, d.s, req.node_run_id, cm, d.newId, d.now), result: undefined }), meta);
         return {};

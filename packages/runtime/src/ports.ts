@@ -93,8 +93,10 @@ export interface RunStore {
   releaseLease(runId: string, owner: string): Promise<void>;
   /** Active runs whose lease is free, expired or held by a dead owner. */
   findRunsToRecover(owner: string, isDead: (owner: string) => boolean): Promise<string[]>;
-  /** Child runs started by a node run (sub-flowcharts). */
-  findChildRun(parentNodeRunKey: string): Promise<string | null>;
+  /** Status, output and error of a run (sub-flowchart nodes wait on their child's outcome). */
+  getRunResult(runId: string): Promise<{ status: RunStatus; output: unknown; error: ErrorInfo | null } | null>;
+  /** Active child runs of a run (cancel cascades to them). */
+  listActiveChildRuns(parentRunId: string): Promise<string[]>;
 }
 
 /** Model calls recorded per node run (scripted fail_times counting, traces, usage). */

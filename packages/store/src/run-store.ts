@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { FlowchartDocument } from '@llmctl/contracts';
+import type { ErrorInfo, FlowchartDocument } from '@llmctl/contracts';
 import type { Commit, NewRun, RunRecord, RunStore, StoredEvent } from '@llmctl/runtime';
 import { FencedError, nodeRunView } from '@llmctl/runtime';
 
@@ -137,8 +137,13 @@ export class PgRunStore implements RunStore {
       .map((x) => x.id);
   }
 
-  async findChildRun(parentNodeRunKey: string): Promise<string | null> {
-    const r = await this.pool.query(`SELECT id FROM runs WHERE parent_node_run_id = $1 ORDER BY created_at LIMIT 1`, [parentNodeRunKey]);
-    return (r.rows[0] as { id: string } | undefined)?.id ?? null;
+  async getRunResult(runId: string) {
+    const r = await this.pool.query(`SELECT status, output, error FROM runs WHERE id = $1`, [runId]);
+    return (r.rows[0] as { status: RunRecord['status']; output: unknown; error: ErrorInfo | null } | undefined) ?? null;
+  }
+
+  async listActiveChildRuns(parentRunId: string): Promise<string[]> {
+    const r = await this.pool.query(`SELECT id FROM runs WHERE parent_run_id = $1 AND status IN ('queued','running','pausing','paused','canceling')`, [parentRunId]);
+    return r.rows.map((x: { id: string }) => x.id);
   }
 }

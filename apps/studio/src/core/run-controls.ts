@@ -63,3 +63,6 @@ export function nodeRunControls(
 export function isNodeAction(action: ControlAction): action is 'retry' | 'skip' | 'rewind' {
   return action === 'retry' || action === 'skip' || action === 'rewind';
 }
+
+/** Every run status in lifecycle order (mirrors RUN_STATUSES of the contracts package; kept local so the studio bundle imports only types from it). */
+export const RUN_STATUS_LIST: readonly RunStatus[] = ['queued', 'running', 'pausing', 'paused', 'canceling', 'succeeded', 'failed', 'canceled'];

@@ -6,7 +6,7 @@ import { prettyJson } from '../core/json-text.ts';
 import type { PageInfo } from '../core/api-envelope.ts';
 
 /** Shows an API error with its message, code, request id, HTTP status and details. */
-export function ErrorBox({ error, onRetry, compact }: { error: unknown; onRetry?: () => void; compact?: boolean }) {
+export function ErrorBox({ error, onRetry, onDismiss, compact }: { error: unknown; onRetry?: () => void; onDismiss?: () => void; compact?: boolean }) {
   const [open, setOpen] = useState(false);
   if (!error) return null;
   const e = error instanceof ApiError ? error : toApiError(error);
@@ -18,6 +18,11 @@ export function ErrorBox({ error, onRetry, compact }: { error: unknown; onRetry?
         {onRetry && (
           <button className="btn small" onClick={onRetry}>
             Retry
+          </button>
+        )}
+        {onDismiss && (
+          <button className="btn small" onClick={onDismiss} data-testid="api-error-dismiss">
+            Dismiss
           </button>
         )}
       </div>

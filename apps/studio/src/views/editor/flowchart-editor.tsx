@@ -261,7 +261,7 @@ function Editor({ flowchart }: { flowchart: Flowchart }) {
         </header>
         {saveError ? (
           <div className="editor-error">
-            <ErrorBox error={saveError} compact onRetry={() => setSaveError(null)} />
+            <ErrorBox error={saveError} compact onDismiss={() => setSaveError(null)} />
           </div>
         ) : null}
         <div className="editor-body">

@@ -1,0 +1,81 @@
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { createRepositories } from '@llmctl/store';
+import type { AppContext, AppDeps, ExecutorStatus, RouteInstaller } from './app-context.ts';
+import { installErrorHandler, installNotFound } from './error-mapper.ts';
+import { installIdempotency } from './idempotency.ts';
+import { installJsonBodyParser } from './json-body.ts';
+import { createLogger } from './logger.ts';
+import { correlationIdOf, requestIdOf } from './request-context.ts';
+import { installStudio } from './studio.ts';
+import { contractRoutes } from './routes/contracts.ts';
+import { flowchartRoutes } from './routes/flowcharts.ts';
+import { healthRoutes } from './routes/health.ts';
+import { modelRoutes } from './routes/models.ts';
+import { settingsRoutes } from './routes/settings.ts';
+
+export type { AppContext, AppDeps, RouteInstaller } from './app-context.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The app context (database, config, repositories) for plugins that need it. */
+    llmctl: AppContext;
+  }
+}
+
+/** The built-in API routes, in registration order. */
+export const BUILTIN_ROUTES: RouteInstaller[] = [healthRoutes, contractRoutes, flowchartRoutes, modelRoutes, settingsRoutes];
+
+/**
+ * Builds the HTTP app (not listening): JSON body parsing with the configured limit, request and correlation ids,
+ * the Idempotency-Key ledger, the built-in routes, `deps.extraRoutes`, the studio at `/`, and one error mapper that
+ * turns every failure into the api.md error envelope.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { db, config } = deps;
+  const logger: Logger = deps.logger ?? createLogger(config.logLevel);
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: config.bodyLimit,
+    requestIdHeader: false,
+    genReqId: requestIdOf,
+    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    childLoggerFactory(parent, bindings, opts, raw) {
+      return parent.child({ ...bindings, correlation_id: correlationIdOf(raw, String(bindings.request_id)) }, opts);
+    },
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+
+  const repos = createRepositories(db.pool);
+  const ctx: AppContext = {
+    db, config, repos, logger,
+    emit(event) {
+      try {
+        deps.onEvent?.(event);
+      } catch (err) {
+        logger.warn({ err }, 'event listener failed');
+      }
+    },
+    executorStatus: deps.executorStatus ?? (async (): Promise<ExecutorStatus> => {
+      const settings = await repos.settings.getRuntime();
+      return settings.executor === 'inline'
+        ? { backend: 'inline', ok: true, detail: 'node work runs inside the server process' }
+        : { backend: settings.executor, ok: null, detail: 'status is reported by the runtime once it is connected' };
+    }),
+  };
+  installErrorHandler(app, config.bodyLimit);
+  app.decorate('llmctl', ctx);
+  app.decorateRequest('correlationId', '');
+  app.addHook('onRequest', async (req, reply) => {
+    req.correlationId = correlationIdOf(req.raw, req.id);
+    reply.header('x-request-id', req.id);
+    reply.header('x-correlation-id', req.correlationId);
+  });
+
+  installJsonBodyParser(app);
+  installIdempotency(app, db.pool);
+  for (const install of [...BUILTIN_ROUTES, ...(deps.extraRoutes ?? [])]) await install(app, ctx);
+  const studioFallback = await installStudio(app, config.studioDist);
+  installNotFound(app, studioFallback);
+  return app;
+}

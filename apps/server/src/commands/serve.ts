@@ -1,0 +1,52 @@
+import { isIP } from 'node:net';
+import { redactUrl } from '@llmctl/store';
+import type { RouteInstaller } from '../app.ts';
+import { loadConfig, parsePort } from '../config.ts';
+import { startServer } from '../server.ts';
+import type { CommandContext } from '../cli.ts';
+
+/** Route installers `llmctl serve` adds to the built-in API (the runtime's run routes are plugged in here). */
+export const SERVE_EXTRA_ROUTES: RouteInstaller[] = [];
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+}
+
+/** `llmctl serve [--host 127.0.0.1] [--port 8080] [--data-dir .llmctl]`. */
+export async function serveCommand({ flags, out }: CommandContext): Promise<number> {
+  const config = loadConfig(process.env, {
+    host: flags.host as string | undefined,
+    port: flags.port !== undefined ? parsePort('--port', String(flags.port)) : undefined,
+    dataDir: flags['data-dir'] as string | undefined,
+  });
+  const server = await startServer({ config, extraRoutes: SERVE_EXTRA_ROUTES });
+  out(`llmctl Studio is running at ${server.url}`);
+  out(server.db.embedded
+    ? `database: embedded PostgreSQL, data in ${server.db.dataDir} (logs: ${server.db.dataDir}/postgres.log)`
+    : `database: external PostgreSQL ${redactUrl(server.db.url)} (DATABASE_URL)`);
+  out(isLoopback(config.host)
+    ? `auth: off — the API is open to anyone who can reach ${config.host} (local use only)`
+    : `auth: off — WARNING: listening on ${config.host} without authentication; anyone who can reach it controls llmctl`);
+  out('press Ctrl-C to stop');
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        out(`${signal} again: exiting immediately`);
+        process.exit(130);
+      }
+      stopping = true;
+      out(`${signal} received: stopping${server.db.embedded ? ' (and the embedded PostgreSQL)' : ''}…`);
+      server.close().then(() => {
+        out('stopped');
+        resolve(0);
+      }, (err: unknown) => {
+        out(`error while stopping: ${(err as Error).message}`);
+        resolve(1);
+      });
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { LlmctlError } from '@llmctl/contracts';
+import { renderTemplate } from '@llmctl/engine';
+import type { Orchestrator } from '../orchestrator.ts';
+import type { NodeHandler, NodeResult } from './node-handler.ts';
+import { missingWarnings } from './builtin-handlers.ts';
+
+/** The child run id of a node run: derived from its idempotency key, so a re-executed node run never starts a second child. */
+export function childRunId(nodeRunKey: string): string {
+  return `run_${createHash('sha256').update(nodeRunKey).digest('hex').slice(0, 26)}`;
+}
+
+const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
+
+/** `flowchart` node: runs another flowchart as a child run; with `wait` (default) it finishes with the child's outcome. */
+export function subflowHandler(orch: () => Orchestrator, pollMs = 500): NodeHandler {
+  return async (x): Promise<NodeResult> => {
+    const cfg = x.node.config ?? {};
+    if (typeof cfg.flowchart_id !== 'string') throw new LlmctlError('node_config_invalid', `flowchart node ${x.node.id} needs config.flowchart_id`);
+    const o = orch();
+    let value = x.triggering;
+    if (cfg.input !== undefined) {
+      const r = renderTemplate(cfg.input, x.scope);
+      missingWarnings(x, r.missing);
+      value = r.value;
+    }
+    const id = childRunId(x.nodeRun.idempotency_key);
+    const existing = await o.store.getRunResult(id);
+    if (!existing) {
+      try {
+        await o.startRun(cfg.flowchart_id, { input: value, parent_run_id: x.run.id, parent_node_run_id: x.nodeRun.id, runId: id }, { request_id: x.run.request_id, correlation_id: x.run.correlation_id });
+      } catch (err) {
+        if (err instanceof LlmctlError && err.code === 'not_found') throw new LlmctlError('flowchart_not_found', `flowchart ${cfg.flowchart_id} not found`, { flowchart_id: cfg.flowchart_id });
+        throw err;
+      }
+    }
+    if (cfg.wait === false) return { output: { child_run_id: id } };
+    const result = await waitForRun(o, id, x.signal, pollMs);
+    if (result.status !== 'succeeded') {
+      throw new LlmctlError('subflow_failed', `child run ${id} ended ${result.status}${result.error ? `: ${result.error.message}` : ''}`, { child_run_id: id, child_error: result.error }, false);
+    }
+    return { output: result.output };
+  };
+}
+
+/** Resolves when the run is terminal (bus events in this process, polling for runs owned elsewhere). */
+function waitForRun(o: Orchestrator, runId: string, signal: AbortSignal, pollMs: number) {
+  return new Promise<{ status: string; output: unknown; error: { message: string } | null }>((resolve, reject) => {
+    let done = false;
+    const check = async (): Promise<void> => {
+      if (done) return;
+      const r = await o.store.getRunResult(runId);
+      if (r && TERMINAL.has(r.status) && !done) {
+        finish();
+        resolve(r);
+      }
+    };
+    const off = o.bus.onEvent((e) => {
+      if (e.run_id === runId && e.event_type === 'flowchart:run:updated') void check();
+    });
+    const timer = setInterval(() => void check(), pollMs);
+    const onAbort = (): void => {
+      finish();
+      reject(signal.reason ?? new LlmctlError('interrupted', 'aborted'));
+    };
+    signal.addEventListener('abort', onAbort);
+    function finish(): void {
+      done = true;
+      off();
+      clearInterval(timer);
+      signal.removeEventListener('abort', onAbort);
+    }
+    void check();
+  });
+}
