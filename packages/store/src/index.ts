@@ -28,3 +28,5 @@ export { PgRunStore } from './run-store.ts';
 export { RunRepository, RUN_SORTS } from './run-repository.ts';
 export type { RunView, RunEventRow, RunSort } from './run-repository.ts';
 export { PgModelCallLog } from './model-call-log.ts';
+export { readTraceRows } from './trace-repository.ts';
+export type { TraceRows } from './trace-repository.ts';

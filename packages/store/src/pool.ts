@@ -67,6 +67,8 @@ export function createPool(url: string, options: CreatePoolOptions = {}): pg.Poo
     types: LLMCTL_PG_TYPES as unknown as pg.CustomTypesConfig,
   });
   pool.on('error', (err) => {
+    // While the pool ends (shutdown), connections closing under it are expected.
+    if ((pool as unknown as { ending?: boolean }).ending) return;
     options.logger?.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'idle database client error');
   });
   return pool;

@@ -1,0 +1,107 @@
+/**
+ * The `llmctl` command line. Commands live in one table: add an entry (name, usage, options, run) to extend it —
+ * `run`, `validate`, `worker` and `migrate` are expected next.
+ */
+import { parseArgs } from 'node:util';
+import { LlmctlError } from '@llmctl/contracts';
+import { dbMigrateCommand } from './commands/db-migrate.ts';
+import { serveCommand } from './commands/serve.ts';
+
+/** What a command gets. */
+export interface CommandContext {
+  /** Positional arguments after the command name. */
+  args: string[];
+  /** Parsed `--flags`. */
+  flags: Record<string, string | boolean | undefined>;
+  /** Prints a line to stdout. */
+  out(line: string): void;
+  /** Prints a line to stderr. */
+  err(line: string): void;
+}
+
+/** One CLI command. */
+export interface CommandSpec {
+  /** Command words, e.g. `serve` or `db migrate`. */
+  name: string;
+  usage: string;
+  summary: string;
+  options?: Record<string, { type: 'string' | 'boolean'; short?: string }>;
+  /** Resolves with the process exit code. */
+  run(ctx: CommandContext): Promise<number>;
+}
+
+const dataDirOption = { 'data-dir': { type: 'string' as const } };
+
+/** Every command, in help order. */
+export const COMMANDS: CommandSpec[] = [
+  {
+    name: 'serve',
+    usage: 'llmctl serve [--host 127.0.0.1] [--port 8080] [--data-dir .llmctl]',
+    summary: 'start the API and the studio (embedded PostgreSQL unless DATABASE_URL is set)',
+    options: { host: { type: 'string' }, port: { type: 'string', short: 'p' }, ...dataDirOption },
+    run: serveCommand,
+  },
+  {
+    name: 'db migrate',
+    usage: 'llmctl db migrate [--data-dir .llmctl]',
+    summary: 'apply pending database migrations and exit',
+    options: { ...dataDirOption },
+    run: dbMigrateCommand,
+  },
+];
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.usage.length));
+  return [
+    'usage: llmctl <command> [options]',
+    '',
+    ...COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+    '',
+    'environment: DATABASE_URL (external PostgreSQL), LLMCTL_DATA_DIR, LLMCTL_HOST, LLMCTL_PORT, LLMCTL_BODY_LIMIT, LLMCTL_LOG_LEVEL',
+  ].join('\n');
+}
+
+function findCommand(argv: string[]): { spec: CommandSpec; rest: string[] } | undefined {
+  const matches = COMMANDS.map((spec) => ({ spec, words: spec.name.split(' ') }))
+    .filter(({ words }) => words.every((w, i) => argv[i] === w))
+    .sort((a, b) => b.words.length - a.words.length);
+  const best = matches[0];
+  return best ? { spec: best.spec, rest: argv.slice(best.words.length) } : undefined;
+}
+
+/** Runs the CLI with `argv` (without `node` and the script); resolves with the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const err = (line: string) => process.stderr.write(`${line}\n`);
+  if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
+    out(usage());
+    return argv.length === 0 ? 2 : 0;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    err(`llmctl: unknown command "${argv.join(' ')}"\n\n${usage()}`);
+    return 2;
+  }
+  const { spec, rest } = found;
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: rest, options: { ...spec.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (e) {
+    err(`llmctl ${spec.name}: ${(e as Error).message}\nusage: ${spec.usage}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    out(`usage: ${spec.usage}\n\n${spec.summary}`);
+    return 0;
+  }
+  try {
+    return await spec.run({ args: parsed.positionals, flags: parsed.values as CommandContext['flags'], out, err });
+  } catch (e) {
+    if (e instanceof LlmctlError) {
+      err(`llmctl ${spec.name}: error [${e.code}]: ${e.message}`);
+    } else {
+      err(`llmctl ${spec.name}: ${(e as Error)?.stack ?? String(e)}`);
+    }
+    return 1;
+  }
+}

@@ -1,0 +1,125 @@
+import type { ControlRequest } from '@llmctl/contracts';
+import { CONTROL_ACTIONS, LlmctlError, RUN_STATUSES } from '@llmctl/contracts';
+import type { Orchestrator } from '@llmctl/runtime';
+import { RUN_SORTS, RunRepository, parseListParams, readTraceRows } from '@llmctl/store';
+import { buildTrace } from '../runtime/trace.ts';
+import type { RouteInstaller } from '../app-context.ts';
+import { ok } from '../envelope.ts';
+import { optionalPositiveInt, queryOf, requireId, requireObjectBody } from './params.ts';
+
+type IdParams = { Params: { id: string } };
+const WAIT_DONE = new Set(['succeeded', 'failed', 'canceled', 'paused']);
+
+function nonNegativeInt(query: Record<string, unknown>, name: string, dflt: number, max: number): number {
+  const v = query[name];
+  if (v === undefined || v === '') return dflt;
+  if (typeof v !== 'string' || !/^\d{1,15}$/.test(v) || Number(v) > max) {
+    throw new LlmctlError('validation_failed', `${name} must be an integer from 0 to ${max}.`, { errors: [{ path: name, message: 'invalid' }] });
+  }
+  return Number(v);
+}
+
+function controlRequestOf(body: unknown): ControlRequest {
+  const b = requireObjectBody(body);
+  if (typeof b.action !== 'string' || !(CONTROL_ACTIONS as readonly string[]).includes(b.action)) {
+    throw new LlmctlError('validation_failed', `action must be one of ${CONTROL_ACTIONS.join(', ')}`, { errors: [{ path: 'action', message: 'unknown control action' }] });
+  }
+  if (b.node_run_id !== undefined && typeof b.node_run_id !== 'string') throw new LlmctlError('validation_failed', 'node_run_id must be a string', { errors: [{ path: 'node_run_id', message: 'must be a string' }] });
+  if (b.mode !== undefined && b.mode !== 'now' && b.mode !== 'graceful') throw new LlmctlError('validation_failed', 'mode must be now or graceful', { errors: [{ path: 'mode', message: 'invalid' }] });
+  if (b.reason !== undefined && (typeof b.reason !== 'string' || b.reason.length > 1000)) throw new LlmctlError('validation_failed', 'reason must be a string of at most 1000 characters', { errors: [{ path: 'reason', message: 'invalid' }] });
+  if ((b.action === 'retry' || b.action === 'skip' || b.action === 'rewind') && typeof b.node_run_id !== 'string') {
+    throw new LlmctlError('validation_failed', `${b.action} needs node_run_id`, { errors: [{ path: 'node_run_id', message: 'required' }] });
+  }
+  return b as unknown as ControlRequest;
+}
+
+/** Runs: start, read (with long-poll), list, event catch-up, control (api.md, runtime.md "Run control"). */
+export function runRoutes(orchestrator: Orchestrator): RouteInstaller {
+  return async (app, ctx) => {
+    const runs = new RunRepository(ctx.db.pool);
+
+    /** Resolves when the run is finished or paused, or after `seconds`. */
+    const waitForRun = (runId: string, seconds: number): Promise<void> =>
+      new Promise((resolve) => {
+        let done = false;
+        const finish = (): void => {
+          if (done) return;
+          done = true;
+          off();
+          clearTimeout(timer);
+          clearInterval(poll);
+          resolve();
+        };
+        const check = async (): Promise<void> => {
+          const r = await runs.get(runId, false);
+          if (!r || WAIT_DONE.has(r.status)) finish();
+        };
+        const off = orchestrator.bus.onEvent((e) => {
+          if (e.run_id === runId && e.event_type === 'flowchart:run:updated') void check();
+        });
+        const timer = setTimeout(finish, seconds * 1000);
+        // Runs owned by another process publish nowhere here: poll as a fallback.
+        const poll = setInterval(() => void check(), 500);
+        void check();
+      });
+
+    app.post<IdParams>('/api/flowcharts/:id/runs', async (req, reply) => {
+      const id = requireId('fc', req.params.id, 'flowchart');
+      const body = req.body === undefined ? {} : requireObjectBody(req.body);
+      const version = body.version === undefined ? undefined : Number(body.version);
+      if (version !== undefined && (!Number.isInteger(version) || version < 1)) {
+        throw new LlmctlError('validation_failed', 'version must be a positive integer', { errors: [{ path: 'version', message: 'invalid' }] });
+      }
+      const runId = await orchestrator.startRun(id, { input: body.input ?? {}, ...(version ? { version } : {}) }, { request_id: req.id, correlation_id: req.correlationId });
+      return ok(reply, await runs.require(runId), undefined, 201);
+    });
+
+    app.get('/api/runs', async (req, reply) => {
+      const q = queryOf(req.query);
+      const status = q.status;
+      if (status !== undefined && (typeof status !== 'string' || !(RUN_STATUSES as readonly string[]).includes(status))) {
+        throw new LlmctlError('validation_failed', `status must be one of ${RUN_STATUSES.join(', ')}`, { errors: [{ path: 'status', message: 'invalid' }] });
+      }
+      const fc = q.flowchart_id;
+      if (fc !== undefined && typeof fc !== 'string') throw new LlmctlError('validation_failed', 'flowchart_id must be a string', { errors: [{ path: 'flowchart_id', message: 'invalid' }] });
+      const params = parseListParams(q, { sorts: RUN_SORTS, defaultSort: 'created_at', defaultOrder: 'desc' });
+      const list = await runs.list({ ...(fc ? { flowchart_id: fc } : {}), ...(status ? { status } : {}) }, params);
+      return ok(reply, list.items, { ...list.page });
+    });
+
+    app.get<IdParams>('/api/runs/:id', async (req, reply) => {
+      const id = requireId('run', req.params.id, 'run');
+      const wait = optionalPositiveInt(queryOf(req.query), 'wait_s', 60);
+      await runs.require(id);
+      if (wait) await waitForRun(id, wait);
+      return ok(reply, await runs.require(id));
+    });
+
+    app.get<IdParams>('/api/runs/:id/events', async (req, reply) => {
+      const id = requireId('run', req.params.id, 'run');
+      const q = queryOf(req.query);
+      const after = nonNegativeInt(q, 'after_sequence', 0, Number.MAX_SAFE_INTEGER);
+      const limit = nonNegativeInt(q, 'limit', 100, 1000) || 100;
+      const run = await runs.get(id, false);
+      if (!run) throw new LlmctlError('not_found', `run ${id} not found`, { run_id: id });
+      const events = await runs.events(id, after, limit);
+      const next = events.length > 0 ? events[events.length - 1]!.sequence : after;
+      return ok(reply, events.map((e) => ({ ...e, flowchart_id: run.flowchart_id })), { after_sequence: after, limit, next_after_sequence: next });
+    });
+
+    app.get<IdParams>('/api/runs/:id/trace', async (req, reply) => {
+      const id = requireId('run', req.params.id, 'run');
+      const trace = buildTrace(await readTraceRows(ctx.db.pool, id));
+      if (!trace) throw new LlmctlError('not_found', `run ${id} not found`, { run_id: id });
+      return ok(reply, trace);
+    });
+
+    app.post<IdParams>('/api/runs/:id/control', async (req, reply) => {
+      const id = requireId('run', req.params.id, 'run');
+      const request = controlRequestOf(req.body);
+      await runs.require(id);
+      const result = await orchestrator.control(id, request, { request_id: req.id, correlation_id: req.correlationId, actor: 'api' });
+      return ok(reply, { run: await runs.require(id), ...result });
+    });
+  };
+}

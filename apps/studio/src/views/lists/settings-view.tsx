@@ -1,0 +1,183 @@
+/** `/settings`: runtime settings (executor backend, image tags, timeouts, guardrail defaults) and the browser's API token. */
+import { useEffect, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, getAuthToken, setAuthToken } from '../../api/http.ts';
+import { useRuntimeSettings } from '../../api/queries.ts';
+import { parseJsonObject, prettyJson } from '../../core/json-text.ts';
+import { ErrorBox, Field, JsonView, Loading, Section } from '../../ui/common.tsx';
+import { PageHeader } from '../../ui/shell.tsx';
+
+type Json = Record<string, unknown>;
+
+const BACKENDS = ['inline', 'queue', 'kubernetes'];
+
+function getPath(o: Json, path: string[]): unknown {
+  return path.reduce<unknown>((acc, k) => (acc && typeof acc === 'object' ? (acc as Json)[k] : undefined), o);
+}
+
+function setPath(o: Json, path: string[], v: unknown): Json {
+  const [k, ...rest] = path;
+  if (k === undefined) return o;
+  const child = o[k];
+  return { ...o, [k]: rest.length ? setPath(child && typeof child === 'object' ? (child as Json) : {}, rest, v) : v };
+}
+
+function label(path: string[]): string {
+  return path.join('.').replace(/_/g, ' ');
+}
+
+/** Renders an input for every leaf of the settings object (objects nest as sections). */
+function SettingsFields({ value, path, root, onChange }: { value: Json; path: string[]; root: Json; onChange: (next: Json) => void }) {
+  return (
+    <>
+      {Object.entries(value).map(([k, v]) => {
+        const p = [...path, k];
+        const id = `setting-${p.join('.')}`;
+        if (v && typeof v === 'object' && !Array.isArray(v)) {
+          return (
+            <Section key={k} title={label(p)}>
+              <SettingsFields value={v as Json} path={p} root={root} onChange={onChange} />
+            </Section>
+          );
+        }
+        const set = (nv: unknown): void => onChange(setPath(root, p, nv));
+        if (/backend/i.test(k) && typeof v === 'string') {
+          return (
+            <Field key={k} label={label(p)}>
+              <select value={v} onChange={(e) => set(e.target.value)} data-testid={id}>
+                {[...new Set([...BACKENDS, v])].map((b) => (
+                  <option key={b} value={b}>
+                    {b}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          );
+        }
+        if (typeof v === 'boolean')
+          return (
+            <label key={k} className="check">
+              <input type="checkbox" checked={v} onChange={(e) => set(e.target.checked)} data-testid={id} /> {label(p)}
+            </label>
+          );
+        if (typeof v === 'number')
+          return (
+            <Field key={k} label={label(p)}>
+              <input type="number" value={v} onChange={(e) => set(e.target.value === '' ? 0 : Number(e.target.value))} data-testid={id} />
+            </Field>
+          );
+        if (typeof v === 'string' || v === null)
+          return (
+            <Field key={k} label={label(p)} hint={/image|tag/i.test(k) ? 'container image tag' : undefined}>
+              <input type="text" value={v ?? ''} onChange={(e) => set(e.target.value)} data-testid={id} />
+            </Field>
+          );
+        return (
+          <Field key={k} label={label(p)}>
+            <JsonView value={v} />
+          </Field>
+        );
+      })}
+    </>
+  );
+}
+
+/** The settings page. */
+export function SettingsPage() {
+  const qc = useQueryClient();
+  const settings = useRuntimeSettings();
+  const [draft, setDraft] = useState<Json | null>(null);
+  const [raw, setRaw] = useState(false);
+  const [rawText, setRawText] = useState('');
+  useEffect(() => {
+    if (settings.data && draft === null) setDraft(settings.data);
+  }, [settings.data, draft]);
+  const save = useMutation({
+    mutationFn: async (body: Json) => (await api<Json>('PUT', '/api/settings/runtime', body)).data,
+    onSuccess: (d) => {
+      qc.setQueryData(['settings', 'runtime'], d);
+      setDraft(d);
+    },
+  });
+  const health = useQuery({ queryKey: ['health'], queryFn: async () => (await api<Json>('GET', '/api/health')).data, retry: false });
+  const [token, setToken] = useState(getAuthToken() ?? '');
+  const rawParsed = parseJsonObject(rawText, false);
+  const dirty = draft !== null && settings.data !== undefined && JSON.stringify(draft) !== JSON.stringify(settings.data);
+  return (
+    <div className="page">
+      <PageHeader title="Settings" />
+      <div className="page-body settings">
+        <Section
+          title="Runtime"
+          actions={
+            <button
+              className="link small"
+              onClick={() => {
+                setRaw(!raw);
+                setRawText(prettyJson(draft ?? {}));
+              }}
+            >
+              {raw ? 'form' : 'edit as JSON'}
+            </button>
+          }
+        >
+          {settings.isLoading ? (
+            <Loading />
+          ) : settings.isError ? (
+            <ErrorBox error={settings.error} onRetry={() => void settings.refetch()} />
+          ) : draft ? (
+            <form
+              className="form"
+              data-testid="runtime-settings-form"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (raw) {
+                  if (rawParsed.ok && rawParsed.value) save.mutate(rawParsed.value);
+                } else save.mutate(draft);
+              }}
+            >
+              {raw ? (
+                <Field label="Runtime settings (JSON)" error={rawParsed.ok ? null : rawParsed.error}>
+                  <textarea className="mono" rows={18} value={rawText} onChange={(e) => setRawText(e.target.value)} data-testid="runtime-settings-json" />
+                </Field>
+              ) : (
+                <SettingsFields value={draft} path={[]} root={draft} onChange={setDraft} />
+              )}
+              {save.isError && <ErrorBox error={save.error} />}
+              {save.isSuccess && !dirty && <div className="ok-text" data-testid="settings-saved">Saved.</div>}
+              <div className="form-actions">
+                <button className="btn primary" disabled={save.isPending || (raw ? !rawParsed.ok : !dirty)} data-testid="settings-save">
+                  {save.isPending ? 'Saving…' : 'Save'}
+                </button>
+                {dirty && !raw && (
+                  <button type="button" className="btn" onClick={() => setDraft(settings.data ?? null)}>
+                    Revert
+                  </button>
+                )}
+              </div>
+            </form>
+          ) : null}
+        </Section>
+        <Section title="Server health">{health.isLoading ? <Loading /> : health.isError ? <ErrorBox error={health.error} compact /> : <JsonView value={health.data} testid="health" />}</Section>
+        <Section title="This browser">
+          <Field label="API token" hint="only needed when the server requires bearer tokens; stored in this browser">
+            <input type="password" value={token} onChange={(e) => setToken(e.target.value)} data-testid="api-token" />
+          </Field>
+          <button
+            className="btn small"
+            onClick={() => {
+              setAuthToken(token);
+              window.location.reload();
+            }}
+          >
+            Save token &amp; reload
+          </button>
+        </Section>
+        <Section title="Get values">
+          <div className="muted small">Values mirror <code>GET /api/settings/runtime</code>; every field is editable and sent back with <code>PUT</code>.</div>
+          {settings.data && <JsonView value={settings.data} />}
+        </Section>
+      </div>
+    </div>
+  );
+}
