@@ -48,7 +48,7 @@ export async function memoryDriver(): Promise<RulesDriver> {
       node_runs: [...store.nodeRuns.get(id)!.values()].sort((a, b) => a.created_order - b.created_order).map(nodeRunView),
     };
   };
-  return {
+  const driver: RulesDriver = {
     async model(m) {
       models.set(m.name, m);
     },
@@ -66,7 +66,7 @@ export async function memoryDriver(): Promise<RulesDriver> {
       return view(id);
     },
     wait(id, statuses = TERMINAL_OR_PAUSED) {
-      return this.until(id, (r) => statuses.includes(r.status));
+      return driver.until(id, (r) => statuses.includes(r.status));
     },
     until(id, pred) {
       return new Promise((resolve) => {
@@ -99,4 +99,5 @@ export async function memoryDriver(): Promise<RulesDriver> {
       await orch.stop();
     },
   };
+  return driver;
 }

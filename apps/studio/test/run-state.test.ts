@@ -63,3 +63,37 @@ test('matched connectors of superseded node runs are not highlighted', () => {
   ]);
   assert.deepEqual([...ids], ['e1']);
 });
+
+test('engine event payloads drive a node run from queued to succeeded', () => {
+  let r = run({ node_runs: [] });
+  const ev = (payload: Record<string, unknown>, event_type = 'flowchart:node:updated') => ({ event_type, run_id: 'r1', payload });
+  r = applyRunEvent(r, ev({ kind: 'node.queued', node_id: 'a', node_run: { id: 'n1', node_id: 'a', node_type: 'task', iteration: 1, tokens: [], idempotency_key: 'k', retry_of: null, rewound_from: null }, at: 't0' }));
+  assert.equal(r.node_runs![0]!.status, 'queued');
+  r = applyRunEvent(r, ev({ kind: 'node.started', node_id: 'a', node_run_id: 'n1', context: {}, at: 't1' }));
+  r = applyRunEvent(r, ev({ kind: 'node.attempt_started', node_id: 'a', node_run_id: 'n1', n: 1, at: 't1' }));
+  assert.equal(r.node_runs![0]!.status, 'running');
+  const routing = { matched_connector_ids: ['e1'], route_key: null, route_keys: [], routing_state: 'matched', evaluated: [] };
+  r = applyRunEvent(r, ev({ kind: 'node.succeeded', node_id: 'a', node_run_id: 'n1', output: { x: 1 }, routing, outcome: 'success_with_warning', fallback_used: true, degraded_reason: 'tool_failed', warnings: [], usage: null, at: 't2' }));
+  const nr = r.node_runs![0]!;
+  assert.equal(nodeRunDisplayState(nr), 'success_with_warning');
+  assert.deepEqual(nr.output, { x: 1 });
+  assert.equal(nr.attempts[0]!.finished_at, 't2');
+  assert.deepEqual(nr.routing!.matched_connector_ids, ['e1']);
+});
+
+test('a failed attempt is recorded and run.status fails the run with its error', () => {
+  let r = run({ node_runs: [nodeRun({ id: 'n1', node_id: 'a', status: 'running', attempts: [{ n: 1, started_at: 't', finished_at: null, error: null }] })] });
+  const error = { code: 'node_timeout', message: 'slow', details: {}, retryable: true };
+  r = applyRunEvent(r, { event_type: 'flowchart:node:updated', run_id: 'r1', payload: { kind: 'node.attempt_failed', node_run_id: 'n1', n: 1, error, at: 't3' } });
+  assert.equal(r.node_runs![0]!.attempts[0]!.error!.code, 'node_timeout');
+  r = applyRunEvent(r, { event_type: 'flowchart:run:updated', run_id: 'r1', payload: { kind: 'run.status', status: 'failed', from: 'running', error, at: 't4' } });
+  assert.equal(r.status, 'failed');
+  assert.equal(r.error!.code, 'node_timeout');
+  assert.equal(r.finished_at, 't4');
+});
+
+test('run.rewound marks the superseded node runs', () => {
+  const r0 = run({ node_runs: [nodeRun({ id: 'n1', node_id: 'a', status: 'succeeded' }), nodeRun({ id: 'n2', node_id: 'b', status: 'succeeded' })] });
+  const r1 = applyRunEvent(r0, { event_type: 'flowchart:run:updated', run_id: 'r1', payload: { kind: 'run.rewound', node_run_id: 'n1', superseded: ['n1', 'n2'], at: 't' } });
+  assert.deepEqual(r1.node_runs!.map((n) => n.status), ['superseded', 'superseded']);
+});

@@ -118,7 +118,7 @@ export class FlowchartRepository {
 
   /** Lists latest versions: `q` (case-insensitive substring of the name), `sort`, `order`, `page`, `per_page`. */
   async list(raw: Record<string, unknown> = {}): Promise<ListResult<Flowchart>> {
-    const p = parseListParams(raw, { sorts: FLOWCHART_SORTS, defaultSort: 'updated_at', defaultOrder: 'desc' });
+    const p = parseListParams(raw, { sorts: FLOWCHART_SORTS, defaultSort: 'updated_at', defaultOrder: { '*': 'desc', name: 'asc' } });
     const where = 'WHERE ($1::text IS NULL OR strpos(lower(f.name), lower($1)) > 0)';
     const dir = p.order === 'asc' ? 'ASC' : 'DESC';
     const [rows, count] = await Promise.all([

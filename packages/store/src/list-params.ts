@@ -26,7 +26,8 @@ export interface ListResult<T> {
 export interface ListSpec<S extends string> {
   sorts: readonly S[];
   defaultSort: S;
-  defaultOrder: 'asc' | 'desc';
+  /** Order when none is given (per sort field: `name` reads best ascending, timestamps newest first). */
+  defaultOrder: 'asc' | 'desc' | Partial<Record<S, 'asc' | 'desc'>> & { '*': 'asc' | 'desc' };
 }
 
 export const DEFAULT_PER_PAGE = 20;
@@ -73,7 +74,9 @@ export function parseListParams<S extends string>(raw: Record<string, unknown>, 
     else issues.push({ path: 'sort', message: `unknown sort field "${sortRaw}"; use one of: ${spec.sorts.join(', ')}` });
   }
   const orderRaw = single(raw, 'order', issues)?.toLowerCase();
-  let order = spec.defaultOrder;
+  let order: 'asc' | 'desc' = typeof spec.defaultOrder === 'string'
+    ? spec.defaultOrder
+    : ((spec.defaultOrder as Record<string, 'asc' | 'desc'>)[sort] ?? spec.defaultOrder['*']);
   if (orderRaw !== undefined && orderRaw !== '') {
     if (orderRaw === 'asc' || orderRaw === 'desc') order = orderRaw;
     else issues.push({ path: 'order', message: 'order must be asc or desc' });

@@ -119,7 +119,7 @@ export class ModelRepository {
 
   /** Lists models: `q` (case-insensitive substring of the name), `provider`, `sort`, `order`, `page`, `per_page`. */
   async list(raw: Record<string, unknown> = {}): Promise<ListResult<Model>> {
-    const p = parseListParams(raw, { sorts: MODEL_SORTS, defaultSort: 'name', defaultOrder: 'asc' });
+    const p = parseListParams(raw, { sorts: MODEL_SORTS, defaultSort: 'name', defaultOrder: { '*': 'asc', updated_at: 'desc' } });
     const providerRaw = raw.provider;
     if (providerRaw !== undefined && typeof providerRaw !== 'string') {
       throw new LlmctlError('validation_failed', 'provider must be given once, as a string', { errors: [{ path: 'provider', message: 'must be a string' }] });

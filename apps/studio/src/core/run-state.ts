@@ -76,12 +76,129 @@ export function runFromPayload(payload: unknown): Partial<Run> | null {
   return typeof cand.status === 'string' ? (cand as Partial<Run>) : null;
 }
 
+const TERMINAL_RUN = new Set(['succeeded', 'failed', 'canceled']);
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' ? v : null;
+}
+
+function patchNodeRun(run: Run, id: unknown, fn: (nr: NodeRun) => NodeRun): Run {
+  if (typeof id !== 'string') return run;
+  const list = run.node_runs ?? [];
+  const i = list.findIndex((x) => x.id === id);
+  if (i < 0) return run;
+  return { ...run, node_runs: list.map((x, j) => (j === i ? fn(x) : x)) };
+}
+
+function closeOpenAttempt(nr: NodeRun, at: string | null): NodeRun['attempts'] {
+  return (nr.attempts ?? []).map((a) => (a.finished_at === null ? { ...a, finished_at: at } : a));
+}
+
 /**
- * Applies one realtime event to a run snapshot optimistically. Unknown event types or payload shapes leave the
- * run unchanged (the caller refetches the run after events anyway, so the snapshot converges on the server's).
+ * Applies an engine event payload (`{ kind: 'node.succeeded', node_run_id, ... }`, as the runtime logs them) to a
+ * run. Unknown kinds leave the run unchanged.
+ */
+export function applyEnginePayload(run: Run, p: Record<string, unknown>): Run {
+  const at = str(p.at);
+  switch (p.kind) {
+    case 'run.started':
+      return { ...run, status: run.status === 'queued' ? 'running' : run.status, started_at: run.started_at ?? at };
+    case 'run.status': {
+      const status = str(p.status) as Run['status'] | null;
+      if (!status) return run;
+      const next: Run = { ...run, status };
+      if ('error' in p) next.error = (p.error as Run['error']) ?? null;
+      if ('output' in p) next.output = p.output;
+      if (Array.isArray(p.leftover_tokens)) next.leftover_tokens = p.leftover_tokens as Run['leftover_tokens'];
+      next.finished_at = TERMINAL_RUN.has(status) ? (at ?? run.finished_at) : null;
+      if (status === 'running' && !run.started_at) next.started_at = at;
+      return next;
+    }
+    case 'run.warning':
+      return isRecord(p.warning) ? { ...run, warnings: [...(run.warnings ?? []), p.warning as unknown as Run['warnings'][number]] } : run;
+    case 'run.rewound': {
+      const sup = new Set(Array.isArray(p.superseded) ? (p.superseded as string[]) : []);
+      return { ...run, node_runs: (run.node_runs ?? []).map((nr) => (sup.has(nr.id) ? { ...nr, status: 'superseded' } : nr)) };
+    }
+    case 'node.queued': {
+      const n = isRecord(p.node_run) ? p.node_run : null;
+      if (!n || typeof n.id !== 'string' || (run.node_runs ?? []).some((x) => x.id === n.id)) return run;
+      const nr: NodeRun = {
+        id: n.id,
+        node_id: str(n.node_id) ?? str(p.node_id) ?? '',
+        node_type: str(n.node_type) ?? '',
+        iteration: typeof n.iteration === 'number' ? n.iteration : 1,
+        status: 'queued',
+        outcome: null,
+        fallback_used: false,
+        degraded_reason: null,
+        warnings: [],
+        error: null,
+        input_snapshot: { tokens: Array.isArray(n.tokens) ? (n.tokens as NodeRun['input_snapshot']['tokens']) : [], upstream: {} },
+        output: null,
+        routing: null,
+        attempts: [],
+        idempotency_key: str(n.idempotency_key) ?? '',
+        retry_of: str(n.retry_of),
+        rewound_from: str(n.rewound_from),
+        started_at: null,
+        finished_at: null,
+        usage: null,
+      };
+      return { ...run, node_runs: [...(run.node_runs ?? []), nr] };
+    }
+    case 'node.started':
+      return patchNodeRun(run, p.node_run_id, (nr) => ({ ...nr, status: 'running', started_at: nr.started_at ?? at, input_snapshot: isRecord(p.context) ? { ...nr.input_snapshot, context: p.context } : nr.input_snapshot }));
+    case 'node.attempt_started':
+      return patchNodeRun(run, p.node_run_id, (nr) => ({
+        ...nr,
+        status: 'running',
+        attempts: [...(nr.attempts ?? []).filter((a) => a.n !== p.n), { n: typeof p.n === 'number' ? p.n : (nr.attempts?.length ?? 0) + 1, started_at: at ?? '', finished_at: null, error: null }],
+      }));
+    case 'node.attempt_failed':
+      return patchNodeRun(run, p.node_run_id, (nr) => ({ ...nr, attempts: (nr.attempts ?? []).map((a) => (a.n === p.n ? { ...a, finished_at: at, error: (p.error as NodeRun['error']) ?? null } : a)) }));
+    case 'node.succeeded':
+      return patchNodeRun(run, p.node_run_id, (nr) => ({
+        ...nr,
+        status: 'succeeded',
+        output: p.output,
+        routing: (p.routing as NodeRun['routing']) ?? nr.routing,
+        outcome: (p.outcome as NodeRun['outcome']) ?? 'success',
+        fallback_used: p.fallback_used === true,
+        degraded_reason: str(p.degraded_reason),
+        warnings: Array.isArray(p.warnings) ? (p.warnings as NodeRun['warnings']) : nr.warnings,
+        usage: isRecord(p.usage) ? p.usage : nr.usage,
+        finished_at: at,
+        attempts: closeOpenAttempt(nr, at),
+      }));
+    case 'node.failed':
+      return patchNodeRun(run, p.node_run_id, (nr) => ({
+        ...nr,
+        status: 'failed',
+        error: (p.error as NodeRun['error']) ?? nr.error,
+        warnings: Array.isArray(p.warnings) ? (p.warnings as NodeRun['warnings']) : nr.warnings,
+        finished_at: at,
+        attempts: closeOpenAttempt(nr, at),
+      }));
+    case 'node.skipped':
+      return patchNodeRun(run, p.node_run_id, (nr) => ({ ...nr, status: 'skipped', output: p.output, routing: (p.routing as NodeRun['routing']) ?? nr.routing, finished_at: at }));
+    case 'node.requeued':
+      return patchNodeRun(run, p.node_run_id, (nr) => ({ ...nr, status: 'queued', attempts: closeOpenAttempt(nr, at) }));
+    case 'node.canceled':
+      return patchNodeRun(run, p.node_run_id, (nr) => ({ ...nr, status: 'canceled', finished_at: at, attempts: closeOpenAttempt(nr, at) }));
+    default:
+      return run;
+  }
+}
+
+/**
+ * Applies one realtime event to a run snapshot optimistically: engine-event payloads (`{ kind, ... }`) are folded
+ * in, as are payloads carrying a whole node run or run. Unknown event types or shapes leave the run unchanged (the
+ * caller refetches the run after events anyway, so the snapshot converges on the server's).
  */
 export function applyRunEvent(run: Run, event: Pick<EventEnvelope, 'event_type' | 'payload' | 'run_id'>): Run {
   if (event.run_id && event.run_id !== run.id) return run;
+  if (isRecord(event.payload) && typeof event.payload.kind === 'string') return applyEnginePayload(run, event.payload);
   if (event.event_type === 'flowchart:node:updated') {
     const nr = nodeRunFromPayload(event.payload);
     if (!nr) return run;
@@ -91,7 +208,7 @@ export function applyRunEvent(run: Run, event: Pick<EventEnvelope, 'event_type' 
     const node_runs = i >= 0 ? list.map((x, j) => (j === i ? merged : x)) : [...list, merged];
     return { ...run, node_runs };
   }
-  if (event.event_type === 'flowchart:run:updated' || event.event_type === 'flowchart:run:control') {
+  if (event.event_type === 'flowchart:run:updated') {
     const r = runFromPayload(event.payload);
     if (!r || (r.id !== undefined && r.id !== run.id)) return run;
     const { node_runs, ...fields } = r;

@@ -9,7 +9,7 @@ import { runAttempts } from './attempt-runner.ts';
 import { violationsOf } from './json-schema.ts';
 import type { ToolAuditStatus } from './ports.ts';
 import type { ToolRegistry } from './tool-registry.ts';
-import type { ArtifactDraft, ToolInvocationContext, ToolResult } from './types.ts';
+import type { ToolInvocationContext, ToolResult } from './types.ts';
 
 /** Warning added to a replayed result when the new input differs from the recorded one. */
 export const REPLAY_INPUT_CHANGED = 'tool_replay_input_changed';
@@ -132,11 +132,10 @@ export async function invokeTool(
     return finish(result, 'failed');
   }
 
-  const drafts: ArtifactDraft[] = outcome.artifacts.map((a) => ({ ...a, media_type: a.media_type ?? DEFAULT_ARTIFACT_MEDIA_TYPE }));
+  const drafts = outcome.artifacts.map((a) => ({ ...a, media_type: a.media_type ?? DEFAULT_ARTIFACT_MEDIA_TYPE }));
   for (const [index, draft] of drafts.entries()) {
     await ctx.artifacts.persist({
       ...draft,
-      media_type: draft.media_type ?? DEFAULT_ARTIFACT_MEDIA_TYPE,
       id: artifactId(key, index),
       run_id: ctx.run_id,
       node_run_id: ctx.node_run_id,

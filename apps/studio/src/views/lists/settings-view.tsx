@@ -10,6 +10,13 @@ import { PageHeader } from '../../ui/shell.tsx';
 type Json = Record<string, unknown>;
 
 const BACKENDS = ['inline', 'queue', 'kubernetes'];
+/** Server-maintained keys: shown, never sent back. */
+const READ_ONLY = new Set(['updated_at', 'created_at']);
+
+/** The settings without read-only keys (the body of PUT). */
+function editable(o: Json): Json {
+  return Object.fromEntries(Object.entries(o).filter(([k]) => !READ_ONLY.has(k)));
+}
 
 function getPath(o: Json, path: string[]): unknown {
   return path.reduce<unknown>((acc, k) => (acc && typeof acc === 'object' ? (acc as Json)[k] : undefined), o);
@@ -30,7 +37,9 @@ function label(path: string[]): string {
 function SettingsFields({ value, path, root, onChange }: { value: Json; path: string[]; root: Json; onChange: (next: Json) => void }) {
   return (
     <>
-      {Object.entries(value).map(([k, v]) => {
+      {Object.entries(value)
+        .filter(([k]) => !READ_ONLY.has(k))
+        .map(([k, v]) => {
         const p = [...path, k];
         const id = `setting-${p.join('.')}`;
         if (v && typeof v === 'object' && !Array.isArray(v)) {
@@ -41,7 +50,7 @@ function SettingsFields({ value, path, root, onChange }: { value: Json; path: st
           );
         }
         const set = (nv: unknown): void => onChange(setPath(root, p, nv));
-        if (/backend/i.test(k) && typeof v === 'string') {
+        if ((k === 'executor' || /backend/i.test(k)) && typeof v === 'string') {
           return (
             <Field key={k} label={label(p)}>
               <select value={v} onChange={(e) => set(e.target.value)} data-testid={id}>
@@ -114,7 +123,7 @@ export function SettingsPage() {
               className="link small"
               onClick={() => {
                 setRaw(!raw);
-                setRawText(prettyJson(draft ?? {}));
+                setRawText(prettyJson(editable(draft ?? {})));
               }}
             >
               {raw ? 'form' : 'edit as JSON'}
@@ -132,10 +141,11 @@ export function SettingsPage() {
               onSubmit={(e) => {
                 e.preventDefault();
                 if (raw) {
-                  if (rawParsed.ok && rawParsed.value) save.mutate(rawParsed.value);
-                } else save.mutate(draft);
+                  if (rawParsed.ok && rawParsed.value) save.mutate(editable(rawParsed.value));
+                } else save.mutate(editable(draft));
               }}
             >
+              {!raw && Object.keys(draft).length === 0 && <div className="muted">The server returned no runtime settings; use “edit as JSON” to set some.</div>}
               {raw ? (
                 <Field label="Runtime settings (JSON)" error={rawParsed.ok ? null : rawParsed.error}>
                   <textarea className="mono" rows={18} value={rawText} onChange={(e) => setRawText(e.target.value)} data-testid="runtime-settings-json" />
@@ -143,6 +153,8 @@ export function SettingsPage() {
               ) : (
                 <SettingsFields value={draft} path={[]} root={draft} onChange={setDraft} />
               )}
+              {typeof draft.updated_at === 'string' && <div className="muted small">last saved {new Date(draft.updated_at).toLocaleString()}</div>}
+              {draft.updated_at === null && <div className="muted small">defaults (never saved)</div>}
               {save.isError && <ErrorBox error={save.error} />}
               {save.isSuccess && !dirty && <div className="ok-text" data-testid="settings-saved">Saved.</div>}
               <div className="form-actions">
@@ -172,10 +184,6 @@ export function SettingsPage() {
           >
             Save token &amp; reload
           </button>
-        </Section>
-        <Section title="Get values">
-          <div className="muted small">Values mirror <code>GET /api/settings/runtime</code>; every field is editable and sent back with <code>PUT</code>.</div>
-          {settings.data && <JsonView value={settings.data} />}
         </Section>
       </div>
     </div>

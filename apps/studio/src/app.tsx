@@ -1,0 +1,49 @@
+/** Routes of the studio. Every view has a URL (filters, tabs and selections live in the query string). */
+import { Link, Navigate, Route, Routes } from 'react-router';
+import { Shell } from './ui/shell.tsx';
+import { Empty } from './ui/common.tsx';
+import { FlowchartListPage } from './views/lists/flowchart-list.tsx';
+import { FlowchartEditorPage } from './views/editor/flowchart-editor.tsx';
+import { RunsListPage } from './views/runs/runs-list.tsx';
+import { RunViewPage } from './views/runs/run-view.tsx';
+import { ModelsListPage } from './views/models/models-list.tsx';
+import { ModelFormPage } from './views/models/model-form.tsx';
+import { ProvidersPage } from './views/models/providers.tsx';
+import { StateListPage } from './views/lists/state-list.tsx';
+import { RagPage } from './views/lists/rag-view.tsx';
+import { SettingsPage } from './views/lists/settings-view.tsx';
+
+function NotFound() {
+  return (
+    <div className="page-pad" data-testid="not-found">
+      <Empty>
+        Nothing here. <Link to="/flowcharts">Go to flowcharts</Link>
+      </Empty>
+    </div>
+  );
+}
+
+/** The route table. */
+export function App() {
+  return (
+    <Routes>
+      <Route element={<Shell />}>
+        <Route index element={<Navigate to="/flowcharts" replace />} />
+        <Route path="flowcharts" element={<FlowchartListPage />} />
+        <Route path="flowcharts/:id" element={<FlowchartEditorPage />} />
+        <Route path="runs" element={<RunsListPage />} />
+        <Route path="runs/:id" element={<RunViewPage />} />
+        <Route path="models" element={<ModelsListPage />} />
+        <Route path="models/new" element={<ModelFormPage />} />
+        <Route path="models/:id" element={<ModelFormPage />} />
+        <Route path="providers" element={<ProvidersPage />} />
+        <Route path="memory" element={<StateListPage key="memories" kind="memories" />} />
+        <Route path="plans" element={<StateListPage key="plans" kind="plans" />} />
+        <Route path="milestones" element={<StateListPage key="milestones" kind="milestones" />} />
+        <Route path="rag" element={<RagPage />} />
+        <Route path="settings" element={<SettingsPage />} />
+        <Route path="*" element={<NotFound />} />
+      </Route>
+    </Routes>
+  );
+}

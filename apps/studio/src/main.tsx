@@ -1,0 +1,30 @@
+/** Studio entry point: query client, router, styles. */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter } from 'react-router';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import '@xyflow/react/dist/style.css';
+import './styles.css';
+import { App } from './app.tsx';
+import { ApiError } from './core/api-envelope.ts';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // Retry only transient failures; 4xx answers are shown at once.
+      retry: (count, err) => count < 2 && (!(err instanceof ApiError) || err.retryable || err.status === 0 || err.status >= 500),
+      refetchOnWindowFocus: false,
+      staleTime: 5_000,
+    },
+  },
+});
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <BrowserRouter>
+        <App />
+      </BrowserRouter>
+    </QueryClientProvider>
+  </StrictMode>,
+);
