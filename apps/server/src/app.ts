@@ -13,6 +13,7 @@ import { flowchartRoutes } from './routes/flowcharts.ts';
 import { healthRoutes } from './routes/health.ts';
 import { modelRoutes } from './routes/models.ts';
 import { settingsRoutes } from './routes/settings.ts';
+import { runtimeRoutes } from './runtime/runtime-routes.ts';
 
 export type { AppContext, AppDeps, RouteInstaller } from './app-context.ts';
 
@@ -24,7 +25,7 @@ declare module 'fastify' {
 }
 
 /** The built-in API routes, in registration order. */
-export const BUILTIN_ROUTES: RouteInstaller[] = [healthRoutes, contractRoutes, flowchartRoutes, modelRoutes, settingsRoutes];
+export const BUILTIN_ROUTES: RouteInstaller[] = [healthRoutes, contractRoutes, flowchartRoutes, modelRoutes, settingsRoutes, runtimeRoutes];
 
 /**
  * Builds the HTTP app (not listening): JSON body parsing with the configured limit, request and correlation ids,

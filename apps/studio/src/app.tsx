@@ -1,17 +1,24 @@
 /** Routes of the studio. Every view has a URL (filters, tabs and selections live in the query string). */
+import { lazy, Suspense, type ReactNode } from 'react';
 import { Link, Navigate, Route, Routes } from 'react-router';
 import { Shell } from './ui/shell.tsx';
-import { Empty } from './ui/common.tsx';
+import { Empty, Loading } from './ui/common.tsx';
 import { FlowchartListPage } from './views/lists/flowchart-list.tsx';
-import { FlowchartEditorPage } from './views/editor/flowchart-editor.tsx';
 import { RunsListPage } from './views/runs/runs-list.tsx';
-import { RunViewPage } from './views/runs/run-view.tsx';
 import { ModelsListPage } from './views/models/models-list.tsx';
 import { ModelFormPage } from './views/models/model-form.tsx';
 import { ProvidersPage } from './views/models/providers.tsx';
 import { StateListPage } from './views/lists/state-list.tsx';
 import { RagPage } from './views/lists/rag-view.tsx';
 import { SettingsPage } from './views/lists/settings-view.tsx';
+
+// The canvas views (React Flow, JSONata) load on demand, keeping list pages light.
+const FlowchartEditorPage = lazy(() => import('./views/editor/flowchart-editor.tsx').then((m) => ({ default: m.FlowchartEditorPage })));
+const RunViewPage = lazy(() => import('./views/runs/run-view.tsx').then((m) => ({ default: m.RunViewPage })));
+
+function Lazy({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<Loading />}>{children}</Suspense>;
+}
 
 function NotFound() {
   return (
@@ -30,9 +37,9 @@ export function App() {
       <Route element={<Shell />}>
         <Route index element={<Navigate to="/flowcharts" replace />} />
         <Route path="flowcharts" element={<FlowchartListPage />} />
-        <Route path="flowcharts/:id" element={<FlowchartEditorPage />} />
+        <Route path="flowcharts/:id" element={<Lazy><FlowchartEditorPage /></Lazy>} />
         <Route path="runs" element={<RunsListPage />} />
-        <Route path="runs/:id" element={<RunViewPage />} />
+        <Route path="runs/:id" element={<Lazy><RunViewPage /></Lazy>} />
         <Route path="models" element={<ModelsListPage />} />
         <Route path="models/new" element={<ModelFormPage />} />
         <Route path="models/:id" element={<ModelFormPage />} />

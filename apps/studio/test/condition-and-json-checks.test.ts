@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkCondition, parseJsonObject, parseJsonSchema, parseTemplateText } from '../src/core/json-text.ts';
+import { parseJsonObject, parseJsonSchema, parseTemplateText } from '../src/core/json-text.ts';
+import { checkCondition } from '../src/core/condition-check.ts';
 
 test('a valid JSONata condition has no error', () => {
   assert.equal(checkCondition("output.category = 'bug'"), null);

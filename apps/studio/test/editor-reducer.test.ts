@@ -84,3 +84,13 @@ test('saved resets the dirty flag', () => {
   assert.equal(isDirty(s), true);
   assert.equal(isDirty(editorReducer(s, { type: 'saved' })), false);
 });
+
+test('a node added with avoidOverlap never lands on an existing node', () => {
+  let s = init();
+  const start = s.history.present.nodes.find((n) => n.id === 'start')!.position;
+  s = editorReducer(s, { type: 'addNode', nodeType: 'task', position: start, avoidOverlap: true });
+  const added = s.history.present.nodes.find((n) => n.id === 'task')!.position;
+  assert.notDeepEqual(added, start);
+  const overlaps = s.history.present.nodes.filter((n) => n.id !== 'task' && Math.abs(n.position.x - added.x) < 180 && Math.abs(n.position.y - added.y) < 64);
+  assert.deepEqual(overlaps, []);
+});

@@ -30,3 +30,5 @@ export type { RunView, RunEventRow, RunSort } from './run-repository.ts';
 export { PgModelCallLog } from './model-call-log.ts';
 export { readTraceRows } from './trace-repository.ts';
 export type { TraceRows } from './trace-repository.ts';
+// PostgreSQL adapters of the tool ports and the special-node state read side (owned by the tool-adapters work).
+export * from './tool-adapters/index.ts';

@@ -1,6 +1,7 @@
 import type { ControlRequest } from '@llmctl/contracts';
 import { CONTROL_ACTIONS, LlmctlError, RUN_STATUSES } from '@llmctl/contracts';
 import type { Orchestrator } from '@llmctl/runtime';
+import { CONTROL_FROM } from '@llmctl/engine';
 import { RUN_SORTS, RunRepository, parseListParams, readTraceRows } from '@llmctl/store';
 import { buildTrace } from '../runtime/trace.ts';
 import type { RouteInstaller } from '../app-context.ts';
@@ -27,10 +28,14 @@ function controlRequestOf(body: unknown): ControlRequest {
   if (b.node_run_id !== undefined && typeof b.node_run_id !== 'string') throw new LlmctlError('validation_failed', 'node_run_id must be a string', { errors: [{ path: 'node_run_id', message: 'must be a string' }] });
   if (b.mode !== undefined && b.mode !== 'now' && b.mode !== 'graceful') throw new LlmctlError('validation_failed', 'mode must be now or graceful', { errors: [{ path: 'mode', message: 'invalid' }] });
   if (b.reason !== undefined && (typeof b.reason !== 'string' || b.reason.length > 1000)) throw new LlmctlError('validation_failed', 'reason must be a string of at most 1000 characters', { errors: [{ path: 'reason', message: 'invalid' }] });
-  if ((b.action === 'retry' || b.action === 'skip' || b.action === 'rewind') && typeof b.node_run_id !== 'string') {
-    throw new LlmctlError('validation_failed', `${b.action} needs node_run_id`, { errors: [{ path: 'node_run_id', message: 'required' }] });
-  }
   return b as unknown as ControlRequest;
+}
+
+/** After the transition check (a 409 wins over a missing parameter): retry, skip and rewind name a node run. */
+function requireNodeRun(req: ControlRequest): void {
+  if ((req.action === 'retry' || req.action === 'skip' || req.action === 'rewind') && typeof req.node_run_id !== 'string') {
+    throw new LlmctlError('validation_failed', `${req.action} needs node_run_id`, { errors: [{ path: 'node_run_id', message: 'required' }] });
+  }
 }
 
 /** Runs: start, read (with long-poll), list, event catch-up, control (api.md, runtime.md "Run control"). */
@@ -117,7 +122,11 @@ export function runRoutes(orchestrator: Orchestrator): RouteInstaller {
     app.post<IdParams>('/api/runs/:id/control', async (req, reply) => {
       const id = requireId('run', req.params.id, 'run');
       const request = controlRequestOf(req.body);
-      await runs.require(id);
+      const current = await runs.require(id);
+      if (!CONTROL_FROM[request.action].includes(current.status)) {
+        throw new LlmctlError('invalid_transition', `cannot ${request.action} a run that is ${current.status}`, { status: current.status, action: request.action, allowed_from: CONTROL_FROM[request.action] });
+      }
+      requireNodeRun(request);
       const result = await orchestrator.control(id, request, { request_id: req.id, correlation_id: req.correlationId, actor: 'api' });
       return ok(reply, { run: await runs.require(id), ...result });
     });

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { FlowchartSettings } from '@llmctl/contracts';
 import type { NodeHandlers } from '@llmctl/runtime';
-import { Orchestrator, decisionHandler, endHandler, startHandler, taskHandler } from '@llmctl/runtime';
+import { Orchestrator, decisionHandler, endHandler, startHandler, subflowHandler, taskHandler } from '@llmctl/runtime';
 import { ModelRepository, PgModelCallLog, PgRunStore, newId } from '@llmctl/store';
 import type { CredentialSource } from './model-gateway.ts';
 import { RegistryModelGateway } from './model-gateway.ts';
@@ -22,7 +22,7 @@ export function composeRuntime(o: RuntimeOptions): { orchestrator: Orchestrator;
   const calls = new PgModelCallLog(o.pool);
   const models = new RegistryModelGateway(new ModelRepository(o.pool), o.credentials);
   const taskDeps = { models, calls, newId };
-  const orchestrator = new Orchestrator({
+  const orchestrator: Orchestrator = new Orchestrator({
     store,
     newId,
     ...(o.defaults ? { defaults: o.defaults } : {}),
@@ -33,6 +33,7 @@ export function composeRuntime(o: RuntimeOptions): { orchestrator: Orchestrator;
       end: endHandler,
       decision: decisionHandler(taskDeps),
       task: taskHandler(taskDeps),
+      flowchart: subflowHandler(() => orchestrator),
       ...o.handlers,
     },
   });

@@ -34,7 +34,7 @@ export interface TestServerOptions {
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
-  const scratch = await createTestDatabase();
+  const scratch = await createTestDatabase({ migrated: true });
   const db = await openDatabase({ databaseUrl: scratch.url, poolMax: 5 });
   const config = loadConfig({}, { logLevel: 'silent', studioDist: '/nonexistent-studio-dist', ...opts.config, databaseUrl: scratch.url });
   let app: FastifyInstance;

@@ -5,7 +5,7 @@
 import type { EdgeMode, FlowchartEdge, FlowchartNode, NodeType } from '@llmctl/contracts';
 import type { Graph, GraphMeta, XY } from './types.ts';
 import { checkpoint, createHistory, pushHistory, redo, replacePresent, undo, type History } from './history.ts';
-import { addNode, autoLayoutGraph, connect, measureNodes, moveNodes, removeElements, renameNode, updateEdge, updateNode } from './graph-ops.ts';
+import { addNode, autoLayoutGraph, connect, freePosition, measureNodes, moveNodes, removeElements, renameNode, updateEdge, updateNode } from './graph-ops.ts';
 import { pasteClipboard, type Clipboard } from './clipboard.ts';
 import { graphToDocument } from './document-graph.ts';
 
@@ -23,7 +23,7 @@ export interface EditorState {
 export type EditorAction =
   | { type: 'load'; graph: Graph }
   | { type: 'saved' }
-  | { type: 'addNode'; nodeType: NodeType; position: XY }
+  | { type: 'addNode'; nodeType: NodeType; position: XY; avoidOverlap?: boolean }
   | { type: 'connect'; source: string; target: string; mode?: EdgeMode }
   | { type: 'deleteSelection' }
   | { type: 'select'; nodes: string[]; edges: string[] }
@@ -84,7 +84,7 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
     case 'saved':
       return { ...state, savedJson: documentJson(g) };
     case 'addNode': {
-      const r = addNode(g, action.nodeType, action.position);
+      const r = addNode(g, action.nodeType, action.avoidOverlap ? freePosition(g, action.position) : action.position);
       return { ...commit(state, r.graph), selectedNodes: [r.id], selectedEdges: [] };
     }
     case 'connect': {

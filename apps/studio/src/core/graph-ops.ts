@@ -177,3 +177,23 @@ export function incomingTriggerCount(graph: Graph, nodeId: string): number {
 export function findNode(graph: Graph, id: string): CanvasNode | undefined {
   return graph.nodes.find((n) => n.id === id);
 }
+
+/** Default size assumed for nodes the canvas has not measured yet. */
+export const DEFAULT_NODE_SIZE = { width: 180, height: 64 };
+
+/**
+ * The first position at or below `desired` (stepping down, then right) where a node of `size` overlaps no
+ * existing node (with an 8 px margin). Used when adding nodes by click so they never land on top of another.
+ */
+export function freePosition(graph: Graph, desired: XY, size = DEFAULT_NODE_SIZE): XY {
+  const m = 8;
+  const boxes = graph.nodes.map((n) => ({ x: n.position.x, y: n.position.y, w: n.measured?.width ?? size.width, h: n.measured?.height ?? size.height }));
+  const hits = (p: XY): boolean => boxes.some((b) => p.x < b.x + b.w + m && p.x + size.width + m > b.x && p.y < b.y + b.h + m && p.y + size.height + m > b.y);
+  for (let col = 0; col < 10; col++) {
+    for (let row = 0; row < 10; row++) {
+      const p = { x: desired.x + col * (size.width + 2 * m), y: desired.y + row * (size.height + 2 * m) };
+      if (!hits(p)) return p;
+    }
+  }
+  return desired;
+}

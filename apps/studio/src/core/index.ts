@@ -13,4 +13,5 @@ export * from './event-sequencer.ts';
 export * from './validation-issues.ts';
 export * from './api-envelope.ts';
 export * from './json-text.ts';
+export * from './condition-check.ts';
 export * from './format.ts';

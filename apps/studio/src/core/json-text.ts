@@ -1,5 +1,4 @@
-/** Parse checks for the editor's text fields: JSON values, JSON Schemas, JSONata conditions, templates. */
-import jsonata from 'jsonata';
+/** Parse checks for the editor's text fields: JSON values, JSON Schemas, templates (JSONata: condition-check.ts). */
 
 /** Outcome of parsing a text field. */
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -33,19 +32,6 @@ export function parseJsonSchema(text: string): ParseResult<Record<string, unknow
   const bad = types.find((x) => typeof x !== 'string' || !known.includes(x));
   if (bad !== undefined) return { ok: false, error: `unknown schema type ${JSON.stringify(bad)}` };
   return r;
-}
-
-/** Checks that a JSONata condition parses; returns the parser's message (with position) when it does not. */
-export function checkCondition(expr: string): string | null {
-  if (expr.trim() === '') return null;
-  try {
-    jsonata(expr);
-    return null;
-  } catch (e) {
-    const err = e as { message?: string; position?: number; code?: string };
-    const where = typeof err.position === 'number' ? ` (at ${err.position})` : '';
-    return `${err.code ? `${err.code}: ` : ''}${err.message ?? String(e)}${where}`;
-  }
 }
 
 /**

@@ -11,9 +11,10 @@ export interface TestPool {
 }
 
 export async function openTestPool(options: { migrated?: boolean } = {}): Promise<TestPool> {
-  const scratch = await createTestDatabase();
+  const migrated = options.migrated !== false;
+  const scratch = await createTestDatabase({ migrated });
   const pool = createPool(scratch.url, { max: 4 });
-  if (options.migrated !== false) await migrate(pool);
+  if (migrated) await migrate(pool);
   return {
     pool, url: scratch.url, repos: createRepositories(pool),
     async close() {

@@ -1,7 +1,7 @@
 /** Editor for one connector: mode, condition (JSONata, checked as you type), route key, fallback, required. */
 import { useMemo } from 'react';
 import type { FlowchartEdge } from '@llmctl/contracts';
-import { checkCondition } from '../../core/json-text.ts';
+import { checkCondition } from '../../core/condition-check.ts';
 import { Field } from '../../ui/common.tsx';
 import { useEditor } from './editor-context.ts';
 import { ProblemList } from './problems.tsx';
@@ -38,7 +38,7 @@ export function ConnectorCard({ edge, showSource }: { edge: FlowchartEdge; showS
             rows={2}
             value={edge.condition ?? ''}
             spellCheck={false}
-            placeholder="output.category = 'bug'"
+            placeholder={edge.fallback ? '(fallback: taken when no other connector matches)' : 'none — always taken'}
             data-testid={`condition-${edge.id}`}
             onChange={(e) => upd({ condition: e.target.value }, 'condition')}
           />

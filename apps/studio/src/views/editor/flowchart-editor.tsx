@@ -1,6 +1,6 @@
 /** `/flowcharts/:id`: the flowchart editor (palette, canvas, problems, inspector, toolbar). */
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useQueryClient } from '@tanstack/react-query';
 import type { FlowchartDocument, NodeType, ValidationIssue } from '@llmctl/contracts';
@@ -49,7 +49,16 @@ function Editor({ flowchart }: { flowchart: Flowchart }) {
   const qc = useQueryClient();
   const navigate = useNavigate();
   const rf = useReactFlow();
-  const [state, rawDispatch] = useReducer(editorReducer, flowchart, (f) => initEditor(documentToGraph(f.document)));
+  const [sp, setSp] = useSearchParams();
+  const [state, rawDispatch] = useReducer(editorReducer, flowchart, (f) => {
+    // Deep link: ?node=<id> or ?edge=<id> selects it.
+    const s = initEditor(documentToGraph(f.document));
+    const n = sp.get('node');
+    const e = sp.get('edge');
+    if (n && s.history.present.nodes.some((x) => x.id === n)) return { ...s, selectedNodes: [n] };
+    if (e && s.history.present.edges.some((x) => x.id === e)) return { ...s, selectedEdges: [e] };
+    return s;
+  });
   const [revision, setRevision] = useState(0);
   const [version, setVersion] = useState(flowchart.version);
   const [saveError, setSaveError] = useState<unknown>(null);
@@ -64,6 +73,23 @@ function Editor({ flowchart }: { flowchart: Flowchart }) {
   }, []);
 
   const graph = state.history.present;
+  const selKey = `${state.selectedNodes.join(',')}|${state.selectedEdges.join(',')}`;
+  useEffect(() => {
+    const node = state.selectedNodes.length === 1 && state.selectedEdges.length === 0 ? state.selectedNodes[0]! : null;
+    const edge = state.selectedEdges.length === 1 && state.selectedNodes.length === 0 ? state.selectedEdges[0]! : null;
+    setSp(
+      (prev) => {
+        if (prev.get('node') === node && prev.get('edge') === edge) return prev;
+        const next = new URLSearchParams(prev);
+        if (node) next.set('node', node);
+        else next.delete('node');
+        if (edge) next.set('edge', edge);
+        else next.delete('edge');
+        return next;
+      },
+      { replace: true },
+    );
+  }, [selKey]);
   const doc = useMemo(() => graphToDocument(graph), [graph]);
   const docJson = useMemo(() => JSON.stringify(doc), [doc]);
   const dirty = isDirty(state);
@@ -106,10 +132,9 @@ function Editor({ flowchart }: { flowchart: Flowchart }) {
       const el = document.querySelector('[data-testid="canvas"]');
       const rect = el?.getBoundingClientRect();
       const p = rect ? rf.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 }) : { x: 0, y: 0 };
-      const jitter = (graph.nodes.length % 5) * 16;
-      dispatch({ type: 'addNode', nodeType: type, position: { x: Math.round(p.x - 80 + jitter), y: Math.round(p.y - 25 + jitter) } });
+      dispatch({ type: 'addNode', nodeType: type, position: { x: Math.round(p.x - 90), y: Math.round(p.y - 32) }, avoidOverlap: true });
     },
-    [rf, dispatch, graph.nodes.length],
+    [rf, dispatch],
   );
 
   const copy = useCallback(() => {

@@ -29,6 +29,11 @@ function FlowNodeViewImpl({ id, data, selected }: NodeProps<FlowNode>) {
           {run.state.replace(/_/g, ' ')}
         </div>
       )}
+      {run?.preview && (
+        <div className="fnode-preview" data-testid={`node-preview-${id}`}>
+          {run.preview}
+        </div>
+      )}
       {first && (
         <div className={`fnode-issue ${first.severity}`} data-testid={`node-issue-${id}`} data-code={first.code} title={issues!.map((i) => `${i.code}: ${i.message}`).join('\n')}>
           <b>{first.code}</b> {first.message}

@@ -8,7 +8,7 @@ import type { NodeDisplayState } from '../../core/run-state.ts';
 export type FlowNodeData = {
   node: FlowchartNode;
   issues?: Problem[];
-  run?: { state: NodeDisplayState; count: number; streaming?: boolean };
+  run?: { state: NodeDisplayState; count: number; streaming?: boolean; preview?: string };
 };
 
 /** Edge data: the flowchart edge plus problems, run highlighting and the mode toggle. */

@@ -1,9 +1,9 @@
 /** Read-only run graph: nodes coloured by live node-run state, taken connectors highlighted. */
-import { useMemo } from 'react';
-import { Background, BackgroundVariant, Controls, MarkerType, MiniMap, ReactFlow } from '@xyflow/react';
+import { useCallback, useMemo, useState } from 'react';
+import { Background, BackgroundVariant, Controls, MarkerType, MiniMap, ReactFlow, type NodeChange } from '@xyflow/react';
 import type { FlowchartDocument, NodeRun } from '@llmctl/contracts';
 import { documentToGraph } from '../../core/document-graph.ts';
-import { summarizeNodeRuns, takenConnectorIds } from '../../core/run-state.ts';
+import { summarizeNodeRuns, takenConnectorIds, type NodeDisplayState } from '../../core/run-state.ts';
 import { edgeTypes, nodeTypes } from '../graph/registry.ts';
 import type { FlowEdge, FlowNode } from '../graph/graph-types.ts';
 
@@ -19,20 +19,33 @@ const STATE_COLORS: Record<string, string> = {
   superseded: '#475569',
 };
 
+function runData(state: NodeDisplayState, count: number, text: string | undefined): NonNullable<FlowNode['data']['run']> {
+  if (text === undefined) return { state, count };
+  const tail = text.replace(/\s+/g, ' ').trim();
+  return { state, count, streaming: true, preview: tail.length > 70 ? `…${tail.slice(-70)}` : tail };
+}
+
 /** Props of {@link RunGraph}. */
 export interface RunGraphProps {
   document: FlowchartDocument;
   nodeRuns: NodeRun[];
   selectedNodeRun: NodeRun | null;
-  streamingNodeRunIds: Set<string>;
+  /** Streamed text per node run id (token events). */
+  tokens: Record<string, string>;
   onSelectNode: (nodeId: string) => void;
 }
 
 /** The run graph (render inside a ReactFlowProvider). */
-export function RunGraph({ document, nodeRuns, selectedNodeRun, streamingNodeRunIds, onSelectNode }: RunGraphProps) {
+export function RunGraph({ document, nodeRuns, selectedNodeRun, tokens, onSelectNode }: RunGraphProps) {
   const base = useMemo(() => documentToGraph(document), [document]);
   const summary = useMemo(() => summarizeNodeRuns(nodeRuns), [nodeRuns]);
   const taken = useMemo(() => takenConnectorIds(nodeRuns), [nodeRuns]);
+  // Measured sizes must travel with the nodes we pass in, or the canvas treats them as unmeasured (minimap, fitView).
+  const [sizes, setSizes] = useState<Record<string, { width: number; height: number }>>({});
+  const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
+    const dims = changes.flatMap((c) => (c.type === 'dimensions' && c.dimensions ? [[c.id, c.dimensions] as const] : []));
+    if (dims.length) setSizes((prev) => ({ ...prev, ...Object.fromEntries(dims) }));
+  }, []);
   const selectedMatched = useMemo(() => new Set(selectedNodeRun?.routing?.matched_connector_ids ?? []), [selectedNodeRun]);
 
   const nodes: FlowNode[] = useMemo(
@@ -46,13 +59,14 @@ export function RunGraph({ document, nodeRuns, selectedNodeRun, streamingNodeRun
           selected: selectedNodeRun?.node_id === n.id,
           draggable: false,
           connectable: false,
+          ...(sizes[n.id] ? { measured: sizes[n.id] } : {}),
           data: {
             node: n.data.node,
-            run: s ? { state: s.state, count: s.count, streaming: streamingNodeRunIds.has(s.latest.id) && s.state === 'running' } : { state: 'idle', count: 0 },
+            run: s ? runData(s.state, s.count, s.state === 'running' ? tokens[s.latest.id] : undefined) : { state: 'idle', count: 0 },
           },
         };
       }),
-    [base, summary, selectedNodeRun, streamingNodeRunIds],
+    [base, summary, selectedNodeRun, tokens, sizes],
   );
 
   const edges: FlowEdge[] = useMemo(
@@ -81,6 +95,7 @@ export function RunGraph({ document, nodeRuns, selectedNodeRun, streamingNodeRun
         edges={edges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
         nodesDraggable={false}
         nodesConnectable={false}
         elementsSelectable

@@ -51,7 +51,6 @@ function RunView({ run, live }: { run: Run; live: RunLive }) {
   const selected = nodeRuns.find((n) => n.id === selectedId) ?? null;
   const active = isActiveRun(run.status);
   const now = useNow(active);
-  const streaming = useMemo(() => new Set(Object.keys(live.tokens)), [live.tokens]);
   const select = (id: string | null): void =>
     setSp(
       (prev) => {
@@ -97,7 +96,7 @@ function RunView({ run, live }: { run: Run; live: RunLive }) {
                   document={flowchart.data.document}
                   nodeRuns={nodeRuns}
                   selectedNodeRun={selected}
-                  streamingNodeRunIds={streaming}
+                  tokens={live.tokens}
                   onSelectNode={(nodeId) => {
                     const s = summary.get(nodeId);
                     select(s ? s.latest.id : null);

@@ -1,0 +1,29 @@
+import type { RouteInstaller } from '../app-context.ts';
+import { runRoutes } from '../routes/runs.ts';
+import { composeRuntime } from './compose-runtime.ts';
+
+/**
+ * Starts the runtime (orchestrator with PostgreSQL adapters: recovery of runs whose owner died happens here, before
+ * the server answers) and installs the run routes. The orchestrator stops when the app closes.
+ */
+export const runtimeRoutes: RouteInstaller = async (app, ctx) => {
+  const settings = await ctx.repos.settings.getRuntime();
+  const { orchestrator } = composeRuntime({
+    pool: ctx.db.pool,
+    defaults: settings.guardrails,
+    logError: (msg, err) => ctx.logger.error({ err }, msg),
+  });
+  app.decorate('orchestrator', orchestrator);
+  await orchestrator.start();
+  app.addHook('onClose', async () => {
+    await orchestrator.stop();
+  });
+  await runRoutes(orchestrator)(app, ctx);
+};
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The runtime of this server (runs, control, the event bus for realtime). */
+    orchestrator: import('@llmctl/runtime').Orchestrator;
+  }
+}

@@ -1,0 +1,89 @@
+import { LangGraphDriver, type LangGraphDurability } from './langgraph-driver.ts';
+import { LlmctlDriver } from './llmctl-driver.ts';
+import { llmctlDocument } from './llmctl-graphs.ts';
+import type { BenchCluster } from './cluster.ts';
+import type { NodeVariant, Shape } from './workloads.ts';
+
+/** The engine configurations the benchmark compares. */
+export type EngineId = 'llmctl-task' | 'llmctl-pass' | 'langgraph-memory' | 'langgraph-pg-async' | 'langgraph-pg-sync';
+
+/** Display facts of an engine configuration. */
+export interface EngineInfo {
+  id: EngineId;
+  label: string;
+  durable: boolean;
+  /** One line on what a work node does. */
+  nodes: string;
+}
+
+export const ENGINES: Record<EngineId, EngineInfo> = {
+  'llmctl-task': { id: 'llmctl-task', label: 'llmctl (durable, scripted task nodes)', durable: true, nodes: 'task node on the scripted provider: model lookup, scripted answer, model-call row' },
+  'llmctl-pass': { id: 'llmctl-pass', label: 'llmctl (durable, pass-through nodes)', durable: true, nodes: 'deterministic decision with one fallback connector: no model call' },
+  'langgraph-memory': { id: 'langgraph-memory', label: 'LangGraph.js + MemorySaver', durable: false, nodes: 'async function returning { ok: true }' },
+  'langgraph-pg-async': { id: 'langgraph-pg-async', label: 'LangGraph.js + PostgresSaver (default async durability)', durable: true, nodes: 'async function returning { ok: true }' },
+  'langgraph-pg-sync': { id: 'langgraph-pg-sync', label: 'LangGraph.js + PostgresSaver (sync durability)', durable: true, nodes: 'async function returning { ok: true }' },
+};
+
+/** Short labels for charts and narrow tables. */
+export const SHORT: Record<EngineId, string> = {
+  'llmctl-task': 'llmctl task',
+  'llmctl-pass': 'llmctl pass-through',
+  'langgraph-memory': 'LangGraph memory',
+  'langgraph-pg-async': 'LangGraph PG async',
+  'langgraph-pg-sync': 'LangGraph PG sync',
+};
+
+/** Runs one shape on one engine: resolves with the run's wall time in ms. */
+export type ShapeRunner = (input?: unknown) => Promise<number>;
+
+/** An opened engine configuration. */
+export interface Engine {
+  info: EngineInfo;
+  prepare(shape: Shape): Promise<ShapeRunner>;
+  /** Frees per-run memory kept between repetitions (MemorySaver checkpoints). */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** Opens the engine configurations of `ids` on the cluster: llmctl and the LangGraph checkpointer get databases of their own. */
+export async function openEngines(cluster: BenchCluster, ids: EngineId[], o: { poolMax?: number } = {}): Promise<{ engines: Engine[]; llmctl: LlmctlDriver | null }> {
+  const engines: Engine[] = [];
+  let llmctl: LlmctlDriver | null = null;
+  let lgUrl: string | null = null;
+  try {
+    for (const id of ids) {
+      if (id === 'llmctl-task' || id === 'llmctl-pass') {
+        llmctl ??= await LlmctlDriver.open((await cluster.database('bench_llmctl_')).url, o);
+        engines.push(llmctlEngine(llmctl, id === 'llmctl-task' ? 'task' : 'pass'));
+      } else {
+        const saver = id === 'langgraph-memory' ? 'memory' : 'postgres';
+        if (saver === 'postgres') lgUrl ??= (await cluster.database('bench_langgraph_')).url;
+        const durability: LangGraphDurability = id === 'langgraph-pg-sync' ? 'sync' : 'async';
+        const d = await LangGraphDriver.open(saver, { url: lgUrl ?? undefined, durability, poolMax: o.poolMax });
+        engines.push({ info: ENGINES[id], prepare: async (shape) => d.compile(shape), reset: () => d.reset(), close: () => d.close() });
+      }
+    }
+  } catch (err) {
+    for (const e of engines) await e.close().catch(() => undefined);
+    await llmctl?.close().catch(() => undefined);
+    throw err;
+  }
+  return { engines, llmctl };
+}
+
+function llmctlEngine(d: LlmctlDriver, variant: NodeVariant): Engine {
+  let closed = false;
+  return {
+    info: ENGINES[variant === 'task' ? 'llmctl-task' : 'llmctl-pass'],
+    async prepare(shape) {
+      const id = await d.save(llmctlDocument(shape, variant));
+      return async (input) => (await d.runOk(id, input)).ms;
+    },
+    reset() {},
+    async close() {
+      // both llmctl variants share one driver: the first close closes it
+      if (closed) return;
+      closed = true;
+    },
+  };
+}
