@@ -1,23 +1,20 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { scenarios } from '../../../test/runtime-rules/scenarios.ts';
 import { controlScenarios } from '../../../test/runtime-rules/control-scenarios.ts';
 import { httpDriver } from '../../../test/runtime-rules/http-driver.ts';
-import type { RulesDriver } from '../../../test/runtime-rules/driver.ts';
-import { startTestServer, type TestServer } from './support/test-server.ts';
+import { startTestServer } from './support/test-server.ts';
 
-// Every runtime.md rule, black-box through the HTTP API of a real server on PostgreSQL.
-let server: TestServer;
-let driver: RulesDriver;
-before(async () => {
-  server = await startTestServer();
-  driver = httpDriver((m, p, b) => server.request(m, p, b), async () => undefined);
+// Every runtime.md rule, black-box through the HTTP API of one real server on PostgreSQL.
+test('runtime rules through the HTTP API', async (t) => {
+  const server = await startTestServer();
+  const driver = httpDriver((m, p, b) => server.request(m, p, b), async () => undefined);
+  try {
+    for (const s of [...scenarios, ...controlScenarios]) {
+      await t.test(`api: ${s.name}`, async () => {
+        await s.run(driver);
+      });
+    }
+  } finally {
+    await server.close();
+  }
 });
-after(async () => {
-  await server.close();
-});
-
-for (const s of [...scenarios, ...controlScenarios]) {
-  test(`api: ${s.name}`, async () => {
-    await s.run(driver);
-  });
-}
