@@ -42,37 +42,52 @@ export interface Engine {
   prepare(shape: Shape): Promise<ShapeRunner>;
   /** Frees per-run memory kept between repetitions (MemorySaver checkpoints). */
   reset(): void;
+}
+
+/** Opened engines; `close` closes every one of them. */
+export interface EngineGroup {
+  engines: Engine[];
+  /** The llmctl driver, when an llmctl configuration is open (event and footprint measurements use it). */
+  llmctl: LlmctlDriver | null;
   close(): Promise<void>;
 }
 
 /** Opens the engine configurations of `ids` on the cluster: llmctl and the LangGraph checkpointer get databases of their own. */
-export async function openEngines(cluster: BenchCluster, ids: EngineId[], o: { poolMax?: number } = {}): Promise<{ engines: Engine[]; llmctl: LlmctlDriver | null }> {
+export async function openEngines(cluster: BenchCluster, ids: EngineId[], o: { poolMax?: number } = {}): Promise<EngineGroup> {
   const engines: Engine[] = [];
+  const closers: (() => Promise<void>)[] = [];
   let llmctl: LlmctlDriver | null = null;
   let lgUrl: string | null = null;
+  const close = async (): Promise<void> => {
+    for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
+  };
   try {
     for (const id of ids) {
       if (id === 'llmctl-task' || id === 'llmctl-pass') {
-        llmctl ??= await LlmctlDriver.open((await cluster.database('bench_llmctl_')).url, o);
+        if (!llmctl) {
+          const d = await LlmctlDriver.open((await cluster.database('bench_llmctl_')).url, o);
+          closers.push(() => d.close());
+          llmctl = d;
+        }
         engines.push(llmctlEngine(llmctl, id === 'llmctl-task' ? 'task' : 'pass'));
       } else {
         const saver = id === 'langgraph-memory' ? 'memory' : 'postgres';
         if (saver === 'postgres') lgUrl ??= (await cluster.database('bench_langgraph_')).url;
         const durability: LangGraphDurability = id === 'langgraph-pg-sync' ? 'sync' : 'async';
         const d = await LangGraphDriver.open(saver, { url: lgUrl ?? undefined, durability, poolMax: o.poolMax });
-        engines.push({ info: ENGINES[id], prepare: async (shape) => d.compile(shape), reset: () => d.reset(), close: () => d.close() });
+        closers.push(() => d.close());
+        engines.push({ info: ENGINES[id], prepare: async (shape) => d.compile(shape), reset: () => d.reset() });
       }
     }
   } catch (err) {
-    for (const e of engines) await e.close().catch(() => undefined);
-    await llmctl?.close().catch(() => undefined);
+    await close();
     throw err;
   }
-  return { engines, llmctl };
+  return { engines, llmctl, close };
 }
 
-function llmctlEngine(d: LlmctlDriver, variant: NodeVariant): Engine {
-  let closed = false;
+/** An llmctl configuration on an open driver (one flowchart per shape, saved once). */
+export function llmctlEngine(d: LlmctlDriver, variant: NodeVariant): Engine {
   return {
     info: ENGINES[variant === 'task' ? 'llmctl-task' : 'llmctl-pass'],
     async prepare(shape) {
@@ -80,10 +95,5 @@ function llmctlEngine(d: LlmctlDriver, variant: NodeVariant): Engine {
       return async (input) => (await d.runOk(id, input)).ms;
     },
     reset() {},
-    async close() {
-      // both llmctl variants share one driver: the first close closes it
-      if (closed) return;
-      closed = true;
-    },
   };
 }

@@ -30,14 +30,20 @@ type S = typeof BenchState.State;
 
 const OUTPUT = { ok: true };
 
+/** What the benchmark calls on a compiled LangGraph graph. */
+export interface CompiledBenchGraph {
+  invoke(input: unknown, config: Record<string, unknown>): Promise<S>;
+}
+
 /** Compiles the LangGraph version of a shape: every work node is an instant function returning `{ ok: true }`. */
-export function langGraphFor(shape: Shape, checkpointer: BaseCheckpointSaver) {
+export function langGraphFor(shape: Shape, checkpointer: BaseCheckpointSaver): CompiledBenchGraph {
+  if (shape.kind === 'flow3') return langGraphFor({ kind: 'chain', nodes: 3 }, checkpointer);
   // The builder's node-name typing is static; benchmark graphs are built from generated names.
   const g = new StateGraph(BenchState) as unknown as {
     addNode(name: string, fn: (s: S) => Promise<Partial<S>>): void;
     addEdge(from: string | string[], to: string): void;
     addConditionalEdges(from: string, fn: (s: S) => string, ends?: string[]): void;
-    compile(o: { checkpointer: BaseCheckpointSaver }): { invoke(input: unknown, config: Record<string, unknown>): Promise<S> };
+    compile(o: { checkpointer: BaseCheckpointSaver }): CompiledBenchGraph;
   };
   const instant = async (): Promise<Partial<S>> => ({ last: OUTPUT });
   switch (shape.kind) {
@@ -82,7 +88,7 @@ export function langGraphFor(shape: Shape, checkpointer: BaseCheckpointSaver) {
 
 /** Supersteps a shape needs (LangGraph's recursion limit counts them). */
 function stepsOf(shape: Shape): number {
-  return shape.kind === 'chain' ? shape.nodes + 5 : shape.kind === 'fanout' ? 10 : shape.iterations * 2 + 10;
+  return shape.kind === 'chain' ? shape.nodes + 5 : shape.kind === 'fanout' ? 10 : shape.kind === 'loop' ? shape.iterations * 2 + 10 : 10;
 }
 
 /** A LangGraph.js peer: graphs compiled against one checkpointer. */

@@ -8,6 +8,24 @@ import { epochMs } from './stats.ts';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
 
+/** Statements of one kind the llmctl pool ran during a census. */
+export interface CensusRow {
+  statement: string;
+  count: number;
+  totalMs: number;
+}
+
+/** A readable name for a statement the runtime sends. */
+export function statementKind(sql: string): string {
+  const s = sql.replace(/\s+/g, ' ').trim();
+  if (s.startsWith('WITH r AS ( UPDATE runs SET last_sequence')) return 'run commit (one CTE: run row, events, node runs)';
+  if (s.includes('pg_notify')) return 'SELECT pg_notify (after each commit)';
+  if (s.startsWith('SELECT id, name, provider, model') && s.includes('FROM models')) return 'model lookup by name';
+  if (s.includes('count(*)') && s.includes('model_calls')) return 'scripted call count (model_calls)';
+  if (s.startsWith('INSERT INTO model_calls')) return 'model-call row (INSERT model_calls)';
+  return s.length > 70 ? `${s.slice(0, 70)}…` : s;
+}
+
 /** How one run ended. */
 export interface RunOutcome {
   runId: string;
@@ -103,6 +121,32 @@ export class LlmctlDriver {
   onEvent(fn: (e: PublishedEvent, receivedAt: number) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
+  }
+
+  /** Counts and times every statement the llmctl pool runs until the returned function is called. */
+  startCensus(): () => CensusRow[] {
+    const pool = this.db.pool as unknown as { query: (...args: unknown[]) => Promise<unknown> };
+    const original = pool.query;
+    const rows = new Map<string, CensusRow>();
+    pool.query = async function census(this: unknown, ...args: unknown[]) {
+      const first = args[0];
+      const sql = typeof first === 'string' ? first : ((first as { text?: string })?.text ?? '');
+      const kind = statementKind(sql);
+      const t0 = performance.now();
+      try {
+        return await original.apply(pool, args);
+      } finally {
+        const r = rows.get(kind) ?? { statement: kind, count: 0, totalMs: 0 };
+        r.count += 1;
+        r.totalMs += performance.now() - t0;
+        rows.set(kind, r);
+      }
+    };
+    return () => {
+      delete (pool as { query?: unknown }).query; // back to the prototype's
+      if (pool.query !== original) pool.query = original;
+      return [...rows.values()].sort((a, b) => b.totalMs - a.totalMs);
+    };
   }
 
   /** Node runs of a run by status (sanity checks). */

@@ -28,6 +28,7 @@ function edge(id: string, source: string, target: string, fromDecision: boolean)
  * decisions with one fallback connector, which pass their input through without any model call.
  */
 export function llmctlDocument(shape: Shape, variant: NodeVariant, maxParallel?: number): FlowchartDocument {
+  if (shape.kind === 'flow3') return llmctlDocument({ kind: 'chain', nodes: 1 }, variant, maxParallel);
   const pass = variant === 'pass';
   const nodes: FlowchartNode[] = [{ id: 'start', type: 'start' }];
   const edges: FlowchartEdge[] = [];
@@ -69,9 +70,4 @@ export function llmctlDocument(shape: Shape, variant: NodeVariant, maxParallel?:
     }
   }
   return { schema_version: 1, name: `bench ${shape.kind}`, settings, nodes, edges };
-}
-
-/** The 3-node flow of the latency and concurrency workloads: start → one work node → end. */
-export function threeNodeDocument(variant: NodeVariant): FlowchartDocument {
-  return llmctlDocument({ kind: 'chain', nodes: 1 }, variant);
 }

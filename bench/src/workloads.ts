@@ -10,7 +10,9 @@ export type Shape =
   /** start (the 1) → m1 … mN → join (`all`) → end */
   | { kind: 'fanout'; width: number }
   /** start → head → check → head while `node.iteration < iterations`, then → end */
-  | { kind: 'loop'; iterations: number };
+  | { kind: 'loop'; iterations: number }
+  /** The 3-node flow of the latency and concurrency workloads (llmctl: start → n1 → end; LangGraph: n1 → n2 → n3). */
+  | { kind: 'flow3' };
 
 /** How a work node spends its time: a task on the `scripted` provider, or a pass-through decision (no model call). */
 export type NodeVariant = 'task' | 'pass';
@@ -24,6 +26,8 @@ export function workNodes(s: Shape): number {
       return s.width + 1; // the N branches and the join
     case 'loop':
       return s.iterations * 2; // head and check per iteration
+    case 'flow3':
+      return 3;
   }
 }
 
@@ -36,10 +40,12 @@ export function shapeLabel(s: Shape): string {
       return `fan-out 1→${s.width}→1`;
     case 'loop':
       return `loop ${s.iterations}`;
+    case 'flow3':
+      return '3-node flow';
   }
 }
 
 /** The size a chart puts on its x axis. */
 export function shapeSize(s: Shape): number {
-  return s.kind === 'chain' ? s.nodes : s.kind === 'fanout' ? s.width : s.iterations;
+  return s.kind === 'chain' ? s.nodes : s.kind === 'fanout' ? s.width : s.kind === 'loop' ? s.iterations : 3;
 }

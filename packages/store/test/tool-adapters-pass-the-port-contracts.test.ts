@@ -1,14 +1,13 @@
-import { after } from 'node:test';
+import { after, before, describe } from 'node:test';
 import {
   runArtifactSinkContract, runAuditSinkContract, runMemoryStoreContract, runMilestoneStoreContract, runPlanStoreContract,
   runRagStoreContract, runToolLedgerContract,
 } from '@llmctl/tools/testing';
 import { PgArtifactSink, PgAuditSink, PgMemoryStore, PgMilestoneStore, PgPlanStore, PgRagStore, PgToolLedger, newId } from '@llmctl/store';
-import { openTestPool } from './support/test-pool.ts';
+import { openTestPool, type TestPool } from './support/test-pool.ts';
 
 // One migrated database for every contract test: the suites use unique keys, so they share it without cleanup.
-const db = await openTestPool();
-after(() => db.close());
+let db: TestPool;
 
 /** A run row the ledger and artifact rows can reference (both tables have a foreign key to runs). */
 async function newRunId(): Promise<string> {
@@ -19,10 +18,17 @@ async function newRunId(): Promise<string> {
   return run;
 }
 
-runToolLedgerContract(() => new PgToolLedger(db.pool), { newRunId });
-runArtifactSinkContract(() => new PgArtifactSink(db.pool), { newRunId });
-runAuditSinkContract(() => new PgAuditSink(db.pool), { newRunId });
-runMemoryStoreContract(() => new PgMemoryStore(db.pool));
-runPlanStoreContract(() => new PgPlanStore(db.pool));
-runMilestoneStoreContract(() => new PgMilestoneStore(db.pool));
-runRagStoreContract(() => new PgRagStore(db.pool));
+describe('PostgreSQL tool adapters', () => {
+  before(async () => {
+    db = await openTestPool();
+  });
+  after(() => db.close());
+
+  runToolLedgerContract(() => new PgToolLedger(db.pool), { newRunId });
+  runArtifactSinkContract(() => new PgArtifactSink(db.pool), { newRunId });
+  runAuditSinkContract(() => new PgAuditSink(db.pool), { newRunId });
+  runMemoryStoreContract(() => new PgMemoryStore(db.pool));
+  runPlanStoreContract(() => new PgPlanStore(db.pool));
+  runMilestoneStoreContract(() => new PgMilestoneStore(db.pool));
+  runRagStoreContract(() => new PgRagStore(db.pool));
+});

@@ -18,24 +18,16 @@ export function toArtifact(row: Record<string, unknown>): PersistedArtifact {
   };
 }
 
-/** Options of {@link PgArtifactSink}. */
-export interface PgArtifactSinkOptions {
-  /**
-   * Called once per newly stored artifact (never for an idempotent repeat), after its row is written. The runtime
-   * wires it to the `flowchart:node_artifact:persisted` event. A throwing hook does not undo the write.
-   */
-  onPersisted?: (artifact: PersistedArtifact) => void;
-}
-
 const MAX_VERSION_RACES = 8;
 
 /**
  * Artifacts on table `artifacts`: idempotent on the deterministic id, versioned per (run_id, kind, name). The version
  * is computed in the insert; two concurrent first writes of one (run, kind, name) collide on the unique version
- * index and the loser recomputes.
+ * index and the loser recomputes. (The `flowchart:node_artifact:persisted` event is published by the runtime's tool
+ * gateway, which knows the node run, after `persist` resolves.)
  */
 export class PgArtifactSink implements ArtifactSink {
-  constructor(private readonly pool: pg.Pool, private readonly options: PgArtifactSinkOptions = {}) {}
+  constructor(private readonly pool: pg.Pool) {}
 
   async persist(a: ArtifactInput): Promise<PersistedArtifact> {
     const hasUri = a.uri !== undefined;
@@ -49,15 +41,7 @@ export class PgArtifactSink implements ArtifactSink {
            RETURNING ${COLUMNS}`,
           [a.id, a.run_id, a.node_run_id, a.kind, a.name, a.media_type, hasUri ? null : JSON.stringify(a.content ?? null), hasUri ? a.uri : null, a.idempotency_key],
         );
-        if (r.rows[0]) {
-          const stored = toArtifact(r.rows[0]);
-          try {
-            this.options.onPersisted?.(stored);
-          } catch {
-            // the hook is best effort: the artifact is stored either way
-          }
-          return stored;
-        }
+        if (r.rows[0]) return toArtifact(r.rows[0]);
         const existing = await this.pool.query(`SELECT ${COLUMNS} FROM artifacts WHERE id = $1`, [a.id]);
         if (existing.rows[0]) return toArtifact(existing.rows[0]);
         throw new Error(`artifact ${a.id} vanished while it was being persisted`);

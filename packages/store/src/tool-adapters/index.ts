@@ -4,7 +4,7 @@
  */
 import type pg from 'pg';
 import type { ArtifactSink, AuditSink, ToolLedger, ToolStores } from '@llmctl/tools';
-import { PgArtifactSink, type PgArtifactSinkOptions } from './artifact-sink.ts';
+import { PgArtifactSink } from './artifact-sink.ts';
 import { PgAuditSink } from './audit-sink.ts';
 import { PgMemoryStore } from './memory-store.ts';
 import { PgMilestoneStore } from './milestone-store.ts';
@@ -14,7 +14,6 @@ import { PgToolLedger } from './tool-ledger.ts';
 
 export { PgToolLedger } from './tool-ledger.ts';
 export { PgArtifactSink, toArtifact } from './artifact-sink.ts';
-export type { PgArtifactSinkOptions } from './artifact-sink.ts';
 export { PgAuditSink } from './audit-sink.ts';
 export { PgMemoryStore } from './memory-store.ts';
 export { PgPlanStore } from './plan-store.ts';
@@ -35,10 +34,10 @@ export interface PgToolPorts {
 }
 
 /** The PostgreSQL adapters of every tool port on `pool`. */
-export function createPgToolPorts(pool: pg.Pool, options: PgArtifactSinkOptions = {}): PgToolPorts {
+export function createPgToolPorts(pool: pg.Pool): PgToolPorts {
   return {
     ledger: new PgToolLedger(pool),
-    artifacts: new PgArtifactSink(pool, options),
+    artifacts: new PgArtifactSink(pool),
     audit: new PgAuditSink(pool),
     stores: { memory: new PgMemoryStore(pool), plan: new PgPlanStore(pool), milestone: new PgMilestoneStore(pool), rag: new PgRagStore(pool) },
   };

@@ -1,0 +1,122 @@
+import type { EngineId } from './engines.ts';
+import type { Shape } from './workloads.ts';
+
+/** Sections of the benchmark (each can be left out with `--skip`). */
+export const SECTIONS = ['scaling', 'engine', 'latency', 'footprint', 'concurrency', 'profile', 'startup', 'server-load'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+/** Everything a benchmark run is parameterised by. */
+export interface BenchOptions {
+  mode: 'full' | 'quick' | 'tiny';
+  /** Engines of the scaling matrix. */
+  engines: EngineId[];
+  /** The scaling workloads (chain, fan-out, loop). */
+  shapes: Shape[];
+  /** Timed repetitions of a shape with this many work nodes or fewer… */
+  repsSmall: number;
+  /** …and of bigger ones. */
+  repsLarge: number;
+  /** Work-node count above which a shape counts as large (no warm-up run, `repsLarge`). */
+  largeAbove: number;
+  /** Issue 4's engine benchmark on llmctl alone (durable). */
+  engineShapes: Shape[];
+  engineReps: number;
+  /** Sequential 3-node runs for end-to-end latency (per engine). */
+  latencyRuns: number;
+  /** Concurrent 3-node runs per batch, and batches (repetitions). */
+  concurrentRuns: number;
+  concurrentBatches: number;
+  /** Run the concurrency workload in child processes (clean peak RSS); false runs it in this process. */
+  isolate: boolean;
+  /** Shapes the database footprint is measured on. */
+  footprintShapes: Shape[];
+  /** Shapes profiled with `node --cpu-prof` (llmctl pass-through). */
+  profileShapes: Shape[];
+  /** `llmctl serve` start-ups: cold (fresh data dir) and warm (same dir again). */
+  coldStarts: number;
+  warmStarts: number;
+  /** Store round trips measured per query. */
+  storeQueries: number;
+  /** Sections to leave out. */
+  skip: Section[];
+  /** Use this PostgreSQL (a URL whose user may CREATE DATABASE) instead of starting an embedded one. */
+  adminUrl?: string;
+  /** Embedded server without fsync (like the test cluster). Default false: the settings `llmctl serve` runs with. */
+  fastCluster: boolean;
+}
+
+const ALL_ENGINES: EngineId[] = ['llmctl-task', 'llmctl-pass', 'langgraph-memory', 'langgraph-pg-async', 'langgraph-pg-sync'];
+
+/** The full run (by hand, ~10 minutes on 2 cores). */
+export function fullOptions(): BenchOptions {
+  return {
+    mode: 'full', engines: ALL_ENGINES,
+    shapes: [
+      { kind: 'chain', nodes: 10 }, { kind: 'chain', nodes: 100 }, { kind: 'chain', nodes: 1000 },
+      { kind: 'fanout', width: 10 }, { kind: 'fanout', width: 100 }, { kind: 'fanout', width: 1000 },
+      { kind: 'loop', iterations: 500 },
+    ],
+    repsSmall: 5, repsLarge: 3, largeAbove: 200,
+    engineShapes: [{ kind: 'chain', nodes: 200 }, { kind: 'fanout', width: 500 }, { kind: 'loop', iterations: 200 }],
+    engineReps: 3,
+    latencyRuns: 50, concurrentRuns: 200, concurrentBatches: 3, isolate: true,
+    footprintShapes: [{ kind: 'chain', nodes: 100 }, { kind: 'fanout', width: 100 }],
+    profileShapes: [{ kind: 'chain', nodes: 1000 }, { kind: 'fanout', width: 1000 }, { kind: 'loop', iterations: 500 }],
+    coldStarts: 2, warmStarts: 3, storeQueries: 300, skip: [], fastCluster: false,
+  };
+}
+
+/** CI's quick mode: every section on small sizes, seconds. */
+export function quickOptions(): BenchOptions {
+  return {
+    ...fullOptions(), mode: 'quick',
+    shapes: [{ kind: 'chain', nodes: 10 }, { kind: 'chain', nodes: 50 }, { kind: 'fanout', width: 10 }, { kind: 'fanout', width: 50 }, { kind: 'loop', iterations: 20 }],
+    repsSmall: 2, repsLarge: 2, largeAbove: 1000,
+    engineShapes: [{ kind: 'chain', nodes: 20 }, { kind: 'fanout', width: 20 }, { kind: 'loop', iterations: 10 }],
+    engineReps: 2, latencyRuns: 10, concurrentRuns: 20, concurrentBatches: 1,
+    footprintShapes: [{ kind: 'chain', nodes: 10 }],
+    profileShapes: [{ kind: 'chain', nodes: 50 }],
+    coldStarts: 1, warmStarts: 1, storeQueries: 50,
+  };
+}
+
+/** The in-process harness test: tiny sizes, no child processes, no `llmctl serve`. */
+export function tinyOptions(): BenchOptions {
+  return {
+    ...quickOptions(), mode: 'tiny',
+    shapes: [{ kind: 'chain', nodes: 3 }, { kind: 'chain', nodes: 6 }, { kind: 'fanout', width: 3 }, { kind: 'loop', iterations: 3 }],
+    repsSmall: 1, repsLarge: 1,
+    engineShapes: [{ kind: 'chain', nodes: 3 }], engineReps: 1,
+    latencyRuns: 3, concurrentRuns: 4, concurrentBatches: 1, isolate: false,
+    footprintShapes: [{ kind: 'chain', nodes: 3 }], profileShapes: [], storeQueries: 5,
+    skip: ['profile', 'startup', 'server-load'],
+  };
+}
+
+/** Parses `run-all.ts` arguments: `--quick`, `--skip a,b`, `--database-url URL`, `--fast-cluster`, `--out DIR`. */
+export function parseArgs(argv: string[]): { options: BenchOptions; out: string | undefined; help: boolean } {
+  let options = argv.includes('--quick') ? quickOptions() : fullOptions();
+  let out: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--quick' || a === '--help' || a === '-h') continue;
+    else if (a === '--skip') {
+      const names = value().split(',').map((s) => s.trim()).filter(Boolean);
+      for (const n of names) if (!(SECTIONS as readonly string[]).includes(n)) throw new Error(`unknown section ${n} (sections: ${SECTIONS.join(', ')})`);
+      options = { ...options, skip: [...options.skip, ...(names as Section[])] };
+    } else if (a === '--database-url') options = { ...options, adminUrl: value() };
+    else if (a === '--fast-cluster') options = { ...options, fastCluster: true };
+    else if (a === '--out') out = value();
+    else throw new Error(`unknown argument ${a}`);
+  }
+  return { options, out, help: argv.includes('--help') || argv.includes('-h') };
+}
+
+export const USAGE = `npm run bench [-- --quick] [--skip ${SECTIONS.join(',')}] [--database-url URL] [--fast-cluster] [--out DIR]
+  full (default): every workload at full size, writes bench/report.md and bench/charts/*.svg (+ bench/results/)
+  --quick: small sizes (CI), writes bench/results/report-quick.md only`;
