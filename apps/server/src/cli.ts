@@ -6,6 +6,9 @@ import { parseArgs } from 'node:util';
 import { LlmctlError } from '@llmctl/contracts';
 import { dbMigrateCommand } from './commands/db-migrate.ts';
 import { serveCommand } from './commands/serve.ts';
+import { runCommand } from './commands/run.ts';
+import { validateCommand } from './commands/validate.ts';
+import { runsControlCommand } from './commands/runs.ts';
 
 /** What a command gets. */
 export interface CommandContext {
@@ -40,6 +43,26 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'start the API and the studio (embedded PostgreSQL unless DATABASE_URL is set)',
     options: { host: { type: 'string' }, port: { type: 'string', short: 'p' }, ...dataDirOption },
     run: serveCommand,
+  },
+  {
+    name: 'run',
+    usage: "llmctl run <flowchart.json|id> [--input '{}'] [--server URL]",
+    summary: 'start a run and follow it live; exit code 0 only when it succeeds',
+    options: { input: { type: 'string', short: 'i' }, server: { type: 'string' }, ...dataDirOption },
+    run: runCommand,
+  },
+  {
+    name: 'validate',
+    usage: 'llmctl validate <flowchart.json>',
+    summary: 'validate a flowchart document and print every coded problem',
+    run: validateCommand,
+  },
+  {
+    name: 'runs',
+    usage: 'llmctl runs <pause|resume|cancel|retry|skip|rewind> <run id> [--node-run ID] [--output JSON] [--input-override JSON] [--mode now] [--reason TEXT] [--server URL]',
+    summary: 'control a run',
+    options: { 'node-run': { type: 'string' }, output: { type: 'string' }, 'input-override': { type: 'string' }, mode: { type: 'string' }, reason: { type: 'string' }, server: { type: 'string' }, ...dataDirOption },
+    run: runsControlCommand,
   },
   {
     name: 'db migrate',
