@@ -14,6 +14,7 @@ import { healthRoutes } from './routes/health.ts';
 import { modelRoutes } from './routes/models.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { runtimeRoutes } from './runtime/runtime-routes.ts';
+import { providerRoutes } from './routes/providers.ts';
 
 export type { AppContext, AppDeps, RouteInstaller } from './app-context.ts';
 
@@ -25,7 +26,7 @@ declare module 'fastify' {
 }
 
 /** The built-in API routes, in registration order. */
-export const BUILTIN_ROUTES: RouteInstaller[] = [healthRoutes, contractRoutes, flowchartRoutes, modelRoutes, settingsRoutes, runtimeRoutes];
+export const BUILTIN_ROUTES: RouteInstaller[] = [healthRoutes, contractRoutes, flowchartRoutes, modelRoutes, settingsRoutes, providerRoutes, runtimeRoutes];
 
 /**
  * Builds the HTTP app (not listening): JSON body parsing with the configured limit, request and correlation ids,

@@ -32,3 +32,6 @@ export { readTraceRows } from './trace-repository.ts';
 export type { TraceRows } from './trace-repository.ts';
 // PostgreSQL adapters of the tool ports and the special-node state read side (owned by the tool-adapters work).
 export * from './tool-adapters/index.ts';
+export { SecretBox, maskSecret } from './secret-box.ts';
+export { CredentialRepository } from './credential-repository.ts';
+export type { ProviderCredentialView, ProviderCredentialInput } from './credential-repository.ts';

@@ -1,8 +1,13 @@
+import path from 'node:path';
 import type pg from 'pg';
 import type { FlowchartSettings } from '@llmctl/contracts';
-import type { NodeHandlers } from '@llmctl/runtime';
-import { Orchestrator, decisionHandler, endHandler, startHandler, subflowHandler, taskHandler } from '@llmctl/runtime';
-import { ModelRepository, PgModelCallLog, PgRunStore, newId } from '@llmctl/store';
+import type { NodeHandlers, ToolGateway } from '@llmctl/runtime';
+import {
+  EventBus, Orchestrator, artifactEventPublisher, createToolGateway, decisionHandler, endHandler, specialHandlers, startHandler,
+  subflowHandler, taskHandler,
+} from '@llmctl/runtime';
+import { ModelRepository, PgModelCallLog, PgRunStore, createPgToolPorts, newId, type PgToolPorts } from '@llmctl/store';
+import { createToolRegistry, type CommandToolOptions, type ToolRegistry } from '@llmctl/tools';
 import type { CredentialSource } from './model-gateway.ts';
 import { RegistryModelGateway } from './model-gateway.ts';
 
@@ -14,17 +19,42 @@ export interface RuntimeOptions {
   /** Extra node handlers (special nodes, sub-flowcharts) keyed by node type. */
   handlers?: NodeHandlers;
   logError?: (msg: string, err: unknown) => void;
+  /**
+   * Where run workspaces live: `<workspaceRoot>/<run id>` (workspace, git and command tools are confined to it).
+   * Pass `<data dir>/workspaces`; default `.llmctl/workspaces` in the working directory (the default data dir).
+   */
+  workspaceRoot?: string;
+  /** The `run_command` tool (omitted: agents cannot run programs; nothing is allowlisted by default). */
+  command?: CommandToolOptions;
+}
+
+/** The tool layer of a composed runtime. */
+export interface ComposedTools {
+  registry: ToolRegistry;
+  gateway: ToolGateway;
+  ports: PgToolPorts;
 }
 
 /** The composition root of the runtime: PostgreSQL adapters, providers and node handlers around one orchestrator. */
-export function composeRuntime(o: RuntimeOptions): { orchestrator: Orchestrator; store: PgRunStore; calls: PgModelCallLog } {
+export function composeRuntime(o: RuntimeOptions): { orchestrator: Orchestrator; store: PgRunStore; calls: PgModelCallLog; tools: ComposedTools } {
   const store = new PgRunStore(o.pool);
   const calls = new PgModelCallLog(o.pool);
   const models = new RegistryModelGateway(new ModelRepository(o.pool), o.credentials);
-  const taskDeps = { models, calls, newId };
+  const bus = new EventBus();
+  // Tools: PostgreSQL ports, every domain, one gateway for special nodes and agent tool calls (key <node run key>:tool:<i>).
+  const ports = createPgToolPorts(o.pool);
+  const registry = createToolRegistry({ stores: ports.stores, ...(o.command ? { command: o.command } : {}) });
+  const workspaceRoot = path.resolve(o.workspaceRoot ?? path.join('.llmctl', 'workspaces'));
+  const gateway = createToolGateway({
+    registry, ledger: ports.ledger, artifacts: ports.artifacts, audit: ports.audit,
+    workspaceDir: (runId) => path.join(workspaceRoot, runId.replace(/[^A-Za-z0-9_-]/g, '_')),
+    onArtifactPersisted: artifactEventPublisher(bus),
+  });
+  const taskDeps = { models, calls, newId, tools: gateway.agentTools() };
   const orchestrator: Orchestrator = new Orchestrator({
     store,
     newId,
+    bus,
     ...(o.defaults ? { defaults: o.defaults } : {}),
     ...(o.leaseTtlMs ? { leaseTtlMs: o.leaseTtlMs } : {}),
     ...(o.logError ? { logError: o.logError } : {}),
@@ -34,8 +64,9 @@ export function composeRuntime(o: RuntimeOptions): { orchestrator: Orchestrator;
       decision: decisionHandler(taskDeps),
       task: taskHandler(taskDeps),
       flowchart: subflowHandler(() => orchestrator),
+      ...specialHandlers({ tools: gateway, llm: taskDeps, plans: ports.stores.plan }),
       ...o.handlers,
     },
   });
-  return { orchestrator, store, calls };
+  return { orchestrator, store, calls, tools: { registry, gateway, ports } };
 }

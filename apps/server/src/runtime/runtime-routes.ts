@@ -1,6 +1,7 @@
 import type { RouteInstaller } from '../app-context.ts';
 import { runRoutes } from '../routes/runs.ts';
 import { composeRuntime } from './compose-runtime.ts';
+import { modelTestRoute } from './model-test-route.ts';
 
 /**
  * Starts the runtime (orchestrator with PostgreSQL adapters: recovery of runs whose owner died happens here, before
@@ -8,9 +9,10 @@ import { composeRuntime } from './compose-runtime.ts';
  */
 export const runtimeRoutes: RouteInstaller = async (app, ctx) => {
   const settings = await ctx.repos.settings.getRuntime();
-  const { orchestrator } = composeRuntime({
+  const { orchestrator, models } = composeRuntime({
     pool: ctx.db.pool,
     defaults: settings.guardrails,
+    credentials: app.credentials,
     logError: (msg, err) => ctx.logger.error({ err }, msg),
   });
   app.decorate('orchestrator', orchestrator);
@@ -19,6 +21,7 @@ export const runtimeRoutes: RouteInstaller = async (app, ctx) => {
     await orchestrator.stop();
   });
   await runRoutes(orchestrator)(app, ctx);
+  await modelTestRoute(models)(app, ctx);
 };
 
 declare module 'fastify' {

@@ -1,0 +1,38 @@
+import { LlmctlError } from '@llmctl/contracts';
+import { PROVIDER_KINDS } from '@llmctl/providers';
+import { CredentialRepository, SecretBox } from '@llmctl/store';
+import type { RouteInstaller } from '../app-context.ts';
+import { ok } from '../envelope.ts';
+import { loadMasterKey } from '../master-key.ts';
+import { requireObjectBody } from './params.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Provider credentials (sealed at rest); the runtime's model gateway reads keys through it. */
+    credentials: CredentialRepository;
+  }
+}
+
+/** `GET /api/providers`, `PUT /api/providers/:provider`: credentials are write-only, reads show a mask. */
+export const providerRoutes: RouteInstaller = async (app, ctx) => {
+  const credentials = new CredentialRepository(ctx.db.pool, new SecretBox(await loadMasterKey(ctx.config.dataDir)));
+  app.decorate('credentials', credentials);
+
+  app.get('/api/providers', async (_req, reply) => ok(reply, await credentials.list(PROVIDER_KINDS.filter((p) => p !== 'scripted'))));
+
+  app.put<{ Params: { provider: string } }>('/api/providers/:provider', async (req, reply) => {
+    const provider = req.params.provider;
+    if (!(PROVIDER_KINDS as readonly string[]).includes(provider) || provider === 'scripted') {
+      throw new LlmctlError('not_found', `unknown provider ${provider.slice(0, 64)}`, { provider: provider.slice(0, 64) });
+    }
+    const body = requireObjectBody(req.body);
+    const errors: { path: string; message: string }[] = [];
+    for (const k of Object.keys(body)) if (!['api_key', 'base_url', 'settings'].includes(k)) errors.push({ path: k, message: 'unknown field' });
+    if (body.api_key !== undefined && body.api_key !== null && typeof body.api_key !== 'string') errors.push({ path: 'api_key', message: 'must be a string or null' });
+    if (body.base_url !== undefined && body.base_url !== null && (typeof body.base_url !== 'string' || !/^https?:\/\//.test(body.base_url))) errors.push({ path: 'base_url', message: 'must be an http(s) URL or null' });
+    if (body.settings !== undefined && (typeof body.settings !== 'object' || body.settings === null || Array.isArray(body.settings))) errors.push({ path: 'settings', message: 'must be an object' });
+    if (errors.length > 0) throw new LlmctlError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
+    const view = await credentials.put(provider, body as { api_key?: string | null; base_url?: string | null; settings?: Record<string, unknown> });
+    return ok(reply, view);
+  });
+};

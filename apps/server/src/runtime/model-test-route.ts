@@ -1,0 +1,30 @@
+import { LlmctlError } from '@llmctl/contracts';
+import type { ModelGateway } from '@llmctl/runtime';
+import type { RouteInstaller } from '../app-context.ts';
+import { ok } from '../envelope.ts';
+import { requireId } from '../routes/params.ts';
+
+const TEST_TIMEOUT_MS = 20_000;
+
+/** `POST /api/models/:id/test`: one tiny live call; reports latency, or the provider's coded error. */
+export function modelTestRoute(models: ModelGateway): RouteInstaller {
+  return async (app, ctx) => {
+    app.post<{ Params: { id: string } }>('/api/models/:id/test', async (req, reply) => {
+      const id = requireId('mdl', req.params.id, 'model');
+      const model = await ctx.repos.models.get(id);
+      const resolved = await models.resolve(model.name);
+      if (!resolved) throw new LlmctlError('not_found', `model ${id} not found`);
+      const started = performance.now();
+      try {
+        const res = await resolved.chat(
+          { model: resolved.model, messages: [{ role: 'user', content: 'Reply with the single word: pong' }], max_tokens: 8 },
+          { signal: AbortSignal.timeout(TEST_TIMEOUT_MS), scripted: { prompt: 'connection test' } },
+        );
+        return ok(reply, { ok: true, latency_ms: Math.round(performance.now() - started), provider: model.provider, model: model.model, offline: model.provider === 'scripted', reply: res.text.slice(0, 200), usage: res.usage });
+      } catch (err) {
+        const e = err instanceof LlmctlError ? err.toInfo() : { code: 'provider_error', message: (err as Error)?.message ?? String(err), details: {}, retryable: false };
+        return ok(reply, { ok: false, latency_ms: Math.round(performance.now() - started), provider: model.provider, model: model.model, error: { code: e.code, message: e.message, retryable: e.retryable } });
+      }
+    });
+  };
+}
