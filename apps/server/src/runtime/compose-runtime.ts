@@ -36,7 +36,7 @@ export interface ComposedTools {
 }
 
 /** The composition root of the runtime: PostgreSQL adapters, providers and node handlers around one orchestrator. */
-export function composeRuntime(o: RuntimeOptions): { orchestrator: Orchestrator; store: PgRunStore; calls: PgModelCallLog; tools: ComposedTools } {
+export function composeRuntime(o: RuntimeOptions): { orchestrator: Orchestrator; store: PgRunStore; calls: PgModelCallLog; models: RegistryModelGateway; tools: ComposedTools } {
   const store = new PgRunStore(o.pool);
   const calls = new PgModelCallLog(o.pool);
   const models = new RegistryModelGateway(new ModelRepository(o.pool), o.credentials);
@@ -68,5 +68,5 @@ export function composeRuntime(o: RuntimeOptions): { orchestrator: Orchestrator;
       ...o.handlers,
     },
   });
-  return { orchestrator, store, calls, tools: { registry, gateway, ports } };
+  return { orchestrator, store, calls, models, tools: { registry, gateway, ports } };
 }
