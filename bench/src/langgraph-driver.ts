@@ -36,8 +36,8 @@ export interface CompiledBenchGraph {
 }
 
 /** Compiles the LangGraph version of a shape: every work node is an instant function returning `{ ok: true }`. */
-export function langGraphFor(shape: Shape, checkpointer: BaseCheckpointSaver): CompiledBenchGraph {
-  if (shape.kind === 'flow3') return langGraphFor({ kind: 'chain', nodes: 3 }, checkpointer);
+export function langGraphFor(shape: Shape, checkpointer: BaseCheckpointSaver, forward = false): CompiledBenchGraph {
+  if (shape.kind === 'flow3') return langGraphFor({ kind: 'chain', nodes: 3 }, checkpointer, forward);
   // The builder's node-name typing is static; benchmark graphs are built from generated names.
   const g = new StateGraph(BenchState) as unknown as {
     addNode(name: string, fn: (s: S) => Promise<Partial<S>>): void;
@@ -45,7 +45,8 @@ export function langGraphFor(shape: Shape, checkpointer: BaseCheckpointSaver): C
     addConditionalEdges(from: string, fn: (s: S) => string, ends?: string[]): void;
     compile(o: { checkpointer: BaseCheckpointSaver }): CompiledBenchGraph;
   };
-  const instant = async (): Promise<Partial<S>> => ({ last: OUTPUT });
+  // `forward`: every node outputs what it received (the run input first), like llmctl's pass-through nodes.
+  const instant = forward ? async (s: S): Promise<Partial<S>> => ({ last: s.last ?? s.input }) : async (): Promise<Partial<S>> => ({ last: OUTPUT });
   switch (shape.kind) {
     case 'chain': {
       let prev = START as string;
@@ -118,9 +119,9 @@ export class LangGraphDriver {
     return this.saver === 'memory' ? 'LangGraph.js + MemorySaver' : `LangGraph.js + PostgresSaver (${this.durability})`;
   }
 
-  /** The compiled graph of a shape (compile once, invoke many times). */
-  compile(shape: Shape): (input?: unknown) => Promise<number> {
-    const graph = langGraphFor(shape, this.checkpointer);
+  /** The compiled graph of a shape (compile once, invoke many times); `forward` passes each node's input on. */
+  compile(shape: Shape, forward = false): (input?: unknown) => Promise<number> {
+    const graph = langGraphFor(shape, this.checkpointer, forward);
     const recursionLimit = stepsOf(shape);
     return async (input: unknown = { bench: true }) => {
       const t0 = epochMs();

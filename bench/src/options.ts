@@ -1,4 +1,5 @@
 import type { EngineId } from './engines.ts';
+import type { ConcurrencyEngine } from './sections/concurrency.ts';
 import type { Shape } from './workloads.ts';
 
 /** Sections of the benchmark (each can be left out with `--skip`). */
@@ -26,10 +27,16 @@ export interface BenchOptions {
   /** Concurrent 3-node runs per batch, and batches (repetitions). */
   concurrentRuns: number;
   concurrentBatches: number;
+  /** Engines of the concurrency workload. */
+  concurrencyEngines: ConcurrencyEngine[];
   /** Run the concurrency workload in child processes (clean peak RSS); false runs it in this process. */
   isolate: boolean;
+  /** Run issue 4's engine benchmark in a child process (clean peak memory). */
+  isolateEngine: boolean;
   /** Shapes the database footprint is measured on. */
   footprintShapes: Shape[];
+  /** Write amplification: a payload of this size passed along a chain of this many pass-through nodes. */
+  amplification: { nodes: number; payloadBytes: number } | null;
   /** Shapes profiled with `node --cpu-prof` (llmctl pass-through). */
   profileShapes: Shape[];
   /** `llmctl serve` start-ups: cold (fresh data dir) and warm (same dir again). */
@@ -59,8 +66,10 @@ export function fullOptions(): BenchOptions {
     repsSmall: 5, repsLarge: 3, largeAbove: 200,
     engineShapes: [{ kind: 'chain', nodes: 200 }, { kind: 'fanout', width: 500 }, { kind: 'loop', iterations: 200 }],
     engineReps: 3,
-    latencyRuns: 50, concurrentRuns: 200, concurrentBatches: 3, isolate: true,
+    latencyRuns: 50, concurrentRuns: 200, concurrentBatches: 3, isolate: true, isolateEngine: true,
+    concurrencyEngines: ['llmctl-task', 'langgraph-memory', 'langgraph-pg-async'],
     footprintShapes: [{ kind: 'chain', nodes: 100 }, { kind: 'fanout', width: 100 }],
+    amplification: { nodes: 50, payloadBytes: 4096 },
     profileShapes: [{ kind: 'chain', nodes: 1000 }, { kind: 'fanout', width: 1000 }, { kind: 'loop', iterations: 500 }],
     coldStarts: 2, warmStarts: 3, storeQueries: 300, skip: [], fastCluster: false,
   };
@@ -73,8 +82,10 @@ export function quickOptions(): BenchOptions {
     shapes: [{ kind: 'chain', nodes: 10 }, { kind: 'chain', nodes: 50 }, { kind: 'fanout', width: 10 }, { kind: 'fanout', width: 50 }, { kind: 'loop', iterations: 20 }],
     repsSmall: 2, repsLarge: 2, largeAbove: 1000,
     engineShapes: [{ kind: 'chain', nodes: 20 }, { kind: 'fanout', width: 20 }, { kind: 'loop', iterations: 10 }],
-    engineReps: 2, latencyRuns: 10, concurrentRuns: 20, concurrentBatches: 1,
+    engineReps: 2, latencyRuns: 10, concurrentRuns: 20, concurrentBatches: 1, isolateEngine: false,
+    concurrencyEngines: ['llmctl-task', 'langgraph-pg-async'],
     footprintShapes: [{ kind: 'chain', nodes: 10 }],
+    amplification: { nodes: 10, payloadBytes: 4096 },
     profileShapes: [{ kind: 'chain', nodes: 50 }],
     coldStarts: 1, warmStarts: 1, storeQueries: 50,
   };
@@ -87,8 +98,8 @@ export function tinyOptions(): BenchOptions {
     shapes: [{ kind: 'chain', nodes: 3 }, { kind: 'chain', nodes: 6 }, { kind: 'fanout', width: 3 }, { kind: 'loop', iterations: 3 }],
     repsSmall: 1, repsLarge: 1,
     engineShapes: [{ kind: 'chain', nodes: 3 }], engineReps: 1,
-    latencyRuns: 3, concurrentRuns: 4, concurrentBatches: 1, isolate: false,
-    footprintShapes: [{ kind: 'chain', nodes: 3 }], profileShapes: [], storeQueries: 5,
+    latencyRuns: 3, concurrentRuns: 4, concurrentBatches: 1, isolate: false, isolateEngine: false,
+    footprintShapes: [{ kind: 'chain', nodes: 3 }], amplification: { nodes: 3, payloadBytes: 1024 }, profileShapes: [], storeQueries: 5,
     skip: ['profile', 'startup', 'server-load'],
   };
 }

@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { ModelCallRecord } from '@llmctl/runtime';
-import { InMemoryRunStore, Orchestrator, decisionHandler, subflowHandler, endHandler, nodeRunView, startHandler, taskHandler } from '@llmctl/runtime';
+import {
+  InMemoryRunStore, Orchestrator, createToolGateway, decisionHandler, subflowHandler, endHandler, nodeRunView, specialHandlers, startHandler,
+  taskHandler,
+} from '@llmctl/runtime';
+import {
+  InMemoryArtifactSink, InMemoryAuditSink, InMemoryMemoryStore, InMemoryMilestoneStore, InMemoryPlanStore, InMemoryRagStore, InMemoryToolLedger,
+  createToolRegistry,
+} from '@llmctl/tools';
 import { createProvider } from '@llmctl/providers';
 import type { Run } from '@llmctl/contracts';
 import type { RulesDriver, ScriptedModel } from './driver.ts';
@@ -13,8 +23,16 @@ export async function memoryDriver(): Promise<RulesDriver> {
   const calls: ModelCallRecord[] = [];
   let n = 0;
   const newId = (p: string): string => `${p}_${(++n).toString().padStart(6, '0')}${randomUUID().slice(0, 4)}`;
+  // Special nodes and agent tools on in-memory tool stores; workspaces under a temporary directory removed on close.
+  const stores = { memory: new InMemoryMemoryStore(), plan: new InMemoryPlanStore(), milestone: new InMemoryMilestoneStore(), rag: new InMemoryRagStore() };
+  const workspaces = mkdtempSync(path.join(tmpdir(), 'llmctl-rules-'));
+  const gateway = createToolGateway({
+    registry: createToolRegistry({ stores }), ledger: new InMemoryToolLedger(), artifacts: new InMemoryArtifactSink(), audit: new InMemoryAuditSink(),
+    workspaceDir: (runId) => path.join(workspaces, runId),
+  });
   const taskDeps: Parameters<typeof taskHandler>[0] = {
     newId,
+    tools: gateway.agentTools(),
     models: {
       async resolve(name) {
         const m = models.get(name);
@@ -34,7 +52,8 @@ export async function memoryDriver(): Promise<RulesDriver> {
   };
   const orch: Orchestrator = new Orchestrator({
     store, newId, leaseTtlMs: 60_000, backoffMs: () => 1,
-    handlers: { start: startHandler, end: endHandler, decision: decisionHandler(taskDeps), task: taskHandler(taskDeps), flowchart: subflowHandler(() => orch, 50) },
+    handlers: { start: startHandler, end: endHandler, decision: decisionHandler(taskDeps), task: taskHandler(taskDeps), flowchart: subflowHandler(() => orch, 50),
+      ...specialHandlers({ tools: gateway, llm: taskDeps, plans: stores.plan }) },
   });
   await orch.start();
   const view = (id: string): Run => {
@@ -97,6 +116,7 @@ export async function memoryDriver(): Promise<RulesDriver> {
     },
     async close() {
       await orch.stop();
+      rmSync(workspaces, { recursive: true, force: true });
     },
   };
   return driver;

@@ -14,6 +14,21 @@ export interface TableWrites {
   bytes: number;
 }
 
+/** How many times a payload passed from node to node is written per hop (WAL with payload − without, ÷ payload). */
+export interface AmplificationResult {
+  engine: 'llmctl-pass' | 'langgraph-pg-async';
+  nodes: number;
+  payloadBytes: number;
+  walPerNodePlain: number;
+  walPerNodePayload: number;
+  bytesPerNodePlain: number;
+  bytesPerNodePayload: number;
+  /** (WAL per node with payload − without) ÷ payload size. */
+  walCopies: number;
+  /** The same on table + index growth (TOAST-compressed, so lower for compressible payloads). */
+  tableCopies: number;
+}
+
 /** What one run of a shape wrote to PostgreSQL. */
 export interface FootprintResult {
   engine: 'llmctl-task' | 'llmctl-pass' | 'langgraph-pg-async';
@@ -32,6 +47,12 @@ export interface FootprintResult {
   tables: TableWrites[];
   /** llmctl only: statements per run by kind. */
   census?: CensusRow[];
+}
+
+/** Opens `n` pool connections up front. */
+async function warmPool(pool: pg.Pool, n: number): Promise<void> {
+  const clients = await Promise.all(Array.from({ length: n }, () => pool.connect()));
+  for (const c of clients) c.release();
 }
 
 type Snapshot = Map<string, { ins: number; upd: number; del: number; bytes: number }>;
@@ -89,39 +110,76 @@ async function measure(url: string, engine: FootprintResult['engine'], shape: Sh
   };
 }
 
+async function llmctlOnce(cluster: BenchCluster, shape: Shape, variant: 'task' | 'pass', input: unknown): Promise<FootprintResult> {
+  const url = (await cluster.database('bench_fp_')).url;
+  const setup = await LlmctlDriver.open(url, { poolMax: 4 });
+  const id = await setup.save(llmctlDocument(shape, variant));
+  await setup.close();
+  const before = await snapshot(url);
+  const d = await LlmctlDriver.open(url, { poolMax: 4 });
+  await warmPool(d.db.pool, 4); // connection set-up is not part of a node's cost
+  const stop = d.startCensus();
+  await d.runOk(id, input);
+  const census = stop();
+  await d.close();
+  return measure(url, variant === 'task' ? 'llmctl-task' : 'llmctl-pass', shape, census, before);
+}
+
+async function langGraphOnce(cluster: BenchCluster, shape: Shape, input: unknown, forward: boolean): Promise<FootprintResult> {
+  const url = (await cluster.database('bench_fp_lg_')).url;
+  const setup = await LangGraphDriver.open('postgres', { url, poolMax: 4 });
+  await setup.close();
+  const before = await snapshot(url);
+  const d = await LangGraphDriver.open('postgres', { url, poolMax: 4 });
+  await d.compile(shape, forward)(input);
+  await d.close();
+  return measure(url, 'langgraph-pg-async', shape, undefined, before);
+}
+
 /**
  * Database rows and bytes written by one run of each shape: llmctl (task and pass-through) and LangGraph's
  * PostgresSaver, each in a fresh database. The measured connections are closed before reading the statistics so
- * that their counters are flushed.
+ * that their counters are flushed. Then the write amplification of a payload passed along a chain.
  */
-export async function runFootprint(cluster: BenchCluster, shapes: Shape[], log: (msg: string) => void): Promise<FootprintResult[]> {
+export async function runFootprint(cluster: BenchCluster, shapes: Shape[], amplification: { nodes: number; payloadBytes: number } | null,
+  log: (msg: string) => void): Promise<{ footprint: FootprintResult[]; amplification: AmplificationResult[] }> {
   const out: FootprintResult[] = [];
+  const show = (r: FootprintResult): void => log(`  ${r.label.padEnd(18)} ${r.engine.padEnd(20)} ${r.rowsPerNode.toFixed(1)} rows, ${(r.bytesPerNode / 1024).toFixed(1)} KiB, WAL ${(r.walPerNode / 1024).toFixed(1)} KiB per node`);
   for (const shape of shapes) {
     for (const variant of ['task', 'pass'] as const) {
-      const url = (await cluster.database('bench_fp_')).url;
-      const setup = await LlmctlDriver.open(url, { poolMax: 4 });
-      const id = await setup.save(llmctlDocument(shape, variant));
-      await setup.close();
-      const before = await snapshot(url);
-      const d = await LlmctlDriver.open(url, { poolMax: 4 });
-      const stop = d.startCensus();
-      await d.runOk(id);
-      const census = stop();
-      await d.close();
-      const r = await measure(url, variant === 'task' ? 'llmctl-task' : 'llmctl-pass', shape, census, before);
+      const r = await llmctlOnce(cluster, shape, variant, { bench: true });
       out.push(r);
-      log(`  ${r.label.padEnd(18)} ${r.engine.padEnd(20)} ${r.rowsPerNode.toFixed(1)} rows, ${(r.bytesPerNode / 1024).toFixed(1)} KiB, WAL ${(r.walPerNode / 1024).toFixed(1)} KiB per node`);
+      show(r);
     }
-    const url = (await cluster.database('bench_fp_lg_')).url;
-    const setup = await LangGraphDriver.open('postgres', { url, poolMax: 4 });
-    await setup.close();
-    const before = await snapshot(url);
-    const d = await LangGraphDriver.open('postgres', { url, poolMax: 4 });
-    await d.compile(shape)();
-    await d.close();
-    const r = await measure(url, 'langgraph-pg-async', shape, undefined, before);
+    const r = await langGraphOnce(cluster, shape, { bench: true }, false);
     out.push(r);
-    log(`  ${r.label.padEnd(18)} ${r.engine.padEnd(20)} ${r.rowsPerNode.toFixed(1)} rows, ${(r.bytesPerNode / 1024).toFixed(1)} KiB, WAL ${(r.walPerNode / 1024).toFixed(1)} KiB per node`);
+    show(r);
   }
-  return out;
+  const amp: AmplificationResult[] = [];
+  if (amplification) {
+    const shape: Shape = { kind: 'chain', nodes: amplification.nodes };
+    const payload = { text: randomText(amplification.payloadBytes) };
+    for (const engine of ['llmctl-pass', 'langgraph-pg-async'] as const) {
+      const run = (input: unknown): Promise<FootprintResult> => (engine === 'llmctl-pass' ? llmctlOnce(cluster, shape, 'pass', input) : langGraphOnce(cluster, shape, input, true));
+      const plain = await run({ text: '' });
+      const big = await run(payload);
+      const a: AmplificationResult = {
+        engine, nodes: amplification.nodes, payloadBytes: amplification.payloadBytes,
+        walPerNodePlain: plain.walPerNode, walPerNodePayload: big.walPerNode, bytesPerNodePlain: plain.bytesPerNode, bytesPerNodePayload: big.bytesPerNode,
+        walCopies: (big.walPerNode - plain.walPerNode) / amplification.payloadBytes,
+        tableCopies: (big.bytesPerNode - plain.bytesPerNode) / amplification.payloadBytes,
+      };
+      amp.push(a);
+      log(`  ${amplification.payloadBytes} B payload along chain ${amplification.nodes}, ${engine.padEnd(20)} written ${a.walCopies.toFixed(1)}× per hop (WAL), ${a.tableCopies.toFixed(1)}× (tables)`);
+    }
+  }
+  return { footprint: out, amplification: amp };
+}
+
+/** Incompressible-ish text (TOAST compression would otherwise hide the copies). */
+function randomText(bytes: number): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  let s = '';
+  for (let i = 0; i < bytes; i++) s += alphabet[Math.floor(Math.random() * alphabet.length)];
+  return s;
 }

@@ -75,6 +75,8 @@ export const ERROR_CODES = {
   command_timeout: { meaning: 'The command ran longer than its timeout; its process group was killed.', retryable: false },
   plan_item_not_found: { meaning: 'complete_item named a plan or plan item that does not exist.', retryable: false },
   rag_collection_not_found: { meaning: 'No RAG collection has that id or name.', retryable: false },
+  // RAG ingestion (added by the special-node routes)
+  rag_document_unreadable: { meaning: 'No text could be extracted from an uploaded document (e.g. an encrypted or image-only PDF).', retryable: false, http: 422 },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

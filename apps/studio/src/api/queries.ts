@@ -72,7 +72,7 @@ export function useRun(id: string | undefined): UseQueryResult<Run> {
 export function useArtifacts(runId: string | undefined): UseQueryResult<Artifact[]> {
   return useQuery({
     queryKey: ['artifacts', runId],
-    queryFn: async ({ signal }) => (await getList<Artifact>(`/api/runs/${encodeURIComponent(runId!)}/artifacts`, {}, signal)).items,
+    queryFn: async ({ signal }) => (await getList<Artifact>(`/api/runs/${encodeURIComponent(runId!)}/artifacts`, { per_page: 100 }, signal)).items,
     enabled: !!runId,
   });
 }

@@ -106,7 +106,15 @@ export async function askModel<T>(llm: TaskDeps | undefined, x: NodeExecution, g
   return (await completeStructured(llm, x, model, messages, first, guided.schema, maxRepairs, common, add)) as T;
 }
 
-/** The `llm_guided` / `deterministic` mode of a special node (default deterministic). */
+/**
+ * The mode of a special node: `config.mode` when set; otherwise `llm_guided` for a `plan`, `milestone` or `rag` node
+ * that names a `config.model` (the spec gives those types no `mode` field, so naming a model is what makes them
+ * llm_guided — the same reading as save-time validation), else `deterministic`.
+ */
 export function modeOf(x: NodeExecution): 'deterministic' | 'llm_guided' {
-  return enumField(x, 'mode', ['deterministic', 'llm_guided'] as const, 'deterministic');
+  const cfg = configOf(x);
+  if (cfg.mode === undefined) {
+    return ['plan', 'milestone', 'rag'].includes(x.node.type) && typeof cfg.model === 'string' ? 'llm_guided' : 'deterministic';
+  }
+  return enumField(x, 'mode', ['deterministic', 'llm_guided'] as const);
 }

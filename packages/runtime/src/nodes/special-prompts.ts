@@ -11,9 +11,10 @@
  * | plan `create_or_update` | `Plan node <id>: create or update the items of plan "<plan_key>".` | `{"items": [{"title", "key"?, "status"?}]}` |
  * | plan `complete_item` | `Plan node <id>: choose the item of plan "<plan_key>" that the input completes.` | `{"item_key": "..."}` |
  * | milestone | `Milestone node <id>: decide whether milestone "<milestone_key>" is reached.` | `{"completed": true\|false, "title"?: "..."}` |
+ * | rag | `RAG node <id>: write a search query for collection "<collection>" that finds passages to help with the input.` | `{"query": "..."}` |
  *
- * Further lines: `Instructions: <rendered template>` when the node has one (memory `text` / `query`, plan and
- * milestone `prompt`), the current plan items when known, the expected answer, then `Input: <triggering output as JSON>`.
+ * Further lines: `Instructions: <rendered template>` when the node has one (memory `text` / `query`, rag `query`,
+ * plan and milestone `prompt`), the current plan items when known, the expected answer, then `Input: <triggering output as JSON>`.
  */
 
 /** A built-in prompt and the JSON Schema its answer must satisfy. */
@@ -119,5 +120,18 @@ export function milestonePrompt(nodeId: string, milestoneKey: string, title: str
       inputLine(input),
     ]),
     schema: { type: 'object', required: ['completed'], properties: { completed: { type: 'boolean' }, title: nonEmpty } },
+  };
+}
+
+/** `rag` in `llm_guided` mode (a rag node naming a model): the model writes the search query. */
+export function ragPrompt(nodeId: string, collection: string, input: unknown, instructions?: string): GuidedPrompt {
+  return {
+    prompt: lines([
+      `RAG node ${nodeId}: write a search query for collection "${collection}" that finds passages to help with the input.`,
+      instructions && `Instructions: ${instructions}`,
+      'Answer with JSON {"query": "..."} only (a few keywords).',
+      inputLine(input),
+    ]),
+    schema: { type: 'object', required: ['query'], properties: { query: nonEmpty } },
   };
 }

@@ -38,7 +38,10 @@ export interface ToolGatewayOptions {
   ledger: ToolLedger;
   artifacts: ArtifactSink;
   audit: AuditSink;
-  /** The workspace directory of a run (created on first use); workspace, git and command tools are confined to it. */
+  /**
+   * The workspace directory of a run; workspace, git and command tools are confined to it. It is created the first
+   * time a tool other than memory / plan / milestone / rag is called in the run.
+   */
   workspaceDir: (runId: string) => string;
   /** Called for every artifact a tool call persisted (see {@link artifactEventPublisher}). */
   onArtifactPersisted?: (artifact: PersistedArtifact, x: NodeExecution) => void;
@@ -84,12 +87,15 @@ export function agentToolAnswer(result: ToolResult): Record<string, unknown> {
 
 const NO_TOOLS = new Registry();
 
+/** Tools that keep their state in stores, not in the run workspace (no directory is created for them). */
+const STATE_TOOLS = new Set(['memory', 'plan', 'milestone', 'rag']);
+
 /** The gateway over a registry and the framework ports. */
 export function createToolGateway(o: ToolGatewayOptions): ToolGateway {
   const prepared = new Set<string>();
-  const workspace = async (runId: string): Promise<string> => {
+  const workspace = async (runId: string, tool: string): Promise<string> => {
     const dir = path.resolve(o.workspaceDir(runId));
-    if (!prepared.has(dir)) {
+    if (!STATE_TOOLS.has(tool) && !prepared.has(dir)) {
       await mkdir(dir, { recursive: true });
       if (prepared.size > 10_000) prepared.clear();
       prepared.add(dir);
@@ -119,7 +125,7 @@ export function createToolGateway(o: ToolGatewayOptions): ToolGateway {
       run_id: x.run.id,
       node_run_id: x.nodeRun.id,
       flowchart_id: x.run.flowchart_id,
-      workspace_dir: await workspace(x.run.id),
+      workspace_dir: await workspace(x.run.id, name),
       signal: x.signal,
       ledger: o.ledger,
       artifacts,

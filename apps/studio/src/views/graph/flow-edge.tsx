@@ -28,38 +28,41 @@ function FlowEdgeViewImpl(props: EdgeProps<FlowEdge>) {
   if (edge?.fallback) parts.push('fallback');
   if (isContext) parts.push(edge?.required ? 'context · required' : 'context');
   const first = data?.issues?.[0];
+  const hasLabel = !!data?.onToggleMode || parts.length > 0 || !!first;
   return (
     <>
       <BaseEdge id={id} path={path} style={style} {...(markerEnd ? { markerEnd } : {})} interactionWidth={16} />
-      <EdgeLabelRenderer>
-        <div
-          className={`edge-label nodrag nopan${selected ? ' selected' : ''}${hl ? ` hl-${hl}` : ''}`}
-          style={{ transform: `translate(-50%, -50%) translate(${lx}px, ${ly}px)` }}
-          data-testid={`edge-label-${id}`}
-          data-mode={isContext ? 'context' : 'trigger'}
-          data-highlight={hl}
-        >
-          {data?.onToggleMode && (
-            <button
-              className={`mode-toggle ${isContext ? 'ctx' : 'trg'}`}
-              title={isContext ? 'Context connector (dotted): click to make it a trigger' : 'Trigger connector (solid): click to make it a context connector'}
-              data-testid={`edge-mode-toggle-${id}`}
-              onClick={(e) => {
-                e.stopPropagation();
-                data.onToggleMode?.(id);
-              }}
-            >
-              {isContext ? 'C' : 'T'}
-            </button>
-          )}
-          {parts.length > 0 && <span className="edge-text">{parts.join(' ')}</span>}
-          {first && (
-            <span className={`edge-issue ${first.severity}`} data-testid={`edge-issue-${id}`} data-code={first.code} title={data!.issues!.map((i) => `${i.code}: ${i.message}`).join('\n')}>
-              {first.code}
-            </span>
-          )}
-        </div>
-      </EdgeLabelRenderer>
+      {hasLabel && (
+        <EdgeLabelRenderer>
+          <div
+            className={`edge-label nodrag nopan${selected ? ' selected' : ''}${hl ? ` hl-${hl}` : ''}`}
+            style={{ transform: `translate(-50%, -50%) translate(${lx}px, ${ly}px)` }}
+            data-testid={`edge-label-${id}`}
+            data-mode={isContext ? 'context' : 'trigger'}
+            data-highlight={hl}
+          >
+            {data?.onToggleMode && (
+              <button
+                className={`mode-toggle ${isContext ? 'ctx' : 'trg'}`}
+                title={isContext ? 'Context connector (dotted): click to make it a trigger' : 'Trigger connector (solid): click to make it a context connector'}
+                data-testid={`edge-mode-toggle-${id}`}
+                onClick={(e) => {
+                  e.stopPropagation();
+                  data.onToggleMode?.(id);
+                }}
+              >
+                {isContext ? 'C' : 'T'}
+              </button>
+            )}
+            {parts.length > 0 && <span className="edge-text">{parts.join(' ')}</span>}
+            {first && (
+              <span className={`edge-issue ${first.severity}`} data-testid={`edge-issue-${id}`} data-code={first.code} title={data!.issues!.map((i) => `${i.code}: ${i.message}`).join('\n')}>
+                {first.code}
+              </span>
+            )}
+          </div>
+        </EdgeLabelRenderer>
+      )}
     </>
   );
 }

@@ -77,12 +77,17 @@ function CollectionPanel({ id }: { id: string }) {
   const [text, setText] = useState('');
   const [q, setQ] = useState('');
   const [submitted, setSubmitted] = useState('');
+  const detail = useQuery({
+    queryKey: ['rag-collection', id],
+    queryFn: async () => (await api<Collection & { documents?: Record<string, unknown>[] }>('GET', `/api/rag/collections/${encodeURIComponent(id)}`)).data,
+  });
   const add = useMutation({
-    mutationFn: async () => (await api<unknown>('POST', `/api/rag/collections/${encodeURIComponent(id)}/documents`, { name: docName.trim() || undefined, text })).data,
+    mutationFn: async () => (await api<unknown>('POST', `/api/rag/collections/${encodeURIComponent(id)}/documents`, { name: docName.trim() || `document ${new Date().toISOString()}`, text })).data,
     onSuccess: () => {
       setText('');
       setDocName('');
       void qc.invalidateQueries({ queryKey: ['rag-collections'] });
+      void qc.invalidateQueries({ queryKey: ['rag-collection', id] });
     },
   });
   const search = useQuery({
@@ -90,7 +95,8 @@ function CollectionPanel({ id }: { id: string }) {
     queryFn: async () => (await api<unknown>('GET', `/api/rag/collections/${encodeURIComponent(id)}/search${queryString({ q: submitted })}`)).data,
     enabled: submitted !== '',
   });
-  const results = Array.isArray(search.data) ? (search.data as Record<string, unknown>[]) : null;
+  const d = search.data as { results?: unknown } | unknown[] | undefined;
+  const results = Array.isArray(d) ? (d as Record<string, unknown>[]) : d && Array.isArray(d.results) ? (d.results as Record<string, unknown>[]) : null;
   return (
     <div className="rag-panel">
       <Section title="Search">
@@ -121,8 +127,29 @@ function CollectionPanel({ id }: { id: string }) {
         )}
         {search.data !== undefined && !results && <JsonView value={search.data} />}
       </Section>
+      <Section title={`Documents (${detail.data?.documents?.length ?? 0})`}>
+        {detail.isLoading ? (
+          <Loading />
+        ) : detail.isError ? (
+          <ErrorBox error={detail.error} onRetry={() => void detail.refetch()} />
+        ) : (detail.data?.documents ?? []).length === 0 ? (
+          <Empty>No documents yet.</Empty>
+        ) : (
+          <table className="table compact" data-testid="rag-documents">
+            <tbody>
+              {(detail.data?.documents ?? []).map((doc, i) => (
+                <tr key={String(doc.id ?? i)}>
+                  <td>{String(doc.name ?? doc.id ?? '')}</td>
+                  <td className="muted">{String(doc.media_type ?? '')}</td>
+                  <td className="muted">{doc.chunk_count !== undefined ? `${String(doc.chunk_count)} chunks` : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Section>
       <Section title="Add a document">
-        <Field label="Name (optional)">
+        <Field label="Name" hint="default: a timestamped name">
           <input type="text" value={docName} onChange={(e) => setDocName(e.target.value)} />
         </Field>
         <Field label="Text">

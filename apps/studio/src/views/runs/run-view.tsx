@@ -234,7 +234,7 @@ function RunSummary({ run, live, artifacts }: { run: Run; live: RunLive; artifac
               .reverse()
               .map((e) => (
                 <li key={e.event_id ?? `${e.sequence}`}>
-                  <span className="muted">#{e.sequence}</span> <code>{e.event_type}</code> <span className="muted small">{formatTime(e.emitted_at)}</span>
+                  <span className="muted">#{e.sequence}</span> <code>{e.event_type}</code> <span className="muted small">{formatTime(e.emitted_at ?? (e as { created_at?: string }).created_at)}</span>
                 </li>
               ))}
           </ol>

@@ -1,0 +1,77 @@
+import type { EngineId } from '../engines.ts';
+import { epochMs, invertSummary, percentile, summarize, type Summary } from '../stats.ts';
+import { MB, RssSampler } from './memory.ts';
+
+/** Engines the concurrency workload runs on. */
+export type ConcurrencyEngine = Extract<EngineId, 'llmctl-task' | 'llmctl-pass' | 'langgraph-memory' | 'langgraph-pg-async'>;
+
+/** N concurrent 3-node runs, repeated in batches, in a process of their own. */
+export interface ConcurrencyResult {
+  engine: ConcurrencyEngine;
+  runs: number;
+  batches: number;
+  /** Wall time of a batch (all N runs started at once until the last one finished). */
+  batchMs: Summary;
+  runsPerSecond: Summary;
+  /** Per-run latency (start call → terminal) over every run of every batch. */
+  latencyMs: Summary;
+  latencyP99: number;
+  /** RSS after setup and warm-up, before the batches. */
+  baselineRssMb: number;
+  /** Peak RSS sampled during the batches, and the process's lifetime peak (getrusage). */
+  peakRssMb: number;
+  maxRssMb: number;
+  peakHeapMb: number;
+  /** True when measured in a child process of its own. */
+  isolated: boolean;
+}
+
+/**
+ * Runs the workload in this process (the child-process worker calls this too). Drivers are imported on demand, so a
+ * child process holds only the modules of the engine it measures.
+ */
+export async function concurrencyTask(engine: ConcurrencyEngine, url: string, runs: number, batches: number, isolated: boolean): Promise<ConcurrencyResult> {
+  let run: () => Promise<number>;
+  let close: () => Promise<void>;
+  if (engine === 'llmctl-task' || engine === 'llmctl-pass') {
+    const { LlmctlDriver } = await import('../llmctl-driver.ts');
+    const { llmctlDocument } = await import('../llmctl-graphs.ts');
+    const d = await LlmctlDriver.open(url);
+    const id = await d.save(llmctlDocument({ kind: 'flow3' }, engine === 'llmctl-task' ? 'task' : 'pass'));
+    run = async () => (await d.runOk(id)).ms;
+    close = () => d.close();
+  } else {
+    const { LangGraphDriver } = await import('../langgraph-driver.ts');
+    const d = await LangGraphDriver.open(engine === 'langgraph-memory' ? 'memory' : 'postgres', { url });
+    run = d.compile({ kind: 'flow3' });
+    close = async () => {
+      d.reset();
+      await d.close();
+    };
+  }
+  try {
+    for (let i = 0; i < 5; i++) await run();
+    (globalThis as { gc?: () => void }).gc?.();
+    const baseline = process.memoryUsage().rss;
+    const sampler = new RssSampler();
+    sampler.start();
+    const walls: number[] = [];
+    const latencies: number[] = [];
+    for (let b = 0; b < batches; b++) {
+      const t0 = epochMs();
+      const ms = await Promise.all(Array.from({ length: runs }, () => run()));
+      walls.push(epochMs() - t0);
+      latencies.push(...ms);
+    }
+    const peak = sampler.stop();
+    const batchMs = summarize(walls);
+    return {
+      engine, runs, batches, batchMs, runsPerSecond: invertSummary(batchMs, (v) => (runs * 1000) / v),
+      latencyMs: summarize(latencies), latencyP99: percentile(latencies, 99),
+      baselineRssMb: baseline / MB, peakRssMb: peak.rss / MB, maxRssMb: (process.resourceUsage().maxRSS * 1024) / MB,
+      peakHeapMb: peak.heap / MB, isolated,
+    };
+  } finally {
+    await close();
+  }
+}

@@ -1,0 +1,204 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BENCH_MODEL_INPUT, llmctlDocument } from '../llmctl-graphs.ts';
+import { REPO_ROOT } from '../spawn-worker.ts';
+import { epochMs, invertSummary, percentile, summarize, type Summary } from '../stats.ts';
+import { MB } from './memory.ts';
+
+/** Cold and warm start-up of `llmctl serve` (spawn → first 200 from GET /api/health). */
+export interface StartupResult {
+  cold: Summary;
+  warm: Summary;
+  /** Set when `llmctl serve` could not be measured. */
+  skipped?: string;
+}
+
+/** 200 concurrent 3-node runs through the HTTP API of a real `llmctl serve` process. */
+export interface ServerLoadResult {
+  runs: number;
+  batches: number;
+  batchMs: Summary;
+  runsPerSecond: Summary;
+  latencyMs: Summary;
+  latencyP99: number;
+  /** Server RSS before the batches, peak sampled during them, and the kernel's high-water mark (VmHWM). */
+  baselineRssMb: number;
+  peakRssMb: number;
+  hwmRssMb: number;
+  skipped?: string;
+}
+
+const CLI = join(REPO_ROOT, 'apps/server/bin/llmctl.mjs');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** A running `llmctl serve`. */
+interface Served {
+  child: ChildProcess;
+  url: string;
+  ms: number;
+  stop(): Promise<void>;
+}
+
+async function serve(dataDir: string): Promise<Served> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, LLMCTL_LOG_LEVEL: 'warn' };
+  delete env.DATABASE_URL;
+  for (const k of ['LLMCTL_HOST', 'LLMCTL_PORT', 'LLMCTL_DATA_DIR']) delete env[k];
+  const t0 = epochMs();
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--data-dir', dataDir], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
+  child.stderr!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
+  let exited = false;
+  const exit = new Promise<void>((r) => child.on('exit', () => {
+    exited = true;
+    r();
+  }));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async (): Promise<void> => {
+    if (exited) return;
+    child.kill('SIGINT');
+    const t = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    await exit;
+    clearTimeout(t);
+  };
+  for (const deadline = t0 + 180_000; epochMs() < deadline;) {
+    if (exited) throw new Error(`llmctl serve exited before it was healthy:\n${output.trim()}`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      await res.arrayBuffer();
+      if (res.status === 200) return { child, url, ms: epochMs() - t0, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await stop();
+  throw new Error(`llmctl serve was not healthy within 180 s:\n${output.trim()}`);
+}
+
+function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? (Number(m[1]) * 1024) / MB : Number.NaN;
+}
+
+async function api<T>(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; data: T }> {
+  const res = await fetch(`${url}${path}`, {
+    method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json().catch(() => ({}))) as { data?: T };
+  return { status: res.status, data: json.data as T };
+}
+
+/** Drives N concurrent 3-node runs through the server's HTTP API (start, then long-poll until finished). */
+async function serverLoad(s: Served, runs: number, batches: number): Promise<ServerLoadResult> {
+  const empty: Summary = { min: Number.NaN, median: Number.NaN, max: Number.NaN, n: 0 };
+  const skipped = (why: string): ServerLoadResult => ({ runs, batches, batchMs: empty, runsPerSecond: empty, latencyMs: empty, latencyP99: Number.NaN, baselineRssMb: Number.NaN, peakRssMb: Number.NaN, hwmRssMb: Number.NaN, skipped: why });
+  const model = await api(s.url, 'POST', '/api/models', BENCH_MODEL_INPUT);
+  if (model.status !== 201 && model.status !== 409) return skipped(`POST /api/models answered ${model.status}`);
+  const fc = await api<{ id: string }>(s.url, 'POST', '/api/flowcharts', llmctlDocument({ kind: 'flow3' }, 'task'));
+  if (fc.status !== 201) return skipped(`POST /api/flowcharts answered ${fc.status}`);
+  const one = async (): Promise<number> => {
+    const t0 = epochMs();
+    const started = await api<{ id: string }>(s.url, 'POST', `/api/flowcharts/${fc.data.id}/runs`, { input: { bench: true } });
+    if (started.status !== 201) throw new Error(`POST /api/flowcharts/:id/runs answered ${started.status}`);
+    for (;;) {
+      const r = await api<{ status: string }>(s.url, 'GET', `/api/runs/${started.data.id}?wait_s=30`);
+      if (r.status !== 200) throw new Error(`GET /api/runs/:id answered ${r.status}`);
+      if (r.data.status === 'succeeded') return epochMs() - t0;
+      if (['failed', 'canceled', 'paused'].includes(r.data.status)) throw new Error(`run ended ${r.data.status}`);
+    }
+  };
+  try {
+    for (let i = 0; i < 5; i++) await one();
+  } catch (err) {
+    return skipped(`the run API of llmctl serve is not usable yet (${(err as Error).message})`);
+  }
+  const pid = s.child.pid!;
+  const baseline = procStatus(pid, 'VmRSS');
+  let peak = baseline;
+  const timer = setInterval(() => {
+    try {
+      peak = Math.max(peak, procStatus(pid, 'VmRSS'));
+    } catch {
+      // exited
+    }
+  }, 20);
+  const walls: number[] = [];
+  const latencies: number[] = [];
+  try {
+    for (let b = 0; b < batches; b++) {
+      const t0 = epochMs();
+      latencies.push(...(await Promise.all(Array.from({ length: runs }, () => one()))));
+      walls.push(epochMs() - t0);
+    }
+  } finally {
+    clearInterval(timer);
+  }
+  const batchMs = summarize(walls);
+  return {
+    runs, batches, batchMs, runsPerSecond: invertSummary(batchMs, (v) => (runs * 1000) / v), latencyMs: summarize(latencies),
+    latencyP99: percentile(latencies, 99), baselineRssMb: baseline, peakRssMb: Math.max(peak, procStatus(pid, 'VmRSS')), hwmRssMb: procStatus(pid, 'VmHWM'),
+  };
+}
+
+/**
+ * Cold start-ups (fresh data directory: initdb, migrations, seeding) and warm ones (the same directory again) of
+ * `llmctl serve`, timed from spawn to the first 200 of GET /api/health; then, on the last warm server, the HTTP
+ * load test (unless `load` is null).
+ */
+export async function runStartup(o: { cold: number; warm: number; load: { runs: number; batches: number } | null }, log: (msg: string) => void): Promise<{ startup: StartupResult; load: ServerLoadResult | null }> {
+  const empty: Summary = { min: Number.NaN, median: Number.NaN, max: Number.NaN, n: 0 };
+  if (!existsSync(CLI)) return { startup: { cold: empty, warm: empty, skipped: `${CLI} does not exist` }, load: null };
+  const dirs: string[] = [];
+  const cold: number[] = [];
+  const warm: number[] = [];
+  let load: ServerLoadResult | null = null;
+  try {
+    let dir = '';
+    for (let i = 0; i < o.cold; i++) {
+      dir = await mkdtemp(join(tmpdir(), 'llmctl-bench-serve-'));
+      dirs.push(dir);
+      const s = await serve(dir);
+      cold.push(s.ms);
+      await s.stop();
+      log(`  cold start ${s.ms.toFixed(0)} ms`);
+    }
+    if (!dir) {
+      dir = await mkdtemp(join(tmpdir(), 'llmctl-bench-serve-'));
+      dirs.push(dir);
+    }
+    for (let i = 0; i < o.warm; i++) {
+      const s = await serve(dir);
+      warm.push(s.ms);
+      log(`  warm start ${s.ms.toFixed(0)} ms`);
+      if (i === o.warm - 1 && o.load) {
+        try {
+          load = await serverLoad(s, o.load.runs, o.load.batches);
+          log(load.skipped ? `  server load skipped: ${load.skipped}` : `  server load: ${load.runsPerSecond.median.toFixed(0)} runs/s, peak RSS ${load.peakRssMb.toFixed(0)} MB`);
+        } finally {
+          await s.stop();
+        }
+      } else await s.stop();
+    }
+    return { startup: { cold: summarize(cold), warm: summarize(warm) }, load };
+  } catch (err) {
+    return { startup: { cold: summarize(cold), warm: summarize(warm), skipped: (err as Error).message.slice(0, 500) }, load };
+  } finally {
+    for (const d of dirs) await rm(d, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
