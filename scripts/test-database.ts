@@ -14,18 +14,16 @@ import { createPool, createScratchDatabase, migrate, readMigrations, type Scratc
 import { startTestCluster, type TestCluster } from './test-cluster.mjs';
 
 let privateCluster: Promise<TestCluster> | undefined;
+// Registered at import time on the root test, so it runs after every test of the file.
+after(async () => {
+  if (privateCluster) await (await privateCluster).stop();
+});
 
 /** Admin URL of the cluster this test process uses. */
 export async function testClusterUrl(): Promise<string> {
   const url = process.env.LLMCTL_TEST_DATABASE_URL;
   if (url) return url;
-  if (!privateCluster) {
-    privateCluster = startTestCluster();
-    // Registered on first use, so it runs after the `after` hooks of test files that set up shared servers.
-    after(async () => {
-      if (privateCluster) await (await privateCluster).stop();
-    });
-  }
+  privateCluster ??= startTestCluster();
   return (await privateCluster).url;
 }
 

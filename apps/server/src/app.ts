@@ -15,6 +15,8 @@ import { modelRoutes } from './routes/models.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { runtimeRoutes } from './runtime/runtime-routes.ts';
 import { providerRoutes } from './routes/providers.ts';
+import { specialRoutes } from './routes/special.ts';
+import { observabilityRoutes } from './observability/observability-routes.ts';
 
 export type { AppContext, AppDeps, RouteInstaller } from './app-context.ts';
 
@@ -26,7 +28,7 @@ declare module 'fastify' {
 }
 
 /** The built-in API routes, in registration order. */
-export const BUILTIN_ROUTES: RouteInstaller[] = [healthRoutes, contractRoutes, flowchartRoutes, modelRoutes, settingsRoutes, providerRoutes, runtimeRoutes];
+export const BUILTIN_ROUTES: RouteInstaller[] = [healthRoutes, contractRoutes, flowchartRoutes, modelRoutes, settingsRoutes, providerRoutes, runtimeRoutes, specialRoutes, observabilityRoutes];
 
 /**
  * Builds the HTTP app (not listening): JSON body parsing with the configured limit, request and correlation ids,

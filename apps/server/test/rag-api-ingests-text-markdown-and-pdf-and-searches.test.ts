@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { validateAgainst } from '@llmctl/contracts';
-import { specialRoutes } from '../src/routes/special.ts';
 import { encryptedPdf, simplePdf } from './support/pdf-fixtures.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
@@ -12,7 +11,7 @@ async function upload(server: TestServer, path: string, body: Buffer | string, c
 }
 
 test('RAG collections: create, ingest text, Markdown and PDF documents, search ranked by full-text relevance', async () => {
-  const server = await startTestServer({ extraRoutes: [specialRoutes] });
+  const server = await startTestServer();
   try {
     const created = await server.request('POST', '/api/rag/collections', { name: 'handbook', description: 'Support handbook' });
     assert.equal(created.status, 201);
@@ -54,7 +53,7 @@ test('RAG collections: create, ingest text, Markdown and PDF documents, search r
 });
 
 test('RAG uploads refuse unsupported media types (415), unreadable PDFs (422), unknown collections (404) and bad input (400)', async () => {
-  const server = await startTestServer({ extraRoutes: [specialRoutes] });
+  const server = await startTestServer();
   try {
     await server.request('POST', '/api/rag/collections', { name: 'docs' });
     const png = await upload(server, '/api/rag/collections/docs/documents', Buffer.from([0x89, 0x50, 0x4e, 0x47]), 'image/png');
@@ -80,7 +79,7 @@ test('RAG uploads refuse unsupported media types (415), unreadable PDFs (422), u
 });
 
 test('a RAG document upload may be larger than the JSON body limit, up to 20 MiB', async () => {
-  const server = await startTestServer({ extraRoutes: [specialRoutes] });
+  const server = await startTestServer();
   try {
     await server.request('POST', '/api/rag/collections', { name: 'big' });
     const paragraph = 'Tide tables list high and low water for every harbour. '.repeat(20);

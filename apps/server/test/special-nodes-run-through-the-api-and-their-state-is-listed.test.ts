@@ -3,11 +3,10 @@ import { test } from 'node:test';
 import { validateAgainst } from '@llmctl/contracts';
 import type { TransientEvent } from '@llmctl/runtime';
 import { HANDBOOK, SPECIAL_FLOWCHART, SPECIAL_INPUT, TRIAGE_BOT_RESPONSES } from '../../../packages/runtime/test/support/special-flowchart.ts';
-import { specialRoutes } from '../src/routes/special.ts';
 import { startTestServer } from './support/test-server.ts';
 
 test('memory → plan → milestone → rag → decision runs through the HTTP API; memories, plans, milestones and artifacts are listed', async () => {
-  const server = await startTestServer({ extraRoutes: [specialRoutes] });
+  const server = await startTestServer();
   const events: TransientEvent[] = [];
   server.app.orchestrator.bus.onTransient((e) => events.push(e));
   try {
@@ -56,7 +55,7 @@ test('memory → plan → milestone → rag → decision runs through the HTTP A
 });
 
 test('list parameters of the special-state lists are validated like the other lists', async () => {
-  const server = await startTestServer({ extraRoutes: [specialRoutes] });
+  const server = await startTestServer();
   try {
     assert.equal((await server.request('GET', '/api/plans?sort=bogus')).body.error.code, 'validation_failed');
     assert.equal((await server.request('GET', '/api/milestones?per_page=500')).status, 400);

@@ -40,14 +40,25 @@ test('unsequenced events (tokens) pass straight through', () => {
   assert.equal(s.lastSequence, 5);
 });
 
-test('fetchAllAfter follows next_after_sequence until the log is exhausted', async () => {
+test('fetchAllAfter follows next_after_sequence until a short page', async () => {
   const log = Array.from({ length: 7 }, (_, i) => i + 1);
   const calls: number[] = [];
   const all = await fetchAllAfter(async (after) => {
     calls.push(after);
     const events = log.filter((s) => s > after).slice(0, 3);
-    return { events, next: events.length ? events[events.length - 1]! : null };
-  }, 0);
+    return { events, next: events.length ? events[events.length - 1]! : after };
+  }, 0, 3);
   assert.deepEqual(all, log);
-  assert.deepEqual(calls, [0, 3, 6, 7]);
+  assert.deepEqual(calls, [0, 3, 6]);
+});
+
+test('fetchAllAfter stops on an empty page when the log ends at a page boundary', async () => {
+  const calls: number[] = [];
+  const all = await fetchAllAfter(async (after) => {
+    calls.push(after);
+    const events = [1, 2, 3, 4].filter((s) => s > after).slice(0, 2);
+    return { events, next: events.length ? events[events.length - 1]! : after };
+  }, 0, 2);
+  assert.deepEqual(all, [1, 2, 3, 4]);
+  assert.deepEqual(calls, [0, 2, 4]);
 });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type pg from 'pg';
 import type { FlowchartSettings } from '@llmctl/contracts';
-import type { NodeHandlers, ToolGateway } from '@llmctl/runtime';
+import type { ModelCallRecord, NodeHandlers, ToolGateway } from '@llmctl/runtime';
 import {
   EventBus, Orchestrator, artifactEventPublisher, createToolGateway, decisionHandler, endHandler, specialHandlers, startHandler,
   subflowHandler, taskHandler,
@@ -19,6 +19,8 @@ export interface RuntimeOptions {
   /** Extra node handlers (special nodes, sub-flowcharts) keyed by node type. */
   handlers?: NodeHandlers;
   logError?: (msg: string, err: unknown) => void;
+  /** Observes every recorded model call (metrics). */
+  onModelCall?: (call: ModelCallRecord) => void;
   /**
    * Where run workspaces live: `<workspaceRoot>/<run id>` (workspace, git and command tools are confined to it).
    * Pass `<data dir>/workspaces`; default `.llmctl/workspaces` in the working directory (the default data dir).
@@ -39,6 +41,14 @@ export interface ComposedTools {
 export function composeRuntime(o: RuntimeOptions): { orchestrator: Orchestrator; store: PgRunStore; calls: PgModelCallLog; models: RegistryModelGateway; tools: ComposedTools } {
   const store = new PgRunStore(o.pool);
   const calls = new PgModelCallLog(o.pool);
+  if (o.onModelCall) {
+    const record = calls.record.bind(calls);
+    const observe = o.onModelCall;
+    calls.record = async (c) => {
+      await record(c);
+      observe(c);
+    };
+  }
   const models = new RegistryModelGateway(new ModelRepository(o.pool), o.credentials);
   const bus = new EventBus();
   // Tools: PostgreSQL ports, every domain, one gateway for special nodes and agent tool calls (key <node run key>:tool:<i>).

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { RouteInstaller } from '../app-context.ts';
 import { runRoutes } from '../routes/runs.ts';
 import { composeRuntime } from './compose-runtime.ts';
@@ -13,6 +14,8 @@ export const runtimeRoutes: RouteInstaller = async (app, ctx) => {
     pool: ctx.db.pool,
     defaults: settings.guardrails,
     credentials: app.credentials,
+    workspaceRoot: join(ctx.config.dataDir, 'workspaces'),
+    onModelCall: (c) => app.metrics?.observeModelCall(c.provider, c.started_at, c.finished_at, c.error?.code ?? null),
     logError: (msg, err) => ctx.logger.error({ err }, msg),
   });
   app.decorate('orchestrator', orchestrator);

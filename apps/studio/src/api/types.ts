@@ -20,20 +20,7 @@ export interface FlowchartVersion {
   [k: string]: unknown;
 }
 
-/** Providers the registry knows, in tab order. */
-export const PROVIDERS = ['openai', 'anthropic', 'gemini', 'vertex', 'vllm', 'openai_compatible', 'scripted'] as const;
-export type Provider = (typeof PROVIDERS)[number];
-
-/** Provider display names. */
-export const PROVIDER_LABELS: Record<string, string> = {
-  openai: 'OpenAI',
-  anthropic: 'Anthropic',
-  gemini: 'Gemini',
-  vertex: 'Vertex AI',
-  vllm: 'vLLM',
-  openai_compatible: 'OpenAI-compatible',
-  scripted: 'scripted (offline)',
-};
+export { PROVIDERS, PROVIDER_LABELS, type Provider } from '../core/model-form.ts';
 
 /** A registered model. */
 export interface Model {

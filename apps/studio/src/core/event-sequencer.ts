@@ -58,16 +58,16 @@ export interface CatchUpPage<E> {
 }
 
 /**
- * Fetches every event after `after` by following `next_after_sequence` until a page comes back empty or without a
- * next cursor (bounded by `maxPages`).
+ * Fetches every event after `after` by following `next_after_sequence` until a page comes back short (fewer than
+ * `pageLimit` events), empty or without a next cursor (bounded by `maxPages`).
  */
-export async function fetchAllAfter<E>(fetchPage: (after: number) => Promise<CatchUpPage<E>>, after: number, maxPages = 100): Promise<E[]> {
+export async function fetchAllAfter<E>(fetchPage: (after: number) => Promise<CatchUpPage<E>>, after: number, pageLimit = 1000, maxPages = 100): Promise<E[]> {
   const all: E[] = [];
   let cursor = after;
   for (let i = 0; i < maxPages; i++) {
     const page = await fetchPage(cursor);
     all.push(...page.events);
-    if (page.events.length === 0 || page.next === null || page.next === undefined || page.next <= cursor) break;
+    if (page.events.length < pageLimit || page.next === null || page.next === undefined || page.next <= cursor) break;
     cursor = page.next;
   }
   return all;

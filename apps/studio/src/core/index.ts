@@ -15,3 +15,4 @@ export * from './api-envelope.ts';
 export * from './json-text.ts';
 export * from './condition-check.ts';
 export * from './format.ts';
+export * from './model-form.ts';

@@ -6,6 +6,7 @@ import { api, newIdempotencyKey } from '../../api/http.ts';
 import { useModel } from '../../api/queries.ts';
 import { PROVIDERS, PROVIDER_LABELS, type Model, type ModelTestResult } from '../../api/types.ts';
 import { parseJsonObject, prettyJson } from '../../core/json-text.ts';
+import { validateModelForm, type ModelFormValues as FormValues } from '../../core/model-form.ts';
 import { formatTime } from '../../core/format.ts';
 import { ErrorBox, Field, JsonView, Loading } from '../../ui/common.tsx';
 import { PageHeader } from '../../ui/shell.tsx';
@@ -16,37 +17,6 @@ const SCRIPTED_EXAMPLE = {
     { output: 'Hello from the scripted model: {{input.text}}' },
   ],
 };
-
-/** Form values. */
-interface FormValues {
-  name: string;
-  provider: string;
-  model: string;
-  base_url: string;
-  settingsText: string;
-}
-
-/** Client-side checks of a model form; returns field → message. */
-export function validateModelForm(v: FormValues): Partial<Record<keyof FormValues, string>> {
-  const errs: Partial<Record<keyof FormValues, string>> = {};
-  if (!v.name.trim()) errs.name = 'required';
-  else if (v.name.length > 128) errs.name = 'at most 128 characters';
-  if (!PROVIDERS.includes(v.provider as (typeof PROVIDERS)[number])) errs.provider = 'choose a provider';
-  if (!v.model.trim() && v.provider !== 'scripted') errs.model = 'required';
-  if ((v.provider === 'vllm' || v.provider === 'openai_compatible') && !v.base_url.trim()) errs.base_url = 'required for this provider';
-  if (v.base_url.trim()) {
-    try {
-      const u = new URL(v.base_url.trim());
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') errs.base_url = 'must be an http(s) URL';
-    } catch {
-      errs.base_url = 'not a valid URL';
-    }
-  }
-  const s = parseJsonObject(v.settingsText);
-  if (!s.ok) errs.settingsText = s.error;
-  else if (v.provider === 'scripted' && !Array.isArray(s.value?.responses)) errs.settingsText = 'scripted models need settings.responses (an array)';
-  return errs;
-}
 
 /** Route component for both new and existing models. */
 export function ModelFormPage() {

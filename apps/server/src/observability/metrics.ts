@@ -1,0 +1,57 @@
+import client from 'prom-client';
+import type pg from 'pg';
+import type { EventBus } from '@llmctl/runtime';
+
+/**
+ * Prometheus metrics of one server: runs by status and queue depth (read from the database at scrape time, so
+ * they are true across processes), node-run durations, provider call latency and errors, event-publish lag.
+ */
+export class ServerMetrics {
+  readonly registry = new client.Registry();
+  readonly nodeRunDuration = new client.Histogram({ name: 'llmctl_node_run_duration_seconds', help: 'Node run duration from start to finish', labelNames: ['node_type', 'status'], buckets: [0.005, 0.02, 0.1, 0.5, 2, 10, 60, 300], registers: [this.registry] });
+  readonly providerLatency = new client.Histogram({ name: 'llmctl_provider_call_duration_seconds', help: 'Model provider call latency', labelNames: ['provider', 'status'], buckets: [0.01, 0.05, 0.2, 1, 5, 20, 60], registers: [this.registry] });
+  readonly providerErrors = new client.Counter({ name: 'llmctl_provider_call_errors_total', help: 'Model provider call errors by code', labelNames: ['provider', 'code'], registers: [this.registry] });
+  readonly publishLag = new client.Histogram({ name: 'llmctl_event_publish_lag_seconds', help: 'Time from the event decision to its publication after commit', buckets: [0.0005, 0.001, 0.005, 0.02, 0.1, 0.5], registers: [this.registry] });
+  private readonly collectors: (() => Promise<void>)[] = [];
+  readonly eventsPublished = new client.Counter({ name: 'llmctl_events_published_total', help: 'Committed run events published', labelNames: ['event_type'], registers: [this.registry] });
+
+  constructor(pool: pg.Pool, bus: EventBus) {
+    const runs = new client.Gauge({ name: 'llmctl_runs', help: 'Runs by status', labelNames: ['status'], registers: [this.registry] });
+    const queue = new client.Gauge({ name: 'llmctl_node_runs_queued', help: 'Queued node runs of active runs (queue depth)', registers: [this.registry] });
+    const running = new client.Gauge({ name: 'llmctl_node_runs_running', help: 'Running node runs', registers: [this.registry] });
+    this.collectors.push(async () => {
+      const r = await pool.query(`SELECT status, count(*)::int AS n FROM runs GROUP BY status`);
+      runs.reset();
+      for (const row of r.rows as { status: string; n: number }[]) runs.set({ status: row.status }, row.n);
+      const q = await pool.query(`SELECT status, count(*)::int AS n FROM node_runs WHERE status IN ('queued','running') GROUP BY status`);
+      queue.set(0);
+      running.set(0);
+      for (const row of q.rows as { status: string; n: number }[]) (row.status === 'queued' ? queue : running).set(row.n);
+    });
+    client.collectDefaultMetrics({ register: this.registry, prefix: 'llmctl_' });
+    const started = new Map<string, number>();
+    bus.onEvent((e) => {
+      this.eventsPublished.inc({ event_type: e.event_type });
+      const p = e.payload as { kind: string; node_run_id?: string; at?: string; node_id?: string };
+      if (p.at) this.publishLag.observe(Math.max(0, Date.now() - Date.parse(p.at)) / 1000);
+      if (p.kind === 'node.started' && p.node_run_id && p.at) started.set(p.node_run_id, Date.parse(p.at));
+      if ((p.kind === 'node.succeeded' || p.kind === 'node.failed' || p.kind === 'node.canceled' || p.kind === 'node.requeued') && p.node_run_id) {
+        const t0 = started.get(p.node_run_id);
+        started.delete(p.node_run_id);
+        if (t0 !== undefined && p.at) this.nodeRunDuration.observe({ node_type: (e.payload as { node_type?: string }).node_type ?? 'any', status: p.kind.slice(5) }, (Date.parse(p.at) - t0) / 1000);
+      }
+    });
+  }
+
+  /** Observes one finished model call (wired to the model-call log). */
+  observeModelCall(provider: string, startedAt: string, finishedAt: string, errorCode: string | null): void {
+    this.providerLatency.observe({ provider, status: errorCode ? 'failed' : 'succeeded' }, Math.max(0, Date.parse(finishedAt) - Date.parse(startedAt)) / 1000);
+    if (errorCode) this.providerErrors.inc({ provider, code: errorCode });
+  }
+
+  /** The exposition text (collects database-backed gauges first). */
+  async text(): Promise<string> {
+    for (const c of this.collectors) await c();
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,40 @@
+import { readTraceRows } from '@llmctl/store';
+import type { RouteInstaller } from '../app-context.ts';
+import { buildTrace } from '../runtime/trace.ts';
+import { ServerMetrics } from './metrics.ts';
+import { RunTraceExporter, otlpEnabled } from './otel-export.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: ServerMetrics;
+  }
+}
+
+const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
+
+/** `GET /metrics` (Prometheus text) and, when OTEL_* asks for it, OTLP export of every finished run's trace. */
+export const observabilityRoutes: RouteInstaller = async (app, ctx) => {
+  const metrics = new ServerMetrics(ctx.db.pool, app.orchestrator.bus);
+  app.decorate('metrics', metrics);
+  app.get('/metrics', async (_req, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.text();
+  });
+  if (!otlpEnabled()) return;
+  const exporter = new RunTraceExporter();
+  const off = app.orchestrator.bus.onEvent((e) => {
+    const p = e.payload as { kind: string; status?: string };
+    if (p.kind !== 'run.status' || !p.status || !TERMINAL.has(p.status)) return;
+    void readTraceRows(ctx.db.pool, e.run_id)
+      .then((rows) => {
+        const root = buildTrace(rows);
+        if (root) exporter.export(root);
+      })
+      .catch((err: unknown) => ctx.logger.warn({ err, run_id: e.run_id }, 'trace export failed'));
+  });
+  app.addHook('onClose', async () => {
+    off();
+    await exporter.shutdown().catch(() => undefined);
+  });
+  ctx.logger.info({ endpoint: process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'default' }, 'OTLP trace export on');
+};
