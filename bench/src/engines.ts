@@ -40,6 +40,8 @@ export type ShapeRunner = (input?: unknown) => Promise<number>;
 export interface Engine {
   info: EngineInfo;
   prepare(shape: Shape): Promise<ShapeRunner>;
+  /** Why this engine does not run `shape` (null when it does). */
+  notApplicable?(shape: Shape): string | null;
   /** Frees per-run memory kept between repetitions (MemorySaver checkpoints). */
   reset(): void;
 }
@@ -94,6 +96,16 @@ export function llmctlEngine(d: LlmctlDriver, variant: NodeVariant): Engine {
       const id = await d.save(llmctlDocument(shape, variant));
       return async (input) => (await d.runOk(id, input)).ms;
     },
+    notApplicable: (shape) => (variant === 'pass' ? passThroughNotApplicable(shape) : null),
     reset() {},
   };
+}
+
+/**
+ * A loop cannot be made of pass-through nodes only: its head is a join (entry and back connector), a join's
+ * triggering output is the `upstream` object, so a pass-through head forwards `{ check: <previous value> }` and the
+ * value nests one level deeper per iteration (runtime.md "What a node sees"). Loops are measured with task nodes.
+ */
+export function passThroughNotApplicable(shape: Shape): string | null {
+  return shape.kind === 'loop' ? 'a pass-through loop nests its value one level per iteration (see findings); loops use task nodes' : null;
 }

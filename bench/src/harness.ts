@@ -7,7 +7,7 @@ import type { BenchOptions, Section } from './options.ts';
 import { summarizeProfile, type ProfileSummary } from './profile.ts';
 import { concurrencyTask, type ConcurrencyResult } from './sections/concurrency.ts';
 import { engineBenchTask, type EngineBenchResult } from './sections/engine-bench.ts';
-import { runFootprint, type AmplificationResult, type FootprintResult } from './sections/footprint.ts';
+import { probeNesting, runFootprint, type AmplificationResult, type FootprintResult, type NestingProbe } from './sections/footprint.ts';
 import { runEventLatency, runLatency, type EventLatency, type LatencyResult } from './sections/latency.ts';
 import { runScaling, type ScalingCell } from './sections/scaling.ts';
 import { runStartup, type ServerLoadResult, type StartupResult } from './sections/startup.ts';
@@ -19,6 +19,7 @@ import { shapeLabel, type Shape } from './workloads.ts';
 /** A CPU profile of one llmctl workload. */
 export interface ProfileResult {
   shape: Shape;
+  variant: 'pass' | 'task';
   label: string;
   ms: number;
   file: string;
@@ -42,6 +43,7 @@ export interface BenchReport {
   events: EventLatency[];
   footprint: FootprintResult[];
   amplification: AmplificationResult[];
+  nesting: NestingProbe | null;
   /** RSS of an idle `node --import tsx` process (what every measured process starts from). */
   emptyProcessRssMb: number | null;
   concurrency: ConcurrencyResult[];
@@ -76,7 +78,7 @@ export async function runBench(o: BenchOptions, ctx: HarnessContext): Promise<Be
   const report: BenchReport = {
     mode: o.mode, startedAt, durationMs: 0, machine: describeMachine(cluster), cluster: { embedded: cluster.embedded, fast: o.fastCluster },
     composition: 'unknown', engines: o.engines.map((id: EngineId) => ENGINES[id]), options: o,
-    scaling: [], engineBench: null, latency: [], events: [], footprint: [], amplification: [], emptyProcessRssMb: null, concurrency: [],
+    scaling: [], engineBench: null, latency: [], events: [], footprint: [], amplification: [], nesting: null, emptyProcessRssMb: null, concurrency: [],
     profiles: [], store: [], startup: null, serverLoad: null, sections: [], sectionMs: {}, errors: [],
   };
   const section = async (name: Section, title: string, fn: () => Promise<void>): Promise<void> => {
@@ -121,6 +123,8 @@ export async function runBench(o: BenchOptions, ctx: HarnessContext): Promise<Be
       const f = await runFootprint(cluster, o.footprintShapes, o.amplification, log);
       report.footprint = f.footprint;
       report.amplification = f.amplification;
+      report.nesting = await probeNesting(cluster, 20);
+      log(`  pass-through loop of ${report.nesting.iterations} iterations: output nested ${report.nesting.depth} levels deep`);
     });
     await section('concurrency', `${o.concurrentRuns} concurrent 3-node runs (${o.isolate ? 'one process per engine' : 'in process'})`, async () => {
       if (o.isolate) {
@@ -136,15 +140,15 @@ export async function runBench(o: BenchOptions, ctx: HarnessContext): Promise<Be
         log(`  ${engine.padEnd(20)} ${r.runsPerSecond.median.toFixed(0)} runs/s, p99 ${r.latencyP99.toFixed(0)} ms, peak RSS ${r.peakRssMb.toFixed(0)} MB (baseline ${r.baselineRssMb.toFixed(0)} MB)`);
       }
     });
-    await section('profile', 'CPU profiles of llmctl workloads (pass-through)', async () => {
+    await section('profile', 'CPU profiles of llmctl workloads', async () => {
       const dir = join(ctx.resultsDir, 'profiles');
       await mkdir(dir, { recursive: true });
       for (const shape of o.profileShapes) {
         const url = (await cluster.database('bench_prof_')).url;
         const file = join(dir, `llmctl-${shapeLabel(shape).replace(/[^a-z0-9]+/gi, '-')}.cpuprofile`);
-        const r = await runInWorker<{ ms: number; file: string }>({ kind: 'profile', url, shape, file });
+        const r = await runInWorker<{ ms: number; file: string; variant: 'pass' | 'task' }>({ kind: 'profile', url, shape, file });
         const summary = summarizeProfile(r.file);
-        report.profiles.push({ shape, label: shapeLabel(shape), ms: r.ms, file: r.file, summary });
+        report.profiles.push({ shape, variant: r.variant, label: shapeLabel(shape), ms: r.ms, file: r.file, summary });
         log(`  ${shapeLabel(shape).padEnd(18)} ${r.ms.toFixed(0)} ms, main thread busy ${((1 - summary.idleMs / summary.totalMs) * 100).toFixed(0)}%`);
       }
     });

@@ -70,7 +70,7 @@ export function fullOptions(): BenchOptions {
     concurrencyEngines: ['llmctl-task', 'langgraph-memory', 'langgraph-pg-async'],
     footprintShapes: [{ kind: 'chain', nodes: 100 }, { kind: 'fanout', width: 100 }],
     amplification: { nodes: 50, payloadBytes: 4096 },
-    profileShapes: [{ kind: 'chain', nodes: 1000 }, { kind: 'fanout', width: 1000 }, { kind: 'loop', iterations: 500 }],
+    profileShapes: [{ kind: 'chain', nodes: 500 }, { kind: 'fanout', width: 1000 }, { kind: 'loop', iterations: 200 }],
     coldStarts: 2, warmStarts: 3, storeQueries: 300, skip: [], fastCluster: false,
   };
 }

@@ -1,56 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { Run } from '@llmctl/contracts';
 import { createTestDatabase } from '../../../scripts/test-database.ts';
+import { callApi, startChildServer, stopChildServer, type ChildServer } from './support/child-server.ts';
 
 // Durability: the server is killed with SIGKILL at random points while runs with fan-out, fan-in and loops are in
 // flight, restarted, and every run must finish exactly as an uninterrupted run does.
 
-const BIN = fileURLToPath(new URL('../bin/llmctl.mjs', import.meta.url));
 const KILLS = Number(process.env.LLMCTL_CRASH_KILLS ?? 20);
-
-interface Proc {
-  child: ChildProcess;
-  url: string;
-}
-
-function startServer(databaseUrl: string): Promise<Proc> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, LLMCTL_LOG_LEVEL: 'silent', LLMCTL_SEED_SAMPLES: 'false' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    const onData = (b: Buffer): void => {
-      out += b.toString();
-      const m = /running at (http:\/\/[^\s]+)/.exec(out);
-      if (m) {
-        child.stdout!.off('data', onData);
-        resolve({ child, url: m[1]! });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-    child.on('exit', (code) => reject(new Error(`server exited early (${code}): ${out}`)));
-  });
-}
-
-async function kill9(p: Proc): Promise<void> {
-  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    p.child.once('exit', () => resolve());
-    p.child.kill('SIGKILL');
-  });
-}
-
-async function api(url: string, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const json = (await res.json()) as { ok: boolean; data: unknown };
-  if (!json.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json)}`);
-  return json.data;
-}
+const startServer = startChildServer;
+const kill9 = (p: ChildServer) => stopChildServer(p, 'SIGKILL');
+const api = callApi;
 
 const taskCfg = (id: string) => ({ id, type: 'task', config: { model: 'crash', prompt: `node ${id} {{input.k}}`, output_schema: { type: 'object' } } });
 const FLOWS = {

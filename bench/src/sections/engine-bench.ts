@@ -1,3 +1,4 @@
+import { passThroughNotApplicable } from '../engines.ts';
 import { LlmctlDriver } from '../llmctl-driver.ts';
 import { llmctlDocument } from '../llmctl-graphs.ts';
 import { mapSummary, summarize, type Summary } from '../stats.ts';
@@ -35,7 +36,7 @@ export async function engineBenchTask(url: string, shapes: Shape[], reps: number
     sampler.start();
     const rows: EngineBenchRow[] = [];
     for (const shape of shapes) {
-      for (const variant of ['pass', 'task'] as const) {
+      for (const variant of passThroughNotApplicable(shape) ? (['task'] as const) : (['pass', 'task'] as const)) {
         const id = await d.save(llmctlDocument(shape, variant));
         await d.runOk(id);
         const samples: number[] = [];

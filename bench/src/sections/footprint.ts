@@ -112,12 +112,12 @@ async function measure(url: string, engine: FootprintResult['engine'], shape: Sh
 
 async function llmctlOnce(cluster: BenchCluster, shape: Shape, variant: 'task' | 'pass', input: unknown): Promise<FootprintResult> {
   const url = (await cluster.database('bench_fp_')).url;
-  const setup = await LlmctlDriver.open(url, { poolMax: 4 });
+  const setup = await LlmctlDriver.open(url, { poolMax: 10 });
   const id = await setup.save(llmctlDocument(shape, variant));
   await setup.close();
   const before = await snapshot(url);
-  const d = await LlmctlDriver.open(url, { poolMax: 4 });
-  await warmPool(d.db.pool, 4); // connection set-up is not part of a node's cost
+  const d = await LlmctlDriver.open(url, { poolMax: 10 });
+  await warmPool(d.db.pool, 10); // connection set-up is not part of a node's cost
   const stop = d.startCensus();
   await d.runOk(id, input);
   const census = stop();
@@ -127,10 +127,10 @@ async function llmctlOnce(cluster: BenchCluster, shape: Shape, variant: 'task' |
 
 async function langGraphOnce(cluster: BenchCluster, shape: Shape, input: unknown, forward: boolean): Promise<FootprintResult> {
   const url = (await cluster.database('bench_fp_lg_')).url;
-  const setup = await LangGraphDriver.open('postgres', { url, poolMax: 4 });
+  const setup = await LangGraphDriver.open('postgres', { url, poolMax: 10 });
   await setup.close();
   const before = await snapshot(url);
-  const d = await LangGraphDriver.open('postgres', { url, poolMax: 4 });
+  const d = await LangGraphDriver.open('postgres', { url, poolMax: 10 });
   await d.compile(shape, forward)(input);
   await d.close();
   return measure(url, 'langgraph-pg-async', shape, undefined, before);
@@ -174,6 +174,35 @@ export async function runFootprint(cluster: BenchCluster, shapes: Shape[], ampli
     }
   }
   return { footprint: out, amplification: amp };
+}
+
+/** What a loop of pass-through nodes does to its value (see `passThroughNotApplicable`). */
+export interface NestingProbe {
+  iterations: number;
+  /** Object nesting depth of the run's output. */
+  depth: number;
+  outputBytes: number;
+}
+
+function depthOf(v: unknown): number {
+  if (v === null || typeof v !== 'object') return 0;
+  let d = 0;
+  for (const x of Object.values(v as Record<string, unknown>)) d = Math.max(d, depthOf(x));
+  return d + 1;
+}
+
+/** Runs a loop made only of pass-through nodes and measures how deep its output has nested. */
+export async function probeNesting(cluster: BenchCluster, iterations: number): Promise<NestingProbe> {
+  const d = await LlmctlDriver.open((await cluster.database('bench_nest_')).url, { poolMax: 4 });
+  try {
+    const id = await d.save(llmctlDocument({ kind: 'loop', iterations }, 'pass'));
+    const r = await d.runOk(id, { bench: true });
+    const row = await d.db.pool.query<{ output: unknown }>('SELECT output FROM runs WHERE id = $1', [r.runId]);
+    const output = row.rows[0]?.output;
+    return { iterations, depth: depthOf(output), outputBytes: JSON.stringify(output ?? null).length };
+  } finally {
+    await d.close();
+  }
 }
 
 /** Incompressible-ish text (TOAST compression would otherwise hide the copies). */

@@ -13,6 +13,8 @@ export interface ScalingCell {
   samples: number[];
   /** Set when the engine could not run the shape (the message). */
   error?: string;
+  /** Set when the shape does not apply to the engine (why). */
+  skipped?: string;
 }
 
 export interface ScalingPlan {
@@ -35,8 +37,14 @@ export async function runScaling(engines: Engine[], plan: ScalingPlan, log: (msg
     const runners = new Map<EngineId, (input?: unknown) => Promise<number>>();
     const samples = new Map<EngineId, number[]>();
     const errors = new Map<EngineId, string>();
+    const skipped = new Map<EngineId, string>();
     for (const e of engines) {
       samples.set(e.info.id, []);
+      const na = e.notApplicable?.(shape) ?? null;
+      if (na) {
+        skipped.set(e.info.id, na);
+        continue;
+      }
       try {
         const run = await e.prepare(shape);
         if (!large) await run();
@@ -65,8 +73,10 @@ export async function runScaling(engines: Engine[], plan: ScalingPlan, log: (msg
       const cell: ScalingCell = { engine: e.info.id, shape, label: shapeLabel(shape), workNodes: n, ms, perNodeMs: mapSummary(ms, (v) => v / n), samples: s };
       const error = errors.get(e.info.id);
       if (error) cell.error = error;
+      const skip = skipped.get(e.info.id);
+      if (skip) cell.skipped = skip;
       cells.push(cell);
-      log(`  ${shapeLabel(shape).padEnd(18)} ${e.info.id.padEnd(20)} ${error ? `ERROR ${error}` : `median ${ms.median.toFixed(1)} ms (${(ms.median / n).toFixed(3)} ms/node)`}`);
+      log(`  ${shapeLabel(shape).padEnd(18)} ${e.info.id.padEnd(20)} ${error ? `ERROR ${error}` : skip ? `n/a: ${skip}` : `median ${ms.median.toFixed(1)} ms (${(ms.median / n).toFixed(3)} ms/node)`}`);
     }
   }
   return cells;
