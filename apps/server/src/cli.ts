@@ -9,6 +9,7 @@ import { serveCommand } from './commands/serve.ts';
 import { runCommand } from './commands/run.ts';
 import { validateCommand } from './commands/validate.ts';
 import { runsControlCommand } from './commands/runs.ts';
+import { workerCommand } from './commands/worker.ts';
 
 /** What a command gets. */
 export interface CommandContext {
@@ -63,6 +64,12 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'control a run',
     options: { 'node-run': { type: 'string' }, output: { type: 'string' }, 'input-override': { type: 'string' }, mode: { type: 'string' }, reason: { type: 'string' }, server: { type: 'string' }, ...dataDirOption },
     run: runsControlCommand,
+  },
+  {
+    name: 'worker',
+    usage: 'llmctl worker',
+    summary: 'run an orchestrator without HTTP on DATABASE_URL: takes over the runs of servers that died',
+    run: workerCommand,
   },
   {
     name: 'db migrate',

@@ -20,3 +20,5 @@ export { memoryPrompt, planItemsPrompt, planCompletePrompt, milestonePrompt, rag
 export type { GuidedPrompt, PromptPlanItem } from './nodes/special-prompts.ts';
 export { createToolGateway, artifactEventPublisher, agentToolAnswer, toolCallKey } from './nodes/tool-gateway.ts';
 export type { ToolGateway, ToolGatewayOptions, ArtifactPersistedPayload } from './nodes/tool-gateway.ts';
+export { inlineExecutor } from './executor.ts';
+export type { NodeExecutor } from './executor.ts';

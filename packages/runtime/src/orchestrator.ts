@@ -6,6 +6,8 @@ import type { CompiledGraph, ControlMeta, EngineState } from '@llmctl/engine';
 import { applyEvent, compileGraph, control, initialState, decide } from '@llmctl/engine';
 import { EventBus } from './event-bus.ts';
 import type { NodeHandlers } from './nodes/node-handler.ts';
+import type { NodeExecutor } from './executor.ts';
+import { inlineExecutor } from './executor.ts';
 import type { RunRecord, RunStore } from './ports.ts';
 import type { CommandMeta } from './run-actor.ts';
 import { RunActor } from './run-actor.ts';
@@ -13,6 +15,8 @@ import { RunActor } from './run-actor.ts';
 export interface OrchestratorOptions {
   store: RunStore;
   handlers: NodeHandlers;
+  /** Where node work runs (default: inline, through `handlers`). */
+  executor?: NodeExecutor;
   bus?: EventBus;
   newId: (prefix: string) => string;
   clock?: () => Date;
@@ -70,8 +74,12 @@ export class Orchestrator {
     return this.o.store;
   }
 
+  /** Where this orchestrator runs node work. */
+  readonly executor: NodeExecutor;
+
   constructor(private readonly o: OrchestratorOptions) {
     this.bus = o.bus ?? new EventBus();
+    this.executor = o.executor ?? inlineExecutor(o.handlers);
     this.ttl = o.leaseTtlMs ?? 10_000;
   }
 
@@ -207,7 +215,7 @@ export class Orchestrator {
     if (epoch === null) throw new LlmctlError('unavailable', `run ${runId} is owned by another live process (${record.lease_owner}); try again`, { owner: record.lease_owner });
     const graph = await this.graphFor(record.flowchart_id, record.flowchart_version);
     const actor = await RunActor.load({
-      store: this.o.store, bus: this.bus, handlers: this.o.handlers, owner: this.owner, newId: this.o.newId,
+      store: this.o.store, bus: this.bus, executor: this.executor, owner: this.owner, newId: this.o.newId,
       clock: this.o.clock ?? (() => new Date()), backoffMs: this.o.backoffMs ?? defaultBackoff,
       logError: (m, e) => this.log(m, e),
       onSettled: (a, reason) => this.onSettled(a, reason),

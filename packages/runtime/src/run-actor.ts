@@ -4,7 +4,8 @@ import type { CompiledGraph, EngineEvent, EngineState, NodeRunState } from '@llm
 import { applyEvent, conditionsToEvaluate, decide, initialState, selectRouting, triggeringOutput, upstreamOf } from '@llmctl/engine';
 import { evaluateConditions } from './conditions.ts';
 import type { EventBus, PublishedEvent } from './event-bus.ts';
-import type { NodeHandlers, NodeResult } from './nodes/node-handler.ts';
+import type { NodeResult } from './nodes/node-handler.ts';
+import type { NodeExecutor } from './executor.ts';
 import type { Commit, NewRun, RunRecord, RunStore } from './ports.ts';
 import { FencedError } from './ports.ts';
 import { runProjection, touchedNodeRuns } from './projection.ts';
@@ -33,7 +34,7 @@ type Command<T> = {
 export interface ActorDeps {
   store: RunStore;
   bus: EventBus;
-  handlers: NodeHandlers;
+  executor: NodeExecutor;
   owner: string;
   newId: (prefix: string) => string;
   clock: () => Date;
@@ -282,7 +283,6 @@ export class RunActor {
     const node = this.graph.nodes.get(nr.node_id)!;
     const maxAttempts = Math.max(1, node.retry?.max_attempts ?? 1);
     const backoff = node.retry?.backoff_ms ?? 0;
-    const handler = this.deps.handlers[node.type];
     const guarded = <T>(fn: (d: DecisionApi) => { events: EngineEvent[]; result: T }) =>
       this.submit((d) => (this.stillMine(nr.id, startedSeq) ? fn(d) : { events: [], result: undefined as T }));
     for (;;) {
@@ -292,10 +292,9 @@ export class RunActor {
       abort.signal.addEventListener('abort', onOuter);
       let timer: NodeJS.Timeout | null = null;
       try {
-        if (!handler) throw new LlmctlError('node_type_unsupported', `no handler for node type ${node.type}`);
         const warnings: Warning[] = [];
         const scope = this.scopeFor(nr);
-        const work = handler({
+        const work = this.deps.executor.execute({
           run: { id: this.id, flowchart_id: this.record.flowchart_id, flowchart_version: this.record.flowchart_version, input: this.state.input, started_at: this.state.started_at, correlation_id: this.record.correlation_id, request_id: this.record.request_id },
           graph: this.graph, node, nodeRun: nr, scope, triggering: triggeringOutput(this.graph, nr), attempt: n,
           signal: attemptAbort.signal,
