@@ -95,3 +95,27 @@ test('with OTEL_EXPORTER_OTLP_TRACES_ENDPOINT set, finished runs are exported to
     await new Promise((r) => collector.close(r));
   }
 });
+
+test('logs are structured JSON carrying the run, node run, request and correlation ids of the request that started the run', async () => {
+  const { Writable } = await import('node:stream');
+  const pino = (await import('pino')).default;
+  const lines: Record<string, unknown>[] = [];
+  const logger = pino({ level: 'debug' }, new Writable({ write(chunk, _e, cb) { lines.push(JSON.parse(String(chunk))); cb(); } }));
+  const server = await startTestServer({ logger });
+  try {
+    assert.equal((await server.request('POST', '/api/models', MODEL)).status, 201);
+    const fc = await server.request('POST', '/api/flowcharts', FLOW);
+    const run = await server.request('POST', `/api/flowcharts/${fc.body.data.id}/runs`, { input: {} }, { 'x-correlation-id': 'corr-logs-1', 'x-request-id': 'req-logs-1' });
+    await server.request('GET', `/api/runs/${run.body.data.id}?wait_s=30`);
+    const runLines = lines.filter((l) => l.run_id === run.body.data.id);
+    const status = runLines.find((l) => l.kind === 'run.status' && l.status === 'succeeded');
+    assert.ok(status, 'the run status change is logged');
+    assert.equal(status!.correlation_id, 'corr-logs-1');
+    const nodeLine = runLines.find((l) => l.kind === 'node.succeeded' && l.node_id === 'flaky');
+    assert.ok(nodeLine && typeof nodeLine.node_run_id === 'string' && String(nodeLine.node_run_id).startsWith('nr_'));
+    const req = lines.find((l) => l.request_id === 'req-logs-1');
+    assert.ok(req, 'request logs carry the request id');
+  } finally {
+    await server.close();
+  }
+});
