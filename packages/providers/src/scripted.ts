@@ -101,12 +101,13 @@ export class ScriptedProvider implements ModelProvider {
       }
       if (response.delay_ms) await sleep(response.delay_ms, scope.signal);
 
-      const prior = hooks.countPriorCalls ? await hooks.countPriorCalls(index) : (this.counts.get(index) ?? 0);
-      if (!hooks.countPriorCalls) this.counts.set(index, prior + 1);
+      const failTimes = response.fail_times ?? 0;
+      // Counting earlier calls costs a query on the runtime's call log: only responses that fail need it.
+      const prior = failTimes === 0 ? 0 : hooks.countPriorCalls ? await hooks.countPriorCalls(index) : (this.counts.get(index) ?? 0);
+      if (failTimes > 0 && !hooks.countPriorCalls) this.counts.set(index, prior + 1);
       if (hooks.recordCall) await hooks.recordCall(index);
       scope.throwIfAborted();
 
-      const failTimes = response.fail_times ?? 0;
       if (prior < failTimes) {
         const code = (response.fail_code ?? 'provider_unavailable') as ErrorCode;
         throw new LlmctlError(code, `Scripted failure ${prior + 1} of ${failTimes}`, {

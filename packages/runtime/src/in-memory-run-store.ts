@@ -30,6 +30,10 @@ export class InMemoryRunStore implements RunStore {
     return doc ? { version: v, document: doc } : null;
   }
 
+  async latestVersion(flowchartId: string): Promise<number | null> {
+    return this.flowcharts.get(flowchartId)?.length ?? null;
+  }
+
   async createRun(run: NewRun): Promise<void> {
     if (this.runs.has(run.id)) throw new Error(`run ${run.id} exists`);
     this.runs.set(run.id, {

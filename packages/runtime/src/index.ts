@@ -12,7 +12,7 @@ export { taskHandler, callModel, completeStructured } from './nodes/task-handler
 export { decisionHandler, decisionPrompt } from './nodes/llm-guided-decision.ts';
 export type { TaskDeps, ToolInvoker } from './nodes/task-handler.ts';
 export { parseJsonAnswer, schemaErrors } from './structured-output.ts';
-export { nodeRunView, runProjection } from './projection.ts';
+export { nodeRunView, runProjection, batchWrites } from './projection.ts';
 export { subflowHandler, childRunId } from './nodes/subflow-handler.ts';
 export { specialHandlers, memoryHandler, planHandler, milestoneHandler, ragHandler, planItemsOf, DEFAULT_MEMORY_LIMIT, DEFAULT_RAG_TOP_K } from './nodes/special-handlers.ts';
 export type { SpecialNodeDeps } from './nodes/special-handlers.ts';

@@ -120,11 +120,15 @@ export class Orchestrator {
 
   /** Creates a run and starts it. Resolves after the start is committed. */
   async startRun(flowchartId: string, opts: { input?: unknown; version?: number; parent_run_id?: string | null; parent_node_run_id?: string | null; runId?: string }, meta: CommandMeta): Promise<string> {
-    const fv = await this.o.store.getFlowchartVersion(flowchartId, opts.version);
-    if (!fv) throw new LlmctlError('not_found', opts.version ? `flowchart ${flowchartId} has no version ${opts.version}` : `flowchart ${flowchartId} not found`, { flowchart_id: flowchartId });
+    const version = opts.version ?? (await this.o.store.latestVersion(flowchartId));
+    if (version === null) throw new LlmctlError('not_found', `flowchart ${flowchartId} not found`, { flowchart_id: flowchartId });
+    await this.graphFor(flowchartId, version).catch((err: unknown) => {
+      if (err instanceof LlmctlError && err.code === 'not_found') throw new LlmctlError('not_found', `flowchart ${flowchartId} has no version ${version}`, { flowchart_id: flowchartId, version });
+      throw err;
+    });
     const id = opts.runId ?? this.o.newId('run');
     await this.o.store.createRun({
-      id, flowchart_id: flowchartId, flowchart_version: fv.version, input: opts.input ?? null,
+      id, flowchart_id: flowchartId, flowchart_version: version, input: opts.input ?? null,
       parent_run_id: opts.parent_run_id ?? null, parent_node_run_id: opts.parent_node_run_id ?? null,
       request_id: meta.request_id, correlation_id: meta.correlation_id,
     });

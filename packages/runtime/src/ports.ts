@@ -66,6 +66,11 @@ export interface Commit {
   lease: { owner: string; epoch: number } | null;
   events: { sequence: number; event_id: string; event_type: string; payload: EngineEvent; request_id: string | null; correlation_id: string | null }[];
   node_runs: NodeRunState[];
+  /**
+   * Which large fields changed (an adapter may skip rewriting the others): node runs whose input snapshot or whose
+   * output/routing changed, and whether the run input changed. Absent: everything changed.
+   */
+  writes?: { snapshot: string[]; output: string[]; run_input: boolean };
   run: RunProjection;
   /** Runs created in the same transaction (continue-as-new). */
   new_runs?: NewRun[];
@@ -82,6 +87,8 @@ export class FencedError extends Error {
 /** Persistence the runtime needs. PostgreSQL adapter in @llmctl/store, in-memory adapter in this package. */
 export interface RunStore {
   getFlowchartVersion(flowchartId: string, version?: number): Promise<{ version: number; document: FlowchartDocument } | null>;
+  /** The latest version number of a flowchart (null when unknown). */
+  latestVersion(flowchartId: string): Promise<number | null>;
   createRun(run: NewRun): Promise<void>;
   getRun(runId: string): Promise<RunRecord | null>;
   commit(c: Commit): Promise<void>;

@@ -1,7 +1,7 @@
 import type { EngineEvent, EngineState, NodeRunState } from '@llmctl/engine';
-import { eventTypeOf, upstreamOf } from '@llmctl/engine';
+import { upstreamOf } from '@llmctl/engine';
 import type { NodeRun } from '@llmctl/contracts';
-import type { Commit, RunProjection } from './ports.ts';
+import type { RunProjection } from './ports.ts';
 
 /** The runs-row projection of a state. */
 export function runProjection(s: EngineState): RunProjection {
@@ -11,35 +11,52 @@ export function runProjection(s: EngineState): RunProjection {
   };
 }
 
-/** Node runs an event batch touched (their rows are upserted with the commit). */
-export function touchedNodeRuns(s: EngineState, events: EngineEvent[]): NodeRunState[] {
-  const ids = new Set<string>();
-  for (const e of events) {
-    if ('node_run_id' in e) ids.add(e.node_run_id);
-    if (e.kind === 'node.queued') ids.add(e.node_run.id);
-    if (e.kind === 'run.rewound') for (const id of e.superseded) ids.add(id);
-  }
-  return [...ids].map((id) => s.node_runs[id]).filter((x): x is NodeRunState => !!x);
+/** What a batch of events changed: the node runs it touched and which of their large fields it rewrote. */
+export interface BatchWrites {
+  node_runs: NodeRunState[];
+  /** Node runs whose input snapshot changed (queued: tokens; started: context). */
+  snapshot: string[];
+  /** Node runs whose output or routing changed (succeeded, skipped). */
+  output: string[];
+  /** The run input changed (run start, rewind with an input override). */
+  run_input: boolean;
 }
 
-/** Builds the commit for a batch of events already folded into `s` (which started at `expected`). */
-export function buildCommit(
-  s: EngineState,
-  expected: number,
-  events: EngineEvent[],
-  lease: Commit['lease'],
-  meta: { newEventId: () => string; request_id: string | null; correlation_id: string | null },
-): Commit {
+/** The node runs an event batch touched and the large fields it changed (so unchanged ones are not rewritten). */
+export function batchWrites(s: EngineState, events: EngineEvent[]): BatchWrites {
+  const ids = new Set<string>();
+  const snapshot = new Set<string>();
+  const output = new Set<string>();
+  let runInput = false;
+  for (const e of events) {
+    if ('node_run_id' in e) ids.add(e.node_run_id);
+    switch (e.kind) {
+      case 'node.queued':
+        ids.add(e.node_run.id);
+        snapshot.add(e.node_run.id);
+        output.add(e.node_run.id);
+        break;
+      case 'node.started':
+        snapshot.add(e.node_run_id);
+        break;
+      case 'node.succeeded':
+      case 'node.skipped':
+        output.add(e.node_run_id);
+        break;
+      case 'run.started':
+        runInput = true;
+        break;
+      case 'run.rewound':
+        for (const id of e.superseded) ids.add(id);
+        if (e.input !== undefined) runInput = true;
+        break;
+      default:
+        break;
+    }
+  }
   return {
-    run_id: s.run_id,
-    expected_sequence: expected,
-    lease,
-    events: events.map((payload, i) => ({
-      sequence: expected + i + 1, event_id: meta.newEventId(), event_type: eventTypeOf(payload), payload,
-      request_id: meta.request_id, correlation_id: meta.correlation_id,
-    })),
-    node_runs: touchedNodeRuns(s, events),
-    run: runProjection(s),
+    node_runs: [...ids].map((id) => s.node_runs[id]).filter((x): x is NodeRunState => !!x),
+    snapshot: [...snapshot], output: [...output], run_input: runInput,
   };
 }
 

@@ -8,7 +8,7 @@ import type { NodeResult } from './nodes/node-handler.ts';
 import type { NodeExecutor } from './executor.ts';
 import type { Commit, NewRun, RunRecord, RunStore } from './ports.ts';
 import { FencedError } from './ports.ts';
-import { runProjection, touchedNodeRuns } from './projection.ts';
+import { batchWrites, runProjection } from './projection.ts';
 import { eventTypeOf } from '@llmctl/engine';
 
 /** Who asked for a change: travels into the events it causes. */
@@ -181,13 +181,15 @@ export class RunActor {
   private async commit(expected: number, events: { payload: EngineEvent; meta: CommandMeta }[]): Promise<void> {
     const s = this.state;
     const payloads = events.map((e) => e.payload);
+    const writes = batchWrites(s, payloads);
     const commit: Commit = {
       run_id: s.run_id, expected_sequence: expected, lease: { owner: this.deps.owner, epoch: this.epoch },
       events: events.map((e, i) => ({
         sequence: expected + i + 1, event_id: this.deps.newId('ev'), event_type: eventTypeOf(e.payload), payload: e.payload,
         request_id: e.meta.request_id ?? this.record.request_id, correlation_id: e.meta.correlation_id ?? this.record.correlation_id,
       })),
-      node_runs: touchedNodeRuns(s, payloads),
+      node_runs: writes.node_runs,
+      writes: { snapshot: writes.snapshot, output: writes.output, run_input: writes.run_input },
       run: runProjection(s),
     };
     const can = payloads.find((e) => e.kind === 'run.status' && e.continue_as_new);

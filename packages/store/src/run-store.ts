@@ -23,6 +23,11 @@ export class PgRunStore implements RunStore {
     return row ? { version: row.version, document: row.document } : null;
   }
 
+  async latestVersion(flowchartId: string): Promise<number | null> {
+    const r = await this.pool.query(`SELECT latest_version FROM flowcharts WHERE id = $1`, [flowchartId]);
+    return (r.rows[0] as { latest_version: number } | undefined)?.latest_version ?? null;
+  }
+
   async createRun(run: NewRun): Promise<void> {
     await this.pool.query(
       `INSERT INTO runs (id, flowchart_id, flowchart_version, status, input, parent_run_id, parent_node_run_id, continued_from, request_id, correlation_id)
@@ -38,13 +43,23 @@ export class PgRunStore implements RunStore {
 
   async commit(c: Commit): Promise<void> {
     const events = c.events.map((e) => ({ ...e, payload: e.payload }));
-    const nodeRuns = c.node_runs.map((n) => ({
-      ...nodeRunView(n), queued_sequence: n.queued_seq, checkpoint_sequence: n.started_seq, created_order: n.created_order,
-    }));
+    // Large fields (input snapshot, output, routing, run input) are sent and rewritten only when the batch changed them.
+    const snap = c.writes ? new Set(c.writes.snapshot) : null;
+    const out = c.writes ? new Set(c.writes.output) : null;
+    const nodeRuns = c.node_runs.map((n) => {
+      const v = nodeRunView(n);
+      const ws = !snap || snap.has(n.id);
+      const wo = !out || out.has(n.id);
+      return {
+        ...v, input_snapshot: ws ? v.input_snapshot : null, output: wo ? v.output : null, routing: wo ? v.routing : null, ws, wo,
+        queued_sequence: n.queued_seq, checkpoint_sequence: n.started_seq, created_order: n.created_order,
+      };
+    });
+    const writeRunInput = !c.writes || c.writes.run_input;
     const run = c.run;
     const sql = `
       WITH r AS (
-        UPDATE runs SET last_sequence = $2::bigint + $4::int, status = $5, input = $6::jsonb, output = $7::jsonb, error = $8::jsonb,
+        UPDATE runs SET last_sequence = $2::bigint + $4::int, status = $5, input = CASE WHEN $20::boolean THEN $6::jsonb ELSE input END, output = $7::jsonb, error = $8::jsonb,
           warnings = $9::jsonb, leftover_tokens = $10::jsonb, started_at = $11::timestamptz, finished_at = $12::timestamptz,
           running_ms = $13, running_since = $14::timestamptz, continued_to = COALESCE($15, continued_to), updated_at = now()
         WHERE id = $1 AND last_sequence = $2 AND ($3::text IS NULL OR (lease_owner = $3 AND lease_epoch = $16))
@@ -58,15 +73,21 @@ export class PgRunStore implements RunStore {
           input_snapshot, output, routing, attempts, idempotency_key, retry_of, rewound_from, queued_sequence, checkpoint_sequence,
           created_order, usage, started_at, finished_at)
         SELECT x.id, r.id, x.node_id, x.node_type, x.iteration, x.status, x.outcome, x.fallback_used, x.degraded_reason,
-          COALESCE(x.warnings, '[]'), x.error, x.input_snapshot, x.output, x.routing, COALESCE(x.attempts, '[]'), x.idempotency_key,
+          COALESCE(x.warnings, '[]'), x.error,
+          CASE WHEN x.ws THEN COALESCE(x.input_snapshot, '{}') ELSE '{"__keep":1}' END,
+          CASE WHEN x.wo THEN x.output ELSE '{"__keep":1}' END, CASE WHEN x.wo THEN x.routing ELSE '{"__keep":1}' END,
+          COALESCE(x.attempts, '[]'), x.idempotency_key,
           x.retry_of, x.rewound_from, x.queued_sequence, x.checkpoint_sequence, x.created_order, x.usage, x.started_at, x.finished_at
         FROM r, jsonb_to_recordset($18::jsonb) AS x(id text, node_id text, node_type text, iteration int, status text, outcome text,
           fallback_used boolean, degraded_reason text, warnings jsonb, error jsonb, input_snapshot jsonb, output jsonb, routing jsonb,
           attempts jsonb, idempotency_key text, retry_of text, rewound_from text, queued_sequence bigint, checkpoint_sequence bigint,
-          created_order bigint, usage jsonb, started_at timestamptz, finished_at timestamptz)
+          created_order bigint, usage jsonb, started_at timestamptz, finished_at timestamptz, ws boolean, wo boolean)
         ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, outcome = EXCLUDED.outcome, fallback_used = EXCLUDED.fallback_used,
           degraded_reason = EXCLUDED.degraded_reason, warnings = EXCLUDED.warnings, error = EXCLUDED.error,
-          input_snapshot = EXCLUDED.input_snapshot, output = EXCLUDED.output, routing = EXCLUDED.routing, attempts = EXCLUDED.attempts,
+          -- {"__keep":1} marks a large field this commit did not change (new rows always carry every field)
+          input_snapshot = CASE WHEN EXCLUDED.input_snapshot = '{"__keep":1}' THEN node_runs.input_snapshot ELSE EXCLUDED.input_snapshot END,
+          output = CASE WHEN EXCLUDED.output = '{"__keep":1}' THEN node_runs.output ELSE EXCLUDED.output END,
+          routing = CASE WHEN EXCLUDED.routing = '{"__keep":1}' THEN node_runs.routing ELSE EXCLUDED.routing END, attempts = EXCLUDED.attempts,
           checkpoint_sequence = EXCLUDED.checkpoint_sequence, usage = EXCLUDED.usage, started_at = EXCLUDED.started_at,
           finished_at = EXCLUDED.finished_at
       ), nw AS (
@@ -74,20 +95,21 @@ export class PgRunStore implements RunStore {
         SELECT n.id, n.flowchart_id, n.flowchart_version, 'queued', n.input, n.parent_run_id, n.parent_node_run_id, n.continued_from, n.request_id, n.correlation_id
         FROM r, jsonb_to_recordset($19::jsonb) AS n(id text, flowchart_id text, flowchart_version int, input jsonb, parent_run_id text,
           parent_node_run_id text, continued_from text, request_id text, correlation_id text)
+      ), nt AS (
+        -- delivered by PostgreSQL only when this statement commits
+        SELECT pg_notify('llmctl_run_events', $21) FROM r
       )
-      SELECT count(*)::int AS n FROM r`;
+      SELECT count(*)::int AS n FROM r, (SELECT count(*) FROM nt) AS notified`;
     const params = [
       c.run_id, c.expected_sequence, c.lease?.owner ?? null, c.events.length, run.status, JSON.stringify(run.input ?? null),
       JSON.stringify(run.output ?? null), JSON.stringify(run.error), JSON.stringify(run.warnings), JSON.stringify(run.leftover_tokens),
       run.started_at, run.finished_at, run.running_ms, run.running_since, run.continued_to ?? null, c.lease?.epoch ?? 0,
       JSON.stringify(events), JSON.stringify(nodeRuns),
       JSON.stringify((c.new_runs ?? []).map((n) => ({ ...n, input: n.input ?? null }))),
+      writeRunInput, JSON.stringify({ run_id: c.run_id, last_sequence: c.expected_sequence + c.events.length }),
     ];
     const res = await this.pool.query(sql, params);
     if ((res.rows[0] as { n: number }).n !== 1) throw new FencedError(c.run_id);
-    if ((c.new_runs?.length ?? 0) > 0 || c.events.length > 0) {
-      await this.pool.query(`SELECT pg_notify('llmctl_run_events', $1)`, [JSON.stringify({ run_id: c.run_id, last_sequence: c.expected_sequence + c.events.length })]).catch(() => undefined);
-    }
   }
 
   async loadEvents(runId: string, afterSequence: number, limit = 1000): Promise<StoredEvent[]> {

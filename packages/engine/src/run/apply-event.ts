@@ -93,7 +93,13 @@ export function applyEvent(s: EngineState, e: EngineEvent): EngineState {
       if (e.join) {
         const j = s.joins[e.node_id];
         if (j) {
-          for (const c of e.join.consumed) j.queues[c]?.shift();
+          for (const c of e.join.consumed) {
+            const q = j.queues[c];
+            if (!q || q.length === 0) continue;
+            q.shift();
+            j.held -= 1;
+            if (q.length === 0) j.filled -= 1;
+          }
           j.fired_in_round = true;
         }
       }
@@ -166,8 +172,11 @@ export function applyEvent(s: EngineState, e: EngineEvent): EngineState {
       break;
     case 'token.enqueued': {
       let j = s.joins[e.node_id];
-      if (!j) s.joins[e.node_id] = j = { queues: {}, round_open: false, fired_in_round: false };
-      (j.queues[e.connector_id] ??= []).push(e.token);
+      if (!j) s.joins[e.node_id] = j = { queues: {}, round_open: false, fired_in_round: false, held: 0, filled: 0 };
+      const q = (j.queues[e.connector_id] ??= []);
+      q.push(e.token);
+      j.held += 1;
+      if (q.length === 1) j.filled += 1;
       if (!j.round_open) {
         j.round_open = true;
         j.fired_in_round = false;
@@ -180,6 +189,8 @@ export function applyEvent(s: EngineState, e: EngineEvent): EngineState {
         j.queues = {};
         j.round_open = false;
         j.fired_in_round = false;
+        j.held = 0;
+        j.filled = 0;
       }
       break;
     }

@@ -1,5 +1,5 @@
 import type { ErrorInfo, LeftoverToken, RoutingRecord, RunStatus, Warning } from '@llmctl/contracts';
-import type { NodeRunState, Token } from './state.ts';
+import type { JoinState, NodeRunState, Token } from './state.ts';
 
 /** The fields a node run is created with. */
 export type NewNodeRun = Pick<NodeRunState, 'id' | 'node_id' | 'node_type' | 'iteration' | 'tokens' | 'idempotency_key' | 'retry_of' | 'rewound_from'>;
@@ -13,7 +13,7 @@ export type EngineEvent =
   | { kind: 'run.status'; status: RunStatus; from: RunStatus; error?: ErrorInfo | null; output?: unknown; leftover_tokens?: LeftoverToken[]; continue_as_new?: { input: unknown }; reason?: string; at: string }
   | { kind: 'run.warning'; warning: Warning; at: string }
   | { kind: 'run.control'; action: string; actor: string; reason: string | null; params: Record<string, unknown>; at: string }
-  | { kind: 'run.rewound'; node_run_id: string; checkpoint_seq: number; superseded: string[]; joins: Record<string, { queues: Record<string, Token[]>; round_open: boolean; fired_in_round: boolean }>; iterations: Record<string, number>; input?: unknown; at: string }
+  | { kind: 'run.rewound'; node_run_id: string; checkpoint_seq: number; superseded: string[]; joins: Record<string, JoinState>; iterations: Record<string, number>; input?: unknown; at: string }
   | { kind: 'node.queued'; node_id: string; node_run: NewNodeRun; join?: { consumed: string[] }; at: string }
   | { kind: 'node.started'; node_id: string; node_run_id: string; context: Record<string, unknown>; at: string }
   | { kind: 'node.attempt_started'; node_id: string; node_run_id: string; n: number; at: string }

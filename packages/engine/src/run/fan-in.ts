@@ -4,15 +4,12 @@ import { tokenOrder } from './state.ts';
 import type { Tx } from './tx.ts';
 
 type Live = Map<string, Set<string>>; // join id → live connector ids
+const EMPTY: ReadonlySet<string> = new Set();
 
 function headTokens(j: JoinState): { connector: string; token: Token }[] {
   return Object.entries(j.queues)
     .filter(([, q]) => q.length > 0)
     .map(([connector, q]) => ({ connector, token: q[0]! }));
-}
-
-function holdsTokens(j: JoinState | undefined): boolean {
-  return !!j && Object.values(j.queues).some((q) => q.length > 0);
 }
 
 function oldestHead(j: JoinState): Token | undefined {
@@ -89,55 +86,53 @@ function starvedError(tx: Tx, joinId: string): ErrorInfo {
 /**
  * Settles every join after a change (runtime.md "Fan-in"): fires ready joins (oldest head token first, re-checking
  * after each), ends count rounds, breaks deadlocks between ungrounded joins, and returns the starvation error that
- * must fail the run, if any.
+ * must fail the run, if any. Cost per pass: O(joins + active node runs + live inputs), not O(inputs): the join state
+ * keeps counts of held tokens and filled connectors.
  */
 export function settleJoins(tx: Tx): ErrorInfo | null {
   const { g, s } = tx;
+  const isEmpty = (j: JoinState, c: string): boolean => (j.queues[c]?.length ?? 0) === 0;
   for (let guard = 0; guard < 100_000; guard++) {
-    const waiting = [...g.joins.keys()].filter((id) => {
+    const waiting: string[] = [];
+    for (const [id, policy] of g.joins) {
       const j = s.joins[id];
-      return holdsTokens(j) || (g.joins.get(id)!.policy === 'count' && (j?.round_open ?? false));
-    });
-    if (waiting.length === 0) return null;
-    const active = activeNodes(s);
-    const liveRuns: Live = new Map();
-    markLive(tx, liveRuns, active);
-    const live: Live = new Map([...liveRuns].map(([k, v]) => [k, new Set(v)]));
-    for (const k of waiting) {
-      if (!holdsTokens(s.joins[k])) continue;
-      for (const { join, connector } of g.keepsLive.get(k) ?? []) {
-        if (join === k) continue;
-        let set = live.get(join);
-        if (!set) live.set(join, (set = new Set()));
-        set.add(connector);
-      }
+      if (j && (j.held > 0 || (policy.policy === 'count' && j.round_open))) waiting.push(id);
     }
-    const isLive = (m: Live, join: string, c: string): boolean => m.get(join)?.has(c) ?? false;
+    if (waiting.length === 0) return null;
+    const liveRuns: Live = new Map();
+    markLive(tx, liveRuns, activeNodes(s));
+    const live: Live = new Map([...liveRuns].map(([k, v]) => [k, new Set(v)]));
+    for (const k of waiting) if (s.joins[k]!.held > 0) markLive(tx, live, [k], k);
+    const liveOf = (join: string): ReadonlySet<string> => live.get(join) ?? EMPTY;
+    /** Inputs without a token that can still deliver. */
+    const liveEmpty = (id: string, j: JoinState): number => {
+      let n = 0;
+      for (const c of liveOf(id)) if (isEmpty(j, c)) n += 1;
+      return n;
+    };
 
     // 1. Ready joins fire, the one holding the oldest head token first.
-    const ready: { id: string; connectors: string[]; head: Token }[] = [];
+    let best: { id: string; head: Token } | null = null;
     for (const id of waiting) {
       const j = s.joins[id]!;
+      if (j.held === 0) continue;
       const policy = g.joins.get(id)!;
-      const inputs = inputsOf(tx, id);
-      const withTok = inputs.filter((c) => (j.queues[c]?.length ?? 0) > 0);
-      if (withTok.length === 0) continue;
+      const inputs = g.triggerIn.get(id)!.length;
+      const ready =
+        policy.policy === 'inclusive' ? liveEmpty(id, j) === 0
+        : policy.policy === 'all' ? j.filled === inputs
+        : policy.policy === 'count' ? !j.fired_in_round && j.filled >= policy.count
+        : false;
+      if (!ready) continue;
       const head = oldestHead(j)!;
-      if (policy.policy === 'inclusive') {
-        if (inputs.every((c) => withTok.includes(c) || !isLive(live, id, c))) ready.push({ id, connectors: withTok, head });
-      } else if (policy.policy === 'all') {
-        if (withTok.length === inputs.length) ready.push({ id, connectors: withTok, head });
-      } else if (policy.policy === 'count') {
-        if (!j.fired_in_round && withTok.length >= policy.count) {
-          const chosen = withTok.sort((a, b) => tokenOrder(j.queues[a]![0]!, j.queues[b]![0]!)).slice(0, policy.count);
-          ready.push({ id, connectors: chosen, head });
-        }
-      }
+      if (!best || tokenOrder(head, best.head) < 0) best = { id, head };
     }
-    if (ready.length > 0) {
-      ready.sort((a, b) => tokenOrder(a.head, b.head));
-      const r = ready[0]!;
-      fire(tx, r.id, r.connectors);
+    if (best) {
+      const j = s.joins[best.id]!;
+      const policy = g.joins.get(best.id)!;
+      let withTok = inputsOf(tx, best.id).filter((c) => !isEmpty(j, c));
+      if (policy.policy === 'count') withTok = withTok.sort((a, b) => tokenOrder(j.queues[a]![0]!, j.queues[b]![0]!)).slice(0, policy.count);
+      fire(tx, best.id, withTok);
       continue;
     }
 
@@ -146,20 +141,18 @@ export function settleJoins(tx: Tx): ErrorInfo | null {
     for (const id of waiting) {
       const j = s.joins[id]!;
       const policy = g.joins.get(id)!;
-      const inputs = inputsOf(tx, id);
+      const inputs = g.triggerIn.get(id)!.length;
       if (policy.policy === 'all') {
-        if (holdsTokens(j) && inputs.some((c) => (j.queues[c]?.length ?? 0) === 0 && !isLive(live, id, c))) return starvedError(tx, id);
-      } else if (policy.policy === 'count') {
-        if (inputs.every((c) => !isLive(live, id, c))) {
-          if (!j.fired_in_round) return starvedError(tx, id);
-          const tokens = leftoverTokens({ ...s, joins: { [id]: j } });
-          tx.emit({ kind: 'join.discarded', node_id: id, tokens, at: tx.now });
-          if (tokens.length > 0) {
-            tx.emit({ kind: 'run.warning', at: tx.now, warning: { code: 'fan_in_tokens_discarded', message: `join ${id}: ${tokens.length} token(s) arrived after its quorum and were discarded` } });
-          }
-          changed = true;
-          break;
+        if (j.held > 0 && inputs - j.filled > liveEmpty(id, j)) return starvedError(tx, id);
+      } else if (policy.policy === 'count' && liveOf(id).size === 0) {
+        if (!j.fired_in_round) return starvedError(tx, id);
+        const tokens = leftoverTokens({ ...s, joins: { [id]: j } });
+        tx.emit({ kind: 'join.discarded', node_id: id, tokens, at: tx.now });
+        if (tokens.length > 0) {
+          tx.emit({ kind: 'run.warning', at: tx.now, warning: { code: 'fan_in_tokens_discarded', message: `join ${id}: ${tokens.length} token(s) arrived after its quorum and were discarded` } });
         }
+        changed = true;
+        break;
       }
     }
     if (changed) continue;
@@ -171,25 +164,28 @@ export function settleJoins(tx: Tx): ErrorInfo | null {
       for (const id of waiting) {
         if (grounded.has(id)) continue;
         const j = s.joins[id]!;
-        const blocking = inputsOf(tx, id).filter((c) => (j.queues[c]?.length ?? 0) === 0 || g.joins.get(id)!.policy === 'count');
-        const ok = blocking.some((c) => {
-          if (isLive(liveRuns, id, c)) return true;
-          const reach = g.liveSets.get(id)?.get(c);
-          return !!reach && [...grounded].some((k) => k !== id && reach.has(k));
-        });
+        const counting = g.joins.get(id)!.policy === 'count';
+        let ok = false;
+        for (const c of liveRuns.get(id) ?? EMPTY) if (counting || isEmpty(j, c)) ok = true;
+        if (!ok) {
+          for (const k of grounded) {
+            if (k === id) continue;
+            for (const { join, connector } of g.keepsLive.get(k) ?? []) if (join === id && (counting || isEmpty(j, connector))) ok = true;
+          }
+        }
         if (ok) {
           grounded.add(id);
           more = true;
         }
       }
     }
-    const ungrounded = waiting.filter((id) => !grounded.has(id) && holdsTokens(s.joins[id]));
+    const ungrounded = waiting.filter((id) => !grounded.has(id) && s.joins[id]!.held > 0);
     if (ungrounded.length === 0) return null;
     const byAge = ungrounded.sort((a, b) => tokenOrder(oldestHead(s.joins[a]!)!, oldestHead(s.joins[b]!)!));
     const inclusive = byAge.find((id) => g.joins.get(id)!.policy === 'inclusive');
     if (inclusive) {
       const j = s.joins[inclusive]!;
-      fire(tx, inclusive, inputsOf(tx, inclusive).filter((c) => (j.queues[c]?.length ?? 0) > 0));
+      fire(tx, inclusive, inputsOf(tx, inclusive).filter((c) => !isEmpty(j, c)));
       continue;
     }
     return starvedError(tx, byAge[0]!);

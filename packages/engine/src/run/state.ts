@@ -46,6 +46,10 @@ export interface JoinState {
   /** count-N joins: a round is open from its first token until none of its inputs is live. */
   round_open: boolean;
   fired_in_round: boolean;
+  /** Tokens held over all connectors. */
+  held: number;
+  /** Connectors holding at least one token. */
+  filled: number;
 }
 
 /** The folded state of one run. Plain JSON data. */
