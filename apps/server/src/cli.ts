@@ -60,8 +60,8 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'runs',
-    usage: 'llmctl runs <pause|resume|cancel|retry|skip|rewind> <run id> [--node-run ID] [--output JSON] [--input-override JSON] [--mode now] [--reason TEXT] [--server URL]',
-    summary: 'control a run',
+    usage: 'llmctl runs <action> <run id> [options]',
+    summary: 'control a run: pause|resume|cancel|retry|skip|rewind; --node-run ID, --output JSON, --input-override JSON, --mode now, --reason TEXT, --server URL',
     options: { 'node-run': { type: 'string' }, output: { type: 'string' }, 'input-override': { type: 'string' }, mode: { type: 'string' }, reason: { type: 'string' }, server: { type: 'string' }, ...dataDirOption },
     run: runsControlCommand,
   },
