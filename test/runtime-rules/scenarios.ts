@@ -167,6 +167,20 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'inclusive joins that only keep each other live fire oldest token first instead of waiting forever',
+    async run(d) {
+      await d.model(echo);
+      const id = await d.start(doc(
+        [{ id: 's', type: 'start' }, t('j1'), t('x'), t('j2'), t('y'), { id: 'z', type: 'end' }],
+        ['s>j1', 's>j2', 'j1>x', 'x>j2', 'j2>y', { source: 'y', target: 'j1', condition: 'false' }, 'y>z'],
+      ));
+      const run = await d.wait(id);
+      assert.equal(run.status, 'succeeded');
+      assert.deepEqual(Object.keys(one(run, 'j1').input_snapshot.upstream), ['s']);
+      assert.deepEqual(Object.keys(one(run, 'j2').input_snapshot.upstream).sort(), ['s', 'x']);
+    },
+  },
+  {
     name: 'an end node ends the run, cancels the rest and lists leftover join tokens',
     async run(d) {
       await d.model({ name: 'm', responses: [{ match: 'node c:', output: {}, delay_ms: 60_000 }, ...echo.responses] });
