@@ -179,3 +179,36 @@ export const controlScenarios: Scenario[] = [
     },
   },
 ];
+
+/** Regressions found in review (engine and API). */
+export const controlRegressionScenarios: Scenario[] = [
+  {
+    name: 'a refused skip leaves the run consistent and it can still be controlled',
+    async run(d) {
+      await d.model({ name: 'm', responses: [{ match: 'node a:', output: {}, delay_ms: 60_000 }, quick] });
+      const id = await d.start(doc(
+        [{ id: 's', type: 'start' }, t('a'), { id: 'd', type: 'decision' }, t('b')],
+        ['s>a', 'a>d', { source: 'd', target: 'b', condition: '$undefinedFunction()' }],
+      ));
+      await d.until(id, running('a'));
+      const c = await d.control(id, { action: 'pause', mode: 'now' });
+      assert.equal(c.body.data.run.status, 'paused');
+      const paused = await d.get(id);
+      const a = of(paused, 'a')[0]!;
+      // a is queued (interrupted); skipping it routes into d fine. Skipping must not corrupt anything either way.
+      const r = await d.control(id, { action: 'skip', node_run_id: a.id, output: { x: 1 } });
+      assert.equal(r.status, 200);
+      const run = await d.wait(id, ['failed', 'succeeded']);
+      assert.equal(run.status, 'failed');
+      assert.equal(run.error?.code, 'route_invalid');
+      const dRun = of(run, 'd')[0]!;
+      const refused = await d.control(id, { action: 'skip', node_run_id: dRun.id, output: { y: 2 } });
+      assert.equal(refused.status, 409, 'skipping d cannot route: its condition throws');
+      const cancel = await d.control(id, { action: 'rewind', node_run_id: of(run, 's')[0]!.id });
+      assert.equal(cancel.status, 200, 'the run is still controllable after the refused skip');
+      const events = await d.events(id);
+      assert.deepEqual(events.map((e) => e.sequence), events.map((_, i) => i + 1));
+      assert.ok(!events.some((e) => e.payload.kind === 'run.control' && e.payload.action === 'skip' && e.payload.params?.node_run_id === dRun.id), 'the refused skip is not logged');
+    },
+  },
+];

@@ -147,6 +147,7 @@ export class Orchestrator {
         return {};
       case 'resume':
         await actor.submit((d) => ({ events: control.resume(d.g, d.s, cm, d.newId, d.now), result: undefined }), meta);
+        if (actor.state.status === 'queued') await actor.recover();
         return {};
       case 'cancel': {
         await actor.submit((d) => ({ events: control.cancel(d.g, d.s, cm, d.newId, d.now), result: undefined }), meta);
@@ -233,6 +234,9 @@ export class Orchestrator {
     if (this.actors.get(a.id) !== a) return;
     this.actors.delete(a.id);
     if (reason !== 'broken') void this.o.store.releaseLease(a.id, this.owner).catch((e) => this.log(`release lease of ${a.id}`, e));
+    // A broken actor (commit failed, state diverged) is rebuilt from the log: this process still holds the lease,
+    // so the recovery scan would skip the run. When another owner fenced it, adopting fails quietly.
+    else if (!this.stopped) setTimeout(() => void this.adopt(a.id), 1000).unref();
   }
 
   /** Takes over a run (recovery, continue-as-new) and carries it on. */

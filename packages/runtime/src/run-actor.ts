@@ -125,7 +125,7 @@ export class RunActor {
   async recover(): Promise<void> {
     await this.submit((d) => {
       const events: EngineEvent[] = [];
-      if (d.s.status === 'queued' && d.s.seq === 0) {
+      if (d.s.status === 'queued' && !d.s.started_at) {
         events.push(...decide.start(d.g, d.s, this.record.input, d.newId, d.now));
       }
       for (const id of [...d.s.running]) events.push(...decide.requeue(d.g, d.s, id, 'interrupted', d.now));
@@ -149,14 +149,24 @@ export class RunActor {
         const api: DecisionApi = { g: this.graph, s: this.state, newId: () => this.deps.newId('nr'), now };
         const events: { payload: EngineEvent; meta: CommandMeta }[] = [];
         const outcomes: { ok: boolean; value: unknown }[] = [];
+        let diverged = false;
         for (const cmd of batch) {
+          const before = this.state.seq;
           try {
             const r = cmd.run(api);
             for (const e of r.events) events.push({ payload: e, meta: cmd.meta });
             outcomes.push({ ok: true, value: r.result });
           } catch (err) {
             outcomes.push({ ok: false, value: err });
+            // A decision that throws must do so before it emits; if it did not, memory is ahead of the log.
+            if (this.state.seq !== before) diverged = true;
           }
+        }
+        if (diverged) {
+          const err = new Error(`run ${this.id}: a refused decision had already changed the state; reloading from the log`);
+          this.breakActor(err);
+          batch.forEach((cmd, i) => cmd.reject(outcomes[i]!.ok ? err : outcomes[i]!.value));
+          return;
         }
         const d = decide.dispatch(this.graph, this.state, api.newId, now);
         const lastMeta = batch[batch.length - 1]!.meta;

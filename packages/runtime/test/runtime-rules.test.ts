@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { scenarios } from '../../../test/runtime-rules/scenarios.ts';
 import { memoryDriver } from '../../../test/runtime-rules/memory-driver.ts';
-import { controlScenarios } from '../../../test/runtime-rules/control-scenarios.ts';
+import { controlRegressionScenarios, controlScenarios } from '../../../test/runtime-rules/control-scenarios.ts';
 
 // Every runtime.md rule as an engine-level test: orchestrator + engine on the in-memory store.
 for (const s of scenarios) {
@@ -15,7 +15,7 @@ for (const s of scenarios) {
   });
 }
 
-for (const s of controlScenarios) {
+for (const s of [...controlScenarios, ...controlRegressionScenarios]) {
   test(`engine control: ${s.name}`, async () => {
     const d = await memoryDriver();
     try {

@@ -1,5 +1,7 @@
 import { LlmctlError } from '@llmctl/contracts';
-import { createRepositories, openDatabase, redactUrl } from '@llmctl/store';
+import { join } from 'node:path';
+import { CredentialRepository, SecretBox, createRepositories, openDatabase, redactUrl } from '@llmctl/store';
+import { loadMasterKey } from '../master-key.ts';
 import { loadConfig } from '../config.ts';
 import { composeRuntime } from '../runtime/compose-runtime.ts';
 import type { CommandContext } from '../cli.ts';
@@ -15,7 +17,12 @@ export async function workerCommand({ out }: CommandContext): Promise<number> {
   }
   const db = await openDatabase({ databaseUrl: config.databaseUrl });
   const settings = await createRepositories(db.pool).settings.getRuntime();
-  const { orchestrator } = composeRuntime({ pool: db.pool, defaults: settings.guardrails, logError: (m, e) => out(`${m}: ${(e as Error)?.message ?? e}`) });
+  // Same credentials (sealed under the same master key) and workspace root as `llmctl serve` on this data dir.
+  const credentials = new CredentialRepository(db.pool, new SecretBox(await loadMasterKey(config.dataDir)));
+  const { orchestrator } = composeRuntime({
+    pool: db.pool, defaults: settings.guardrails, credentials, workspaceRoot: join(config.dataDir, 'workspaces'),
+    logError: (m, e) => out(`${m}: ${(e as Error)?.message ?? e}`),
+  });
   await orchestrator.start();
   out(`llmctl worker ${orchestrator.owner} on ${redactUrl(db.url)}: recovering runs of dead owners; Ctrl-C to stop`);
   const report = setInterval(() => {

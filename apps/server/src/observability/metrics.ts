@@ -30,15 +30,19 @@ export class ServerMetrics {
     });
     client.collectDefaultMetrics({ register: this.registry, prefix: 'llmctl_' });
     const started = new Map<string, number>();
+    const types = new Map<string, string>();
     bus.onEvent((e) => {
       this.eventsPublished.inc({ event_type: e.event_type });
-      const p = e.payload as { kind: string; node_run_id?: string; at?: string; node_id?: string };
+      const p = e.payload as { kind: string; node_run_id?: string; at?: string; node_id?: string; node_run?: { id: string; node_type: string } };
+      if (p.kind === 'node.queued' && p.node_run) types.set(p.node_run.id, p.node_run.node_type);
       if (p.at) this.publishLag.observe(Math.max(0, Date.now() - Date.parse(p.at)) / 1000);
       if (p.kind === 'node.started' && p.node_run_id && p.at) started.set(p.node_run_id, Date.parse(p.at));
       if ((p.kind === 'node.succeeded' || p.kind === 'node.failed' || p.kind === 'node.canceled' || p.kind === 'node.requeued') && p.node_run_id) {
         const t0 = started.get(p.node_run_id);
         started.delete(p.node_run_id);
-        if (t0 !== undefined && p.at) this.nodeRunDuration.observe({ node_type: (e.payload as { node_type?: string }).node_type ?? 'any', status: p.kind.slice(5) }, (Date.parse(p.at) - t0) / 1000);
+        const nodeType = types.get(p.node_run_id) ?? 'unknown';
+        if (p.kind !== 'node.requeued') types.delete(p.node_run_id);
+        if (t0 !== undefined && p.at) this.nodeRunDuration.observe({ node_type: nodeType, status: p.kind.slice(5) }, (Date.parse(p.at) - t0) / 1000);
       }
     });
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ModelGateway, ResolvedModel } from '@llmctl/runtime';
 import type { ModelProvider, ProviderKind } from '@llmctl/providers';
 import { createProvider } from '@llmctl/providers';
@@ -23,7 +24,8 @@ export class RegistryModelGateway implements ModelGateway {
     const m = await this.models.findByName(name);
     if (!m) return null;
     const creds = m.provider === 'scripted' ? null : await this.credentials?.forProvider(m.provider);
-    const stamp = `${m.updated_at}|${creds ? JSON.stringify({ k: creds.api_key?.length, b: creds.base_url, s: creds.settings }) : ''}`;
+    // The stamp changes whenever the model or its provider credentials change (a digest, never the key itself).
+    const stamp = `${m.updated_at}|${creds ? createHash('sha256').update(JSON.stringify([creds.api_key, creds.base_url, creds.settings])).digest('hex') : ''}`;
     let entry = this.cache.get(m.id);
     if (!entry || entry.stamp !== stamp) {
       const provider = createProvider({

@@ -14,6 +14,10 @@ export function modelTestRoute(models: ModelGateway): RouteInstaller {
       const model = await ctx.repos.models.get(id);
       const resolved = await models.resolve(model.name);
       if (!resolved) throw new LlmctlError('not_found', `model ${id} not found`);
+      if (model.provider === 'scripted') {
+        // Scripted models answer offline from their settings: there is no live endpoint to call.
+        return ok(reply, { ok: true, latency_ms: 0, provider: model.provider, model: model.model, offline: true, reply: 'scripted (offline): answers come from the model settings; no network call was made' });
+      }
       const started = performance.now();
       try {
         const res = await resolved.chat(

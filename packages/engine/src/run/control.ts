@@ -59,6 +59,7 @@ export const control = {
   resume(g: CompiledGraph, s: EngineState, meta: ControlMeta, newId: IdFactory, now: string) {
     assertControlAllowed(s, 'resume');
     const tx = begin(g, s, newId, now, 'resume', meta);
+    // A run paused before it started goes back to queued; the orchestrator then starts it (RunActor.recover).
     _setStatus(tx, s.started_at ? 'running' : 'queued');
     if (s.status === 'running') _settle(tx);
     return tx.events;
@@ -94,10 +95,10 @@ export const control = {
     assertControlAllowed(s, 'skip');
     const nr = nodeRunOr409(s, nodeRunId);
     if (nr.status !== 'failed' && nr.status !== 'queued') throw new LlmctlError('conflict', `node run ${nr.id} is ${nr.status}; only failed or queued node runs can be skipped`, { node_run_id: nr.id, status: nr.status });
-    const tx = begin(g, s, newId, now, 'skip', meta);
     if ('code' in routing) {
       throw new LlmctlError('conflict', `skipping ${nr.id} with that output cannot route: ${routing.message}`, { node_run_id: nr.id, error: routing });
     }
+    const tx = begin(g, s, newId, now, 'skip', meta);
     tx.emit({ kind: 'node.skipped', node_id: nr.node_id, node_run_id: nr.id, output, routing, at: now });
     if (s.status !== 'running') _setStatus(tx, 'running');
     _route(tx, nr, output, routing, false);

@@ -2,7 +2,8 @@ import { LlmctlError } from '@llmctl/contracts';
 import type { NodeHandler, NodeResult } from './node-handler.ts';
 import type { TaskDeps } from './task-handler.ts';
 import { callModel, completeStructured } from './task-handler.ts';
-import { deterministicDecisionHandler } from './builtin-handlers.ts';
+import { deterministicDecisionHandler, missingWarnings } from './builtin-handlers.ts';
+import { renderText } from '@llmctl/engine';
 
 /**
  * The documented built-in prompt of an `llm_guided` decision. It names the node id ("Decision node <id>") so
@@ -28,7 +29,9 @@ export function decisionHandler(deps: TaskDeps): NodeHandler {
     if (!model) throw new LlmctlError('model_unknown', `model "${cfg.model}" is not in the registry`, { model: cfg.model, node_id: x.node.id });
     const keys = (x.graph.triggerOut.get(x.node.id) ?? []).filter((e) => !e.fallback && e.route_key).map((e) => e.route_key!);
     const matchAll = cfg.match === 'all';
-    const prompt = decisionPrompt(x.node.id, keys, matchAll, x.triggering, typeof cfg.prompt === 'string' ? cfg.prompt : undefined);
+    const instructions = typeof cfg.prompt === 'string' ? renderText(cfg.prompt, x.scope) : undefined;
+    if (instructions) missingWarnings(x, instructions.missing);
+    const prompt = decisionPrompt(x.node.id, keys, matchAll, x.triggering, instructions?.value as string | undefined);
     const schema = matchAll
       ? { type: 'object', required: ['route_keys'], properties: { route_keys: { type: 'array', items: { type: 'string' } } } }
       : { type: 'object', required: ['route_key'], properties: { route_key: { type: 'string' } } };
