@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -13,6 +13,10 @@ export interface BenchCluster {
   /** Server settings that matter for write cost. */
   settings: Record<string, string>;
   version: string;
+  /** Directory of the embedded server's Unix-domain socket (null for an external server). */
+  socketDir: string | null;
+  /** The same database reached over the Unix-domain socket instead of TCP (null when there is none). */
+  viaSocket(url: string): string | null;
   /** A fresh empty database on the cluster (dropped by `stop`). */
   database(prefix: string): Promise<ScratchDatabase>;
   stop(): Promise<void>;
@@ -39,24 +43,42 @@ export async function openCluster(o: { adminUrl?: string; fast?: boolean }): Pro
   const dbs: ScratchDatabase[] = [];
   let adminUrl = o.adminUrl;
   let stopServer = async (): Promise<void> => undefined;
+  let socketDir: string | null = null;
   if (!adminUrl) {
     const dir = await mkdtemp(join(tmpdir(), 'llmctl-bench-pg-'));
+    // The server may run as another user (root → postgres): its socket directory must be writable by it.
+    const sock = await mkdtemp(join(tmpdir(), 'llmctl-bench-sock-'));
+    await chmod(sock, 0o1777);
+    const cleanup = async (): Promise<void> => {
+      await rm(dir, { recursive: true, force: true });
+      await rm(sock, { recursive: true, force: true });
+    };
     try {
-      const server = await startEmbeddedPostgres({ dataDir: dir, database: 'postgres', fast: o.fast === true, settings: { max_connections: 300 } });
+      // Same server as `llmctl serve` starts, plus a Unix-domain socket (llmctl itself disables it) so the benchmark can
+      // compare the two transports; llmctl and the peers connect over TCP like the server does.
+      const server = await startEmbeddedPostgres({
+        dataDir: dir, database: 'postgres', fast: o.fast === true, settings: { max_connections: 300, unix_socket_directories: sock },
+      });
+      socketDir = sock;
       adminUrl = server.adminUrl;
       stopServer = async () => {
         await server.stop();
-        await rm(dir, { recursive: true, force: true });
+        await cleanup();
       };
     } catch (err) {
-      await rm(dir, { recursive: true, force: true });
+      await cleanup();
       throw err;
     }
   }
   const url = adminUrl;
   const info = await describe(url);
   return {
-    adminUrl: url, embedded: o.adminUrl === undefined, ...info,
+    adminUrl: url, embedded: o.adminUrl === undefined, ...info, socketDir,
+    viaSocket(tcpUrl) {
+      if (!socketDir) return null;
+      const u = new URL(tcpUrl);
+      return `postgres://${u.username}:${u.password}@${encodeURIComponent(socketDir)}:${u.port}${u.pathname}`;
+    },
     async database(prefix) {
       const db = await createScratchDatabase(url, prefix);
       dbs.push(db);

@@ -7,12 +7,14 @@ import type { BenchOptions, Section } from './options.ts';
 import { summarizeProfile, type ProfileSummary } from './profile.ts';
 import { concurrencyTask, type ConcurrencyResult } from './sections/concurrency.ts';
 import { engineBenchTask, type EngineBenchResult } from './sections/engine-bench.ts';
+import { probeAbortAfterSuccess, type AbortProbe } from './sections/abort-probe.ts';
 import { probeNesting, runFootprint, type AmplificationResult, type FootprintResult, type NestingProbe } from './sections/footprint.ts';
 import { runEventLatency, runLatency, type EventLatency, type LatencyResult } from './sections/latency.ts';
 import { runScaling, type ScalingCell } from './sections/scaling.ts';
 import { runStartup, type ServerLoadResult, type StartupResult } from './sections/startup.ts';
 import { runStoreLatency, type StoreLatencyRow } from './sections/store-latency.ts';
-import { runInWorker } from './spawn-worker.ts';
+import { runTransport, type TransportRow } from './sections/transport.ts';
+import { plainNodeRssMb, runInWorker } from './spawn-worker.ts';
 import { nowMs } from './stats.ts';
 import { shapeLabel, type Shape } from './workloads.ts';
 
@@ -44,11 +46,16 @@ export interface BenchReport {
   footprint: FootprintResult[];
   amplification: AmplificationResult[];
   nesting: NestingProbe | null;
+  abortProbe: AbortProbe | null;
   /** RSS of an idle `node --import tsx` process (what every measured process starts from). */
   emptyProcessRssMb: number | null;
+  /** RSS of an idle plain `node` process. */
+  plainNodeRssMb: number | null;
   concurrency: ConcurrencyResult[];
   profiles: ProfileResult[];
   store: StoreLatencyRow[];
+  /** TCP loopback against a Unix-domain socket (embedded cluster only). */
+  transport: TransportRow[];
   startup: StartupResult | null;
   serverLoad: ServerLoadResult | null;
   sections: Section[];
@@ -78,8 +85,8 @@ export async function runBench(o: BenchOptions, ctx: HarnessContext): Promise<Be
   const report: BenchReport = {
     mode: o.mode, startedAt, durationMs: 0, machine: describeMachine(cluster), cluster: { embedded: cluster.embedded, fast: o.fastCluster },
     composition: 'unknown', engines: o.engines.map((id: EngineId) => ENGINES[id]), options: o,
-    scaling: [], engineBench: null, latency: [], events: [], footprint: [], amplification: [], nesting: null, emptyProcessRssMb: null, concurrency: [],
-    profiles: [], store: [], startup: null, serverLoad: null, sections: [], sectionMs: {}, errors: [],
+    scaling: [], engineBench: null, latency: [], events: [], footprint: [], amplification: [], nesting: null, abortProbe: null, emptyProcessRssMb: null, plainNodeRssMb: null, concurrency: [],
+    profiles: [], store: [], transport: [], startup: null, serverLoad: null, sections: [], sectionMs: {}, errors: [],
   };
   const section = async (name: Section, title: string, fn: () => Promise<void>): Promise<void> => {
     if (!on(name)) return;
@@ -111,6 +118,10 @@ export async function runBench(o: BenchOptions, ctx: HarnessContext): Promise<Be
       if (group.llmctl) report.errors.push(...group.llmctl.errors.map((e) => `orchestrator: ${e}`));
       await group.close();
     }
+    await section('transport', 'Transport: TCP loopback vs Unix-domain socket', async () => {
+      report.transport = await runTransport(cluster, o.transportShape, o.transportReps, o.storeQueries, log);
+      if (report.transport.length === 0) log('  skipped: no Unix-domain socket on an external server');
+    });
     await section('engine', 'Issue 4 engine benchmark (llmctl alone, durable)', async () => {
       const url = (await cluster.database('bench_engine_')).url;
       report.engineBench = o.isolateEngine
@@ -125,11 +136,14 @@ export async function runBench(o: BenchOptions, ctx: HarnessContext): Promise<Be
       report.amplification = f.amplification;
       report.nesting = await probeNesting(cluster, 20);
       log(`  pass-through loop of ${report.nesting.iterations} iterations: output nested ${report.nesting.depth} levels deep`);
+      report.abortProbe = await probeAbortAfterSuccess();
+      log(`  abort signals fired after a successful node: ${report.abortProbe.abortedAfterSuccess} of ${report.abortProbe.nodeRuns}`);
     });
     await section('concurrency', `${o.concurrentRuns} concurrent 3-node runs (${o.isolate ? 'one process per engine' : 'in process'})`, async () => {
       if (o.isolate) {
         report.emptyProcessRssMb = (await runInWorker<{ rssMb: number }>({ kind: 'empty' })).rssMb;
-        log(`  empty node --import tsx process: RSS ${report.emptyProcessRssMb.toFixed(0)} MB`);
+        report.plainNodeRssMb = await plainNodeRssMb();
+        log(`  idle processes: node ${report.plainNodeRssMb.toFixed(0)} MB, node --import tsx ${report.emptyProcessRssMb.toFixed(0)} MB RSS`);
       }
       for (const engine of o.concurrencyEngines) {
         const url = (await cluster.database('bench_conc_')).url;
@@ -147,7 +161,7 @@ export async function runBench(o: BenchOptions, ctx: HarnessContext): Promise<Be
         const url = (await cluster.database('bench_prof_')).url;
         const file = join(dir, `llmctl-${shapeLabel(shape).replace(/[^a-z0-9]+/gi, '-')}.cpuprofile`);
         const r = await runInWorker<{ ms: number; file: string; variant: 'pass' | 'task' }>({ kind: 'profile', url, shape, file });
-        const summary = summarizeProfile(r.file);
+        const summary = summarizeProfile(r.file, 60);
         report.profiles.push({ shape, variant: r.variant, label: shapeLabel(shape), ms: r.ms, file: r.file, summary });
         log(`  ${shapeLabel(shape).padEnd(18)} ${r.ms.toFixed(0)} ms, main thread busy ${((1 - summary.idleMs / summary.totalMs) * 100).toFixed(0)}%`);
       }
@@ -158,8 +172,9 @@ export async function runBench(o: BenchOptions, ctx: HarnessContext): Promise<Be
   if (on('startup') || on('server-load')) {
     await section(on('startup') ? 'startup' : 'server-load', 'llmctl serve: cold and warm start-up; HTTP load on the server', async () => {
       const r = await runStartup({
-        cold: on('startup') ? o.coldStarts : 0, warm: Math.max(1, on('startup') ? o.warmStarts : 1),
+        cold: on('startup') ? o.coldStarts : 0, warm: on('startup') ? o.warmStarts : 0,
         load: on('server-load') ? { runs: o.concurrentRuns, batches: o.concurrentBatches } : null,
+        profileDir: on('profile') ? join(ctx.resultsDir, 'profiles') : undefined,
       }, log);
       if (on('startup')) report.startup = r.startup;
       report.serverLoad = r.load;

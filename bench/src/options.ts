@@ -3,7 +3,7 @@ import type { ConcurrencyEngine } from './sections/concurrency.ts';
 import type { Shape } from './workloads.ts';
 
 /** Sections of the benchmark (each can be left out with `--skip`). */
-export const SECTIONS = ['scaling', 'engine', 'latency', 'footprint', 'concurrency', 'profile', 'startup', 'server-load'] as const;
+export const SECTIONS = ['scaling', 'engine', 'latency', 'transport', 'footprint', 'concurrency', 'profile', 'startup', 'server-load'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** Everything a benchmark run is parameterised by. */
@@ -42,6 +42,9 @@ export interface BenchOptions {
   /** `llmctl serve` start-ups: cold (fresh data dir) and warm (same dir again). */
   coldStarts: number;
   warmStarts: number;
+  /** The llmctl chain driven over TCP and over a Unix-domain socket, and its repetitions. */
+  transportShape: Shape;
+  transportReps: number;
   /** Store round trips measured per query. */
   storeQueries: number;
   /** Sections to leave out. */
@@ -71,7 +74,7 @@ export function fullOptions(): BenchOptions {
     footprintShapes: [{ kind: 'chain', nodes: 100 }, { kind: 'fanout', width: 100 }],
     amplification: { nodes: 50, payloadBytes: 4096 },
     profileShapes: [{ kind: 'chain', nodes: 500 }, { kind: 'fanout', width: 1000 }, { kind: 'loop', iterations: 200 }],
-    coldStarts: 2, warmStarts: 3, storeQueries: 300, skip: [], fastCluster: false,
+    coldStarts: 2, warmStarts: 3, storeQueries: 300, transportShape: { kind: 'chain', nodes: 200 }, transportReps: 5, skip: [], fastCluster: false,
   };
 }
 
@@ -79,15 +82,15 @@ export function fullOptions(): BenchOptions {
 export function quickOptions(): BenchOptions {
   return {
     ...fullOptions(), mode: 'quick',
-    shapes: [{ kind: 'chain', nodes: 10 }, { kind: 'chain', nodes: 50 }, { kind: 'fanout', width: 10 }, { kind: 'fanout', width: 50 }, { kind: 'loop', iterations: 20 }],
+    shapes: [{ kind: 'chain', nodes: 10 }, { kind: 'chain', nodes: 30 }, { kind: 'fanout', width: 10 }, { kind: 'fanout', width: 30 }, { kind: 'loop', iterations: 10 }],
     repsSmall: 2, repsLarge: 2, largeAbove: 1000,
     engineShapes: [{ kind: 'chain', nodes: 20 }, { kind: 'fanout', width: 20 }, { kind: 'loop', iterations: 10 }],
     engineReps: 2, latencyRuns: 10, concurrentRuns: 20, concurrentBatches: 1, isolateEngine: false,
     concurrencyEngines: ['llmctl-task', 'langgraph-pg-async'],
     footprintShapes: [{ kind: 'chain', nodes: 10 }],
-    amplification: { nodes: 10, payloadBytes: 4096 },
+    amplification: null,
     profileShapes: [{ kind: 'chain', nodes: 50 }],
-    coldStarts: 1, warmStarts: 1, storeQueries: 50,
+    coldStarts: 1, warmStarts: 1, storeQueries: 50, transportShape: { kind: 'chain', nodes: 20 }, transportReps: 2,
   };
 }
 
@@ -100,14 +103,16 @@ export function tinyOptions(): BenchOptions {
     engineShapes: [{ kind: 'chain', nodes: 3 }], engineReps: 1,
     latencyRuns: 3, concurrentRuns: 4, concurrentBatches: 1, isolate: false, isolateEngine: false,
     footprintShapes: [{ kind: 'chain', nodes: 3 }], amplification: { nodes: 3, payloadBytes: 1024 }, profileShapes: [], storeQueries: 5,
+    transportShape: { kind: 'chain', nodes: 3 }, transportReps: 1,
     skip: ['profile', 'startup', 'server-load'],
   };
 }
 
 /** Parses `run-all.ts` arguments: `--quick`, `--skip a,b`, `--database-url URL`, `--fast-cluster`, `--out DIR`. */
-export function parseArgs(argv: string[]): { options: BenchOptions; out: string | undefined; help: boolean } {
+export function parseArgs(argv: string[]): { options: BenchOptions; out: string | undefined; render: string | undefined; help: boolean } {
   let options = argv.includes('--quick') ? quickOptions() : fullOptions();
   let out: string | undefined;
+  let render: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -123,11 +128,13 @@ export function parseArgs(argv: string[]): { options: BenchOptions; out: string 
     } else if (a === '--database-url') options = { ...options, adminUrl: value() };
     else if (a === '--fast-cluster') options = { ...options, fastCluster: true };
     else if (a === '--out') out = value();
+    else if (a === '--render') render = value();
     else throw new Error(`unknown argument ${a}`);
   }
-  return { options, out, help: argv.includes('--help') || argv.includes('-h') };
+  return { options, out, render, help: argv.includes('--help') || argv.includes('-h') };
 }
 
 export const USAGE = `npm run bench [-- --quick] [--skip ${SECTIONS.join(',')}] [--database-url URL] [--fast-cluster] [--out DIR]
   full (default): every workload at full size, writes bench/report.md and bench/charts/*.svg (+ bench/results/)
-  --quick: small sizes (CI), writes bench/results/report-quick.md only`;
+  --quick: small sizes (CI), writes bench/results/report-quick.md only
+  --render FILE: re-render a saved bench/results/report.json with the current report code (no measuring)`;

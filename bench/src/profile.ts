@@ -31,6 +31,8 @@ export interface ProfileSummary {
   inclusive: ProfileRow[];
   /** Self time per package / area (`@llmctl/engine`, `pg`, `node:internal`, …). */
   byArea: ProfileRow[];
+  /** Inclusive time of llmctl's own functions (packages/, apps/). */
+  ownInclusive: ProfileRow[];
 }
 
 function shortUrl(url: string): string {
@@ -70,8 +72,16 @@ export function summarizeProfile(file: string, top = 15): ProfileSummary {
   let total = 0;
   let idle = 0;
   let gc = 0;
+  // Samples taken while the profiler itself was being stopped (inspector `post`) are not part of the workload.
+  const isProfilerFrame = (id: number): boolean => {
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      if (byId.get(cur)!.callFrame.url === 'node:inspector') return true;
+    }
+    return false;
+  };
   for (const [id, us] of selfUs) {
     const n = byId.get(id)!;
+    if (isProfilerFrame(id)) continue;
     total += us;
     const fn = n.callFrame.functionName;
     if (fn === '(idle)') idle += us;
@@ -97,5 +107,6 @@ export function summarizeProfile(file: string, top = 15): ProfileSummary {
     self: rows(self, meta),
     inclusive: rows(incl, (k) => meta(k) || k.startsWith('(anonymous) (:') || k.startsWith('processTicksAndRejections')),
     byArea: rows(area, (k) => k === '(idle)'),
+    ownInclusive: rows(incl, (k) => !/ \((packages|apps)\//.test(k) || k.startsWith('(anonymous)')),
   };
 }

@@ -6,7 +6,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
 import { runBench, type BenchReport } from './harness.ts';
+import { summarizeProfile } from './profile.ts';
 import { parseArgs, USAGE, type BenchOptions } from './options.ts';
 import { evaluateAims, type AimResult } from './report/aims.ts';
 import { buildCharts, type Chart } from './report/charts.ts';
@@ -31,6 +33,12 @@ export async function benchAndWrite(options: BenchOptions, o: { resultsDir: stri
   const log = o.log ?? ((m: string) => console.log(m));
   await mkdir(o.resultsDir, { recursive: true });
   const report = await runBench(options, { resultsDir: o.resultsDir, log });
+  return writeReport(report, options, o);
+}
+
+/** Writes a report's artefacts (also used by `--render` to re-render a saved report.json). */
+export async function writeReport(report: BenchReport, options: BenchOptions, o: { resultsDir: string; reportFile?: string; chartsDir?: string }): Promise<WrittenReport> {
+  await mkdir(o.resultsDir, { recursive: true });
   const aims = evaluateAims(report);
   const charts = buildCharts(report);
   const files: string[] = [];
@@ -64,11 +72,23 @@ async function main(): Promise<number> {
     return 0;
   }
   const resultsDir = resolve(parsed.out ?? join(BENCH_DIR, 'results'));
-  const full = parsed.options.mode === 'full' && parsed.out === undefined;
-  const written = await benchAndWrite(parsed.options, {
-    resultsDir,
-    ...(full ? { reportFile: join(BENCH_DIR, 'report.md'), chartsDir: join(BENCH_DIR, 'charts') } : {}),
-  });
+  let written: WrittenReport;
+  if (parsed.render) {
+    // Re-render a saved run (report.json) with the current report code; profiles are re-read from their files.
+    const saved = JSON.parse(await readFile(parsed.render, 'utf8')) as BenchReport;
+    for (const p of saved.profiles) p.summary = summarizeProfile(p.file, 60);
+    if (saved.serverLoad?.profile) saved.serverLoad.profile.summary = summarizeProfile(saved.serverLoad.profile.file, 60);
+    const full = saved.mode === 'full' && parsed.out === undefined;
+    written = await writeReport(saved, saved.options, {
+      resultsDir, ...(full ? { reportFile: join(BENCH_DIR, 'report.md'), chartsDir: join(BENCH_DIR, 'charts') } : {}),
+    });
+  } else {
+    const full = parsed.options.mode === 'full' && parsed.out === undefined;
+    written = await benchAndWrite(parsed.options, {
+      resultsDir,
+      ...(full ? { reportFile: join(BENCH_DIR, 'report.md'), chartsDir: join(BENCH_DIR, 'charts') } : {}),
+    });
+  }
   console.log(`\nreport: ${relative(process.cwd(), written.markdownFile)} (${(written.report.durationMs / 60000).toFixed(1)} min)`);
   for (const a of written.aims) console.log(`  ${a.met === null ? 'n/a   ' : a.met ? 'met   ' : 'MISSED'} ${a.aim}${a.met === false ? ` — ${a.gap}` : ''}`);
   if (written.report.errors.length > 0) {

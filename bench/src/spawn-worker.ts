@@ -33,3 +33,14 @@ export function runInWorker<T>(task: WorkerTask, timeoutMs = 300_000): Promise<T
     });
   });
 }
+
+/** RSS (MB) of an idle plain `node` process (no tsx), after a GC. */
+export function plainNodeRssMb(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', '-e', 'gc(); console.log(process.memoryUsage().rss / 2 ** 20)'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(`node exited ${code}`))));
+  });
+}

@@ -36,7 +36,7 @@ describe('benchmark harness (tiny sizes, in process)', () => {
 
   it('completes every section it runs without errors', () => {
     assert.deepEqual(w.report.errors, []);
-    assert.deepEqual([...w.report.sections].sort(), ['concurrency', 'engine', 'footprint', 'latency', 'scaling']);
+    assert.deepEqual([...w.report.sections].sort(), ['concurrency', 'engine', 'footprint', 'latency', 'scaling', 'transport']);
   });
 
   it('measures every shape on every engine with min ≤ median ≤ max', () => {
@@ -44,6 +44,10 @@ describe('benchmark harness (tiny sizes, in process)', () => {
     assert.equal(w.report.scaling.length, o.shapes.length * o.engines.length);
     for (const c of w.report.scaling) {
       assert.equal(c.error, undefined, `${c.engine} ${c.label}`);
+      if (c.engine === 'llmctl-pass' && c.shape.kind === 'loop') {
+        assert.ok(c.skipped, 'a pass-through loop is reported as not applicable');
+        continue;
+      }
       sane(c.ms, `${c.engine} ${c.label}`);
       assert.ok(Math.abs(c.perNodeMs.median * c.workNodes - c.ms.median) < 1e-6, 'per-node = run / work nodes');
     }
@@ -64,6 +68,9 @@ describe('benchmark harness (tiny sizes, in process)', () => {
     }
     const census = w.report.footprint.find((f) => f.engine === 'llmctl-task')!.census!;
     assert.ok(census.some((c) => c.statement.startsWith('run commit')), 'the census sees the run commits');
+    assert.equal(w.report.amplification.length, 2);
+    assert.ok(w.report.nesting && w.report.nesting.depth >= 1);
+    assert.equal(w.report.abortProbe?.nodeRuns, 2);
   });
 
   it('runs concurrent runs and the issue 4 engine benchmark with memory figures', () => {

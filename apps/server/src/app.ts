@@ -4,6 +4,9 @@ import { createRepositories } from '@llmctl/store';
 import type { AppContext, AppDeps, ExecutorStatus, RouteInstaller } from './app-context.ts';
 import { installErrorHandler, installNotFound } from './error-mapper.ts';
 import { installIdempotency } from './idempotency.ts';
+import { installAuth } from './auth/install-auth.ts';
+import { installApiDocs } from './openapi/install-docs.ts';
+import { realtimeRoutes } from './realtime/install-realtime.ts';
 import { installJsonBodyParser } from './json-body.ts';
 import { createLogger } from './logger.ts';
 import { correlationIdOf, requestIdOf } from './request-context.ts';
@@ -28,7 +31,7 @@ declare module 'fastify' {
 }
 
 /** The built-in API routes, in registration order. */
-export const BUILTIN_ROUTES: RouteInstaller[] = [healthRoutes, contractRoutes, flowchartRoutes, modelRoutes, settingsRoutes, providerRoutes, runtimeRoutes, specialRoutes, observabilityRoutes];
+export const BUILTIN_ROUTES: RouteInstaller[] = [healthRoutes, contractRoutes, flowchartRoutes, modelRoutes, settingsRoutes, providerRoutes, runtimeRoutes, specialRoutes, observabilityRoutes, realtimeRoutes];
 
 /**
  * Builds the HTTP app (not listening): JSON body parsing with the configured limit, request and correlation ids,
@@ -78,6 +81,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   installJsonBodyParser(app);
   installIdempotency(app, db.pool);
+  await installApiDocs(app, config.version);
+  await installAuth(app, ctx);
   for (const install of [...BUILTIN_ROUTES, ...(deps.extraRoutes ?? [])]) await install(app, ctx);
   const studioFallback = await installStudio(app, config.studioDist);
   installNotFound(app, studioFallback);

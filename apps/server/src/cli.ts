@@ -40,9 +40,9 @@ const dataDirOption = { 'data-dir': { type: 'string' as const } };
 export const COMMANDS: CommandSpec[] = [
   {
     name: 'serve',
-    usage: 'llmctl serve [--host 127.0.0.1] [--port 8080] [--data-dir .llmctl]',
-    summary: 'start the API and the studio (embedded PostgreSQL unless DATABASE_URL is set)',
-    options: { host: { type: 'string' }, port: { type: 'string', short: 'p' }, ...dataDirOption },
+    usage: 'llmctl serve [--host 127.0.0.1] [--port 8080] [--data-dir .llmctl] [--token TOKEN[,TOKEN…]]',
+    summary: 'start the API and the studio (embedded PostgreSQL unless DATABASE_URL is set; --token requires bearer auth)',
+    options: { host: { type: 'string' }, port: { type: 'string', short: 'p' }, token: { type: 'string' }, ...dataDirOption },
     run: serveCommand,
   },
   {
@@ -87,7 +87,7 @@ function usage(): string {
     '',
     ...COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
     '',
-    'environment: DATABASE_URL (external PostgreSQL), LLMCTL_DATA_DIR, LLMCTL_HOST, LLMCTL_PORT, LLMCTL_BODY_LIMIT, LLMCTL_LOG_LEVEL',
+    'environment: DATABASE_URL (external PostgreSQL), LLMCTL_DATA_DIR, LLMCTL_HOST, LLMCTL_PORT, LLMCTL_BODY_LIMIT, LLMCTL_LOG_LEVEL, LLMCTL_API_TOKENS, LLMCTL_RATE_LIMIT',
   ].join('\n');
 }
 

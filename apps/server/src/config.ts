@@ -22,6 +22,23 @@ export interface ServerConfig {
   seedSamples: boolean;
   /** Version reported by /api/health. */
   version: string;
+  /**
+   * Bearer tokens (LLMCTL_API_TOKENS, comma-separated, and `serve --token`; each at least 16 characters). Any token
+   * turns auth on: every route but `GET /api/health` and the studio's static pages needs `Authorization: Bearer`.
+   * Only their SHA-256 hashes are kept by the auth layer.
+   */
+  apiTokens?: string[];
+  /**
+   * Token-bucket rate limit per token (per client IP when the API is open): LLMCTL_RATE_LIMIT `<per second>[,<burst>]`
+   * or `off`. Unset: 50/s with a burst of 100 when tokens are configured, off when the API is open.
+   */
+  rateLimit?: RateLimit | null;
+}
+
+/** A token-bucket rate limit. */
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -55,6 +72,26 @@ function parseBool(name: string, value: string): boolean {
   throw invalid(name, value, 'true or false');
 }
 
+/** Parses a comma-separated token list (blank entries dropped); a token shorter than 16 characters is refused. */
+export function parseTokens(name: string, value: string): string[] {
+  const tokens = value.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  const weak = tokens.find((t) => t.length < 16 || /\s/.test(t));
+  if (weak !== undefined) throw invalid(name, `${weak.slice(0, 3)}…`, 'tokens of at least 16 characters without spaces');
+  return tokens;
+}
+
+/** Parses `20`, `20,40` (requests per second, burst; burst defaults to twice the rate) or `off` / `0`. */
+export function parseRateLimit(name: string, value: string): RateLimit | null {
+  if (/^\s*(off|0)\s*$/i.test(value)) return null;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:,\s*(\d+)\s*)?$/.exec(value);
+  const perSecond = m ? Number(m[1]) : NaN;
+  const burst = m?.[2] !== undefined ? Number(m[2]) : Math.max(1, Math.ceil(perSecond * 2));
+  if (!m || !(perSecond > 0) || perSecond > 1_000_000 || burst < 1 || burst > 10_000_000) {
+    throw invalid(name, value, 'requests per second and an optional burst, such as 20 or 20,40 (or off)');
+  }
+  return { perSecond, burst };
+}
+
 /** Builds the configuration from `env` (default `process.env`), then applies `overrides`. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ServerConfig> = {}): ServerConfig {
   const get = (k: string) => (env[k] !== undefined && env[k] !== '' ? env[k] : undefined);
@@ -68,6 +105,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     studioDist: resolve(get('LLMCTL_STUDIO_DIST') ?? DEFAULT_STUDIO_DIST),
     seedSamples: get('LLMCTL_SEED_SAMPLES') ? parseBool('LLMCTL_SEED_SAMPLES', get('LLMCTL_SEED_SAMPLES')!) : true,
     version: '0.1.0',
+    ...(get('LLMCTL_API_TOKENS') ? { apiTokens: parseTokens('LLMCTL_API_TOKENS', get('LLMCTL_API_TOKENS')!) } : {}),
+    ...(get('LLMCTL_RATE_LIMIT') ? { rateLimit: parseRateLimit('LLMCTL_RATE_LIMIT', get('LLMCTL_RATE_LIMIT')!) } : {}),
   };
   const merged = { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
   return { ...merged, dataDir: resolve(merged.dataDir) };

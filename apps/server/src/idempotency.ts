@@ -25,8 +25,9 @@ function stableStringify(value: unknown): string {
 }
 
 function scopeOf(req: FastifyRequest): string {
-  // No auth principal yet: the scope is the method and path (add the principal when tokens arrive).
-  return `${req.method} ${req.url.split('?')[0]}`;
+  // The method and path, and the caller's token when auth is on (two tokens never share keys).
+  const who = req.authPrincipal;
+  return `${who ? `${who} ` : ''}${req.method} ${req.url.split('?')[0]}`;
 }
 
 /**

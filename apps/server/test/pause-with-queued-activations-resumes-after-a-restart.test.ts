@@ -34,7 +34,8 @@ test('a run paused with queued activations stays paused across a server restart 
     assert.equal(view.node_runs.filter((n: { status: string }) => n.status === 'queued').length, 2);
 
     const resumed = await api(server.url, 'POST', `/api/runs/${run.id}/control`, { action: 'resume' });
-    assert.equal(resumed.run.status, 'running');
+    // The response is read after the resume committed; the quick nodes may already have finished by then.
+    assert.ok(['running', 'succeeded'].includes(resumed.run.status), resumed.run.status);
     view = await api(server.url, 'GET', `/api/runs/${run.id}?wait_s=30`);
     assert.equal(view.status, 'succeeded');
     assert.deepEqual(Object.keys(view.output).sort(), ['a', 'b', 'c']);

@@ -59,7 +59,7 @@ export function buildCharts(r: BenchReport): Chart[] {
     ];
     const cats = conc.map((c) => SHORT[c.engine]);
     if (r.emptyProcessRssMb !== null) {
-      cats.unshift('empty node+tsx');
+      cats.unshift('idle node+tsx');
       groups[0]!.values.unshift(r.emptyProcessRssMb);
       groups[1]!.values.unshift(Number.NaN);
     }

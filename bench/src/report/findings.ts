@@ -38,6 +38,16 @@ export function findings(r: BenchReport): Finding[] {
     });
   }
 
+  // 1b. TCP loopback vs Unix socket.
+  const tcp = r.transport.find((t) => t.transport === 'tcp');
+  const unix = r.transport.find((t) => t.transport === 'unix');
+  if (tcp && unix && unix.perNodeMs.median < 0.8 * tcp.perNodeMs.median && unix.select1.median < 0.8 * tcp.select1.median) {
+    out.push({
+      title: `The embedded PostgreSQL is reached over TCP loopback; in this run a Unix-domain socket made round trips cheaper (${tcp.chainLabel}: ${ms(tcp.perNodeMs.median)} → ${ms(unix.perNodeMs.median)} per node, SELECT 1 ${ms(tcp.select1.median)} → ${ms(unix.select1.median)}).`,
+      body: '`startEmbeddedPostgres` (`packages/store/src/embedded.ts`) starts the server with `unix_socket_directories: \'\'` and `listen_addresses: 127.0.0.1`, and the pool connects over TCP. Both transports were measured in the same run, interleaved; on this shared machine the gain varies between runs, so confirm before relying on it. If it holds: put the socket in the data directory (private to the llmctl process) and connect the pool through it in embedded mode; keep TCP for `DATABASE_URL`.',
+    });
+  }
+
   // 2. pg_notify after every commit.
   const notify = pass ? per(pass, 'SELECT pg_notify') : null;
   if (pass && notify && notify.perNode >= 0.5) {
@@ -60,8 +70,8 @@ export function findings(r: BenchReport): Finding[] {
         title: `Scripted task nodes add ${extra.reduce((s, x) => s + x.perNode, 0).toFixed(1)} round trips per node (${ms(perNode)} per node here).`,
         body: [
           lookup ? `\`RegistryModelGateway.resolve\` (\`apps/server/src/runtime/model-gateway.ts\`) runs \`ModelRepository.findByName\` on every call (${lookup.perNode.toFixed(2)} per node, mean ${ms(lookup.meanMs)}): the provider is cached but the row lookup is not — cache it per name with the \`updated_at\` stamp and invalidate on model change (the server already emits config events).` : '',
-          count ? `\`callModel\` (\`packages/runtime/src/nodes/task-handler.ts\`) always passes \`countPriorCalls\`, so \`ScriptedProvider.chat\` runs \`PgModelCallLog.countScripted\` (a \`count(*)\` on \`model_calls\`) on every call (${count.perNode.toFixed(2)} per node, mean ${ms(count.meanMs)}) even when no response has \`fail_times\`; only count when the selected response has \`fail_times > 0\`.` : '',
-          row ? `\`PgModelCallLog.record\` inserts the model-call row in its own round trip (${row.perNode.toFixed(2)} per node, mean ${ms(row.meanMs)}); it could ride on the node's success commit.` : '',
+          count ? `\`callModel\` (\`packages/runtime/src/nodes/task-handler.ts\`) always passes \`countPriorCalls\`, so \`ScriptedProvider.chat\` (\`packages/providers/src/scripted.ts\`) runs \`PgModelCallLog.countScripted\` (a \`count(*)\` on \`model_calls\`) on every call (${count.perNode.toFixed(2)} per node, mean ${ms(count.meanMs)}) even when no response has \`fail_times\`; in a loop it also scans every earlier call of the node (O(iterations) per call). Only count when the selected response has \`fail_times > 0\`.` : '',
+          row ? `\`PgModelCallLog.record\` inserts the model-call row in a transaction of its own (${row.perNode.toFixed(2)} per node, mean ${ms(row.meanMs)}), i.e. a second fsync'd commit per task node besides the run commit; it could ride on the node's success commit.` : '',
         ].filter(Boolean).join(' '),
       });
     }
@@ -75,8 +85,8 @@ export function findings(r: BenchReport): Finding[] {
     const share = fanSelf.reduce((s, x) => s + x.share, 0);
     if (share >= 0.05) {
       out.push({
-        title: `Fan-in settling is quadratic in the fan-in width (${(share * 100).toFixed(0)}% of busy CPU in ${fanProf.label}).`,
-        body: `\`packages/engine/src/run/fan-in.ts\`, \`settleJoins\` runs after every commit and, for every join holding tokens, rescans all of its inputs: \`holdsTokens\` (\`Object.values\` over every queue), \`headTokens\`/\`oldestHead\` (builds and sorts an array of every head token), \`inputsOf(…).filter(…)\`, and \`activeNodes\` rebuilds a set from the whole queue and running list; for \`inclusive\` joins \`inputs.every((c) => withTok.includes(c) || …)\` is O(inputs²) per commit. A 1 → N → 1 run therefore costs O(N²) (O(N³) with an inclusive join). In the profile: ${fanSelf.slice(0, 5).map((s) => `\`${s.frame.split(' (')[0]}\` ${ms(s.ms)}`).join(', ')}${fanIn ? `; @llmctl/engine is ${(fanIn.share * 100).toFixed(0)}% of busy time` : ''}. Fix: keep per-join counters (inputs holding tokens, oldest head) updated in \`applyEvent\` on \`token.enqueued\` / \`node.queued\`, and only re-examine joins whose inputs changed.`,
+        title: `Fan-in settling still costs O(width) per commit (${(share * 100).toFixed(0)}% of busy CPU in ${fanProf.label}).`,
+        body: `\`packages/engine/src/run/fan-in.ts\`, \`settleJoins\` now keeps held/filled counters per join, but every pass still rebuilds the liveness picture from scratch: \`activeNodes\` walks the whole queue and running list (in a 1 → N → 1 run all N branch node runs are queued at once and drain ${'`max_parallel_nodes`'} at a time, so the queue is O(N) for most of the run), \`markLive\` visits each of them, the live map is copied (\`new Map([...liveRuns].map(… new Set(v)))\`), and \`liveEmpty\` iterates every live input. That is O(N) per commit and O(N²) per run. In the profile: ${fanSelf.slice(0, 5).map((x) => `\`${x.frame.split(' (')[0]}\` ${ms(x.ms)}`).join(', ')}${fanIn ? `; @llmctl/engine is ${(fanIn.share * 100).toFixed(0)}% of busy time` : ''}. Fix: maintain, per join input, a count of queued/running node runs that keep it live (adjust it in \`applyEvent\` on node.queued / started / finished, using the precomputed \`keepsLive\`), so a pass looks only at joins whose counts or tokens changed.`,
       });
     }
   }
@@ -90,19 +100,57 @@ export function findings(r: BenchReport): Finding[] {
     const copyText = copies ? ` A ${(copies.payloadBytes / 1024).toFixed(0)} KiB output passed along a chain is written ${copies.walCopies.toFixed(1)} times per hop (WAL)${lgCopies ? ` against ${lgCopies.walCopies.toFixed(1)} for LangGraph + PostgresSaver` : ''}.` : '';
     out.push({
       title: `Each node hop writes its output several times over (${(amp.walPerNode / 1024).toFixed(1)} KiB of WAL and ${amp.rowsPerNode.toFixed(1)} row writes per pass-through node${lg ? `; LangGraph + PostgresSaver: ${(lg.walPerNode / 1024).toFixed(1)} KiB, ${lg.rowsPerNode.toFixed(1)} rows` : ''}).${copyText}`,
-      body: 'For one hop A → B the commit writes A\'s output into: the `node.succeeded` event payload, `node_runs.output` of A (a decision repeats its routing record in `output` and `routing`), the token in B\'s `node.queued` event, and B\'s `input_snapshot` twice (`tokens[].output` and `upstream`). A node-run row is upserted in full three times (queued, started, succeeded), each rewriting the unchanged `input_snapshot`, and `runProjection` (`packages/runtime/src/projection.ts`) makes every commit rewrite the whole `runs` row including `input` (`PgRunStore.commit`, `UPDATE runs SET … input = $6 …`). With real LLM outputs (kilobytes) this multiplies WAL and fsync time. Fix: write `input`/`output` columns only when they change, keep `input_snapshot` to token references (the outputs are in the source node runs), and update only the columns a transition changes.',
+      body: 'For one hop A → B, A\'s output is stored in: the `node.succeeded` event payload, `node_runs.output` of A (a decision\'s output repeats its routing record, which is also stored in `routing`), the token inside B\'s `node.queued` event, and B\'s `input_snapshot` twice (`tokens[].output` and `upstream`, built by `nodeRunView` in `packages/runtime/src/projection.ts`). On top of that every UPDATE of a node-run row (queued → started → succeeded) writes a whole new tuple (PostgreSQL MVCC), so the `input_snapshot` the commit keeps with `CASE … THEN node_runs.input_snapshot` is still copied whenever it is stored inline (under ~2 KB; larger TOASTed values keep their pointer). With real LLM outputs (kilobytes) this multiplies WAL and fsync time. Fix ideas: tokens that reference the source node run instead of embedding its output (the fold can resolve them), `upstream` derived on read instead of stored, and the routing record stored once.',
     });
   }
 
-  // 6. Run start reads the whole flowchart document.
+  // 6. Fixed round trips per run.
   if (pass) {
-    const fv = pass.census?.find((c) => c.statement.includes('FROM flowchart_versions'));
-    if (fv) {
+    // The document read fills the compiled-graph cache on a flowchart's first run in a process: not a per-run cost.
+    const fixed = (pass.census ?? []).filter((c) => c.count <= 2 && !c.statement.includes('FROM flowchart_versions'));
+    if (fixed.length >= 6) {
       out.push({
-        title: 'Every run start re-reads and parses the whole flowchart document.',
-        body: `\`Orchestrator.startRun\` (\`packages/runtime/src/orchestrator.ts\`) calls \`store.getFlowchartVersion\` (the full JSON document) only to learn the version, although \`graphFor\` caches the compiled graph per version (${fv.count} such read(s) in one run, mean ${ms(fv.totalMs / fv.count)}); for a 1,000-node flowchart that is ~100 KB fetched and parsed per run. A new run also pays ~7 fixed round trips (flowchart read, INSERT run, lease SELECT + UPDATE, run SELECT, event-log read of an empty log, lease release) before its first node: creating the run with its lease taken in one statement and skipping the log fold for a run known to be new would halve that.`,
+        title: `A run pays ${fixed.reduce((n, c) => n + c.count, 0)} fixed round trips besides its per-node commits.`,
+        body: `Statements that ran once per run in the pass-through chain: ${fixed.map((c) => `\`${c.statement.replace(/…$/, '').slice(0, 48)}…\``).join(', ')}. They come from \`Orchestrator.startRun\` / \`loadActor\` (\`packages/runtime/src/orchestrator.ts\`): the version read, \`createRun\`, \`acquireLease\` (a SELECT then an UPDATE), \`getRun\`, and \`RunActor.load\` folding the (empty) log of a run created a moment ago; \`onSettled\` releases the lease after the run in one more. For short runs (the 3-node flow) this is most of the latency: create the run with its lease taken in one statement and skip the log fold for a run this process has just created.`,
       });
     }
+  }
+
+  // 7. Completed node runs are aborted.
+  const probe = r.abortProbe;
+  if (probe && probe.abortedAfterSuccess > 0) {
+    const errFrame = r.profiles.flatMap((p) => p.summary.self).filter((x) => x.frame.startsWith('LlmctlError (')).sort((a, b) => b.ms - a.ms)[0];
+    out.push({
+      title: `Every node run that completes normally then has its abort signal fired (${probe.abortedAfterSuccess} of ${probe.nodeRuns} task node runs in a probe run; reason "${probe.reason}").`,
+      body: `\`RunActor.afterCommit\` (\`packages/runtime/src/run-actor.ts\`) aborts each in-flight entry whose node run is no longer \`running\` — which, right after a success commit, is the node that just succeeded: \`execute\` deletes the entry only in the \`finally\` of \`runAttempts\`, which runs after the commit. So every node pays for \`abort(new LlmctlError('interrupted', …))\` (an Error with its stack trace, the abort listeners${errFrame ? `; \`LlmctlError\` has ${ms(errFrame.ms)} of self time in one profiled workload` : ''}), and whatever a handler hung on its signal (killing a tool process, closing a stream, a provider's abort path) runs after a successful finish. Fix: delete the in-flight entry before submitting the node's terminal event, or skip entries whose node run ended by its own hand.`,
+    });
+  }
+
+  // 8. Pass-through loops nest their value.
+  if (r.nesting && r.nesting.depth >= r.nesting.iterations) {
+    out.push({
+      title: `A loop whose head passes its input through nests the value one level per iteration (spec trap, not a runtime bug): ${r.nesting.iterations} iterations → ${r.nesting.depth} levels.`,
+      body: 'A loop head has two incoming trigger connectors (the entry and the back connector), so it is a join and its triggering output is the `upstream` object (runtime.md "What a node sees"); a decision at the head passes `{ check: <previous value> }` on, and the next iteration wraps it again. Every commit then carries an ever deeper value (O(iterations²) bytes over a loop; the 500-iteration pass-through loop cannot be run meaningfully, so loops are benchmarked with a task head). Real agent loops whose head is a task node reset the value, but a decision or `end` at a loop head hits it. Consider making a join whose inputs are a loop entry and a back connector forward the token that fired it (or warn at save time).',
+    });
+  }
+
+  // 9. The HTTP path is much slower than the runtime.
+  const load = r.serverLoad && !r.serverLoad.skipped ? r.serverLoad : null;
+  const inProc = r.concurrency.find((c) => c.engine === 'llmctl-task');
+  if (load && inProc && load.runs === inProc.runs && load.runsPerSecond.median < 0.6 * inProc.runsPerSecond.median) {
+    const own = load.profile?.summary.ownInclusive.filter((x) => /routes\/runs\.ts|run-repository|waitForRun|check \(/.test(x.frame)).slice(0, 4) ?? [];
+    out.push({
+      title: `Through the HTTP API, \`llmctl serve\` completes ${load.runsPerSecond.median.toFixed(0)} runs/s with ${load.runs} concurrent runs, against ${inProc.runsPerSecond.median.toFixed(0)} runs/s for the same runtime driven in process.`,
+      body: `Probable cause (code reading${own.length ? ' and the server profile' : ''}): \`GET /api/runs/:id?wait_s=\` (\`apps/server/src/routes/runs.ts\`, \`waitForRun\`) re-reads the run from PostgreSQL on every \`flowchart:run:updated\` event of the run and additionally every 500 ms per waiting request, even though this process owns the run and sees its terminal event on the bus; with ${load.runs} waiters that is ~${Math.round(load.runs / 0.5)} extra queries per second competing with the run commits for the 10 pooled connections, and both \`POST …/runs\` and the long-poll read the full run view again when answering.${own.length ? ` Server profile (inclusive): ${own.map((x) => `\`${x.frame.split(' (')[0]}\` ${ms(x.ms)}`).join(', ')}.` : ''} Fix: resolve long-polls from the terminal bus event (poll only for runs this process does not own, and back off), and answer from the projection the actor already has.`,
+    });
+  }
+
+  // 10. Memory.
+  if (load && r.emptyProcessRssMb !== null && inProc) {
+    out.push({
+      title: `Memory: the server's peak RSS (${load.peakRssMb.toFixed(0)} MB with ${load.runs} concurrent runs) is mostly fixed cost.`,
+      body: `An idle plain \`node\` is ${(r.plainNodeRssMb ?? Number.NaN).toFixed(0)} MB and an idle \`node --import tsx\` ${r.emptyProcessRssMb.toFixed(0)} MB (\`apps/server/bin/llmctl.mjs\` registers tsx, which compiles every TypeScript module at start-up on a loader thread); the server after start-up and warm-up sits at ${load.baselineRssMb.toFixed(0)} MB (its module graph: Fastify with Swagger, the contracts' ajv validators, and the tools registry, which \`composeRuntime\` builds at start-up, compiling every tool's JSON Schema with ajv — \`createToolRegistry\` / \`compileSchema\` in the server profile; a heap snapshot would split this further). The ${load.runs} concurrent runs add ${(load.peakRssMb - load.baselineRssMb).toFixed(0)} MB in the server (HTTP sockets and long-polls included) and ${(inProc.peakRssMb - inProc.baselineRssMb).toFixed(0)} MB to the runtime alone (${inProc.peakRssMb.toFixed(0)} MB peak in its own process). To get under 200 MB: run compiled JavaScript instead of tsx in \`serve\`, and build tool domains (and their schemas) lazily, on first use.`,
+    });
   }
   return out;
 }

@@ -33,7 +33,8 @@ function scaling(r: BenchReport): string {
   const rows: string[][] = [];
   for (const label of labels) {
     for (const c of r.scaling.filter((x) => x.label === label)) {
-      rows.push([label, SHORT[c.engine], String(c.workNodes), c.error ? `error: ${c.error.slice(0, 160)}` : mmm(c.ms), c.error ? '' : mmm(c.perNodeMs), String(c.ms.n)]);
+      const bad = c.error ? `error: ${c.error.slice(0, 160)}` : c.skipped ? `n/a (${c.skipped})` : null;
+      rows.push([label, SHORT[c.engine], String(c.workNodes), bad ?? mmm(c.ms), bad ? '' : mmm(c.perNodeMs), String(c.ms.n)]);
     }
   }
   parts.push(table(['Workload', 'Engine', 'Work nodes', 'Run: min / **median** / max', 'Per work node: min / **median** / max', 'Reps'], rows));
@@ -54,15 +55,15 @@ function ratioTable(r: BenchReport): string {
 function concurrency(r: BenchReport): string {
   const rows = r.concurrency.map((c) => [
     SHORT[c.engine], String(c.runs), mmm(c.batchMs), mmm(c.runsPerSecond, (v) => v.toFixed(0)), `${ms(c.latencyMs.median)} / ${ms(c.latencyP99)}`,
-    `${num(c.baselineRssMb, 0)} MB`, `${num(c.peakRssMb, 0)} MB`, c.isolated ? 'own process' : 'in process',
+    `${num(c.baselineRssMb, 0)} MB`, `${num(c.peakRssMb, 0)} MB`, `${num(c.peakHeapMb, 0)} / ${num(c.retainedHeapMb, 0)} MB`, c.isolated ? 'own process' : 'in process',
   ]);
   const l = r.serverLoad;
   if (l && !l.skipped) {
     rows.push(['llmctl serve over HTTP', String(l.runs), mmm(l.batchMs), mmm(l.runsPerSecond, (v) => v.toFixed(0)), `${ms(l.latencyMs.median)} / ${ms(l.latencyP99)}`,
-      `${num(l.baselineRssMb, 0)} MB`, `${num(l.peakRssMb, 0)} MB (VmHWM ${num(l.hwmRssMb, 0)} MB)`, 'server process']);
+      `${num(l.baselineRssMb, 0)} MB`, `${num(l.peakRssMb, 0)} MB (VmHWM ${num(l.hwmRssMb, 0)} MB)`, '–', 'server process']);
   }
-  const t = table(['Engine', 'Concurrent runs', 'Batch wall time', 'Runs per second', 'Run latency median / p99', 'RSS before', 'Peak RSS', 'Measured in'], rows);
-  return r.emptyProcessRssMb === null ? t : `${t}\n\nFor scale: an idle \`node --import tsx\` process (how \`llmctl serve\` and every measured process run TypeScript) has an RSS of ${num(r.emptyProcessRssMb, 0)} MB.`;
+  const t = table(['Engine', 'Concurrent runs', 'Batch wall time', 'Runs per second', 'Run latency median / p99', 'RSS before', 'Peak RSS', 'Heap peak / after GC', 'Measured in'], rows);
+  return r.emptyProcessRssMb === null ? t : `${t}\n\nFor scale: an idle \`node --import tsx\` process (how \`llmctl serve\` and every measured process run TypeScript) has an RSS of ${num(r.emptyProcessRssMb, 0)} MB; an idle plain \`node\` ${num(r.plainNodeRssMb ?? Number.NaN, 0)} MB.`;
 }
 
 function footprint(r: BenchReport): string {
@@ -74,6 +75,9 @@ function footprint(r: BenchReport): string {
     parts.push(`Write amplification: a ${(a0.payloadBytes / 1024).toFixed(0)} KiB random-text payload passed along a chain of ${a0.nodes} nodes (each node outputs what it received; LangGraph nodes return \`{ last: <received> }\`), compared with an empty payload:\n\n${table(
       ['Engine', 'WAL per node, empty payload', `WAL per node, ${(a0.payloadBytes / 1024).toFixed(0)} KiB payload`, 'Payload copies written per hop (WAL)', 'Copies kept (table growth)'],
       r.amplification.map((a) => [SHORT[a.engine], kib(a.walPerNodePlain), kib(a.walPerNodePayload), `${a.walCopies.toFixed(1)}×`, `${a.tableCopies.toFixed(1)}×`]))}`);
+  }
+  if (r.nesting) {
+    parts.push(`A loop made only of pass-through nodes (head and check both decisions), ${r.nesting.iterations} iterations: the run's output is nested **${r.nesting.depth} levels** deep (${r.nesting.outputBytes} bytes of JSON for the input \`{"bench":true}\`).`);
   }
   const census = r.footprint.filter((f) => f.census);
   for (const f of census) {
@@ -88,7 +92,7 @@ function profiles(r: BenchReport): string {
     const s = p.summary;
     const busy = s.totalMs - s.idleMs;
     return [
-      `**${p.label}** (pass-through, ${ms(p.ms)} run; main thread busy ${ms(busy)} = ${((busy / s.totalMs) * 100).toFixed(0)}% of the run, idle — waiting on PostgreSQL — ${((s.idleMs / s.totalMs) * 100).toFixed(0)}%; GC ${ms(s.gcMs)}). Profile: \`${p.file.replace(/^.*\/bench\//, 'bench/')}\` (open in Chrome DevTools).`,
+      `**${p.label}** (${p.variant === 'pass' ? 'pass-through nodes' : 'scripted task nodes'}, ${ms(p.ms)} run; main thread busy ${ms(busy)} = ${((busy / s.totalMs) * 100).toFixed(0)}% of the run, idle — waiting on PostgreSQL — ${((s.idleMs / s.totalMs) * 100).toFixed(0)}%; GC ${ms(s.gcMs)}). Profile: \`${p.file.replace(/^.*\/bench\//, 'bench/')}\` (open in Chrome DevTools).`,
       '',
       table(['Busy time by area', 'ms', 'share of busy'], s.byArea.slice(0, 8).map((a) => [a.frame, a.ms.toFixed(0), `${(a.share * 100).toFixed(1)}%`])),
       '',
@@ -115,7 +119,7 @@ export function renderMarkdown(r: BenchReport, aimList: AimResult[], charts: Cha
   out.push('## Workloads and engines', '');
   out.push(table(['Engine', 'Durable', 'A work node is'], r.engines.map((e) => [e.label, e.durable ? 'yes' : 'no', e.nodes])), '');
   out.push([
-    '- **chain N**: start → n1 → … → nN → end. **fan-out 1→N→1**: start → N parallel nodes → join (`fan_in: all`; in LangGraph one edge per branch into the join, which runs once after the superstep) → end. **loop K**: start → head → check (a deterministic decision: back to head while `node.iteration < K`, else its fallback to end); LangGraph: head → check with a conditional edge on a counter. **3-node flow**: llmctl start → task → end; LangGraph three function nodes.',
+    '- **chain N**: start → n1 → … → nN → end. **fan-out 1→N→1**: start → N parallel nodes → join (`fan_in: all`; in LangGraph one edge per branch into the join, which runs once after the superstep) → end. **loop K**: start → head (a scripted task: the pass-through variant does not apply to loops, whose pass-through head would nest the value — see findings) → check (a deterministic decision: back to head while `node.iteration < K`, else its fallback to end); LangGraph: head → check with a conditional edge on a counter. **3-node flow**: llmctl start → task → end; LangGraph three function nodes.',
     `- llmctl runs through \`Orchestrator.startRun\` on PostgreSQL (pool of 10, as \`llmctl serve\`), finished when its terminal \`run.status\` event reaches the event bus; flowcharts pass save-time validation; settings \`max_node_executions: 100000\`, others default (\`max_parallel_nodes: 8\`).`,
     `- Repetitions: ${o.repsSmall} for workloads up to ${o.largeAbove} work nodes (after one untimed warm-up run), ${o.repsLarge} above.`,
   ].join('\n'), '');
@@ -130,7 +134,7 @@ export function renderMarkdown(r: BenchReport, aimList: AimResult[], charts: Cha
     const e = r.engineBench;
     out.push('## Issue 4 engine benchmark (llmctl alone, durable on embedded PostgreSQL)', '');
     out.push(table(['Workload', 'Nodes', 'Work nodes', 'Run: min / **median** / max', 'Per work node'], e.rows.map((x) => [x.label, x.variant === 'task' ? 'scripted task' : 'pass-through', String(x.workNodes), mmm(x.ms), mmm(x.perNodeMs)])), '');
-    out.push(`Peak memory of the process running these workloads (${e.isolated ? 'a process of its own' : 'in process'}): RSS ${num(e.peakRssMb, 0)} MB, heap ${num(e.peakHeapMb, 0)} MB.`, '');
+    out.push(`Peak memory of the process running these workloads (${e.isolated ? 'a process of its own' : 'in process'}): RSS ${num(e.peakRssMb, 0)} MB, heap ${num(e.peakHeapMb, 0)} MB (heap still in use after a full GC at the end: ${num(e.retainedHeapMb, 0)} MB, so the peak is garbage not yet collected, not state kept).`, '');
   }
   if (r.latency.length > 0 || r.concurrency.length > 0) {
     out.push('## Latency, throughput and memory', '');
@@ -157,7 +161,7 @@ export function renderMarkdown(r: BenchReport, aimList: AimResult[], charts: Cha
     if (i) out.push(i, '');
     out.push(footprint(r), '');
   }
-  if (r.startup || r.store.length > 0) {
+  if (r.startup || r.store.length > 0 || r.transport.length > 0) {
     out.push('## Start-up and store round trips (issue 3)', '');
     if (r.startup) {
       out.push(r.startup.skipped && r.startup.cold.n === 0 && r.startup.warm.n === 0
@@ -169,8 +173,19 @@ export function renderMarkdown(r: BenchReport, aimList: AimResult[], charts: Cha
       if (r.startup.skipped && (r.startup.cold.n > 0 || r.startup.warm.n > 0)) out.push(`(interrupted: ${r.startup.skipped})`, '');
     }
     if (r.store.length > 0) out.push(table(['Store round trip (llmctl pool)', 'min / **median** / max', 'p99'], r.store.map((s) => [s.query, mmm(s.ms), ms(s.p99)])), '');
+    if (r.transport.length > 0) {
+      out.push(`Transport: llmctl reaches its embedded PostgreSQL over TCP on 127.0.0.1 (it turns the Unix-domain socket off). The same server over a Unix-domain socket, with the same ${r.transport[0]!.chainLabel} of pass-through nodes (${o.transportReps} interleaved repetitions):`, '',
+        table(['Transport', 'SELECT 1: min / **median** / max', 'p99', `${r.transport[0]!.chainLabel}: per node`], r.transport.map((t) => [t.transport === 'tcp' ? 'TCP 127.0.0.1 (llmctl today)' : 'Unix-domain socket', mmm(t.select1), ms(t.select1P99), mmm(t.perNodeMs)])), '');
+    }
   }
   if (r.profiles.length > 0) out.push('## Profiles: where llmctl\'s time goes', '', profiles(r), '');
+  const sp = r.serverLoad?.profile;
+  if (sp) {
+    const s = sp.summary;
+    out.push(`**\`llmctl serve\` under the HTTP load** (whole process life: start-up, warm-up and ${r.serverLoad!.batches} batch(es) of ${r.serverLoad!.runs} runs; busy ${ms(s.totalMs - s.idleMs)} of ${ms(s.totalMs)}, GC ${ms(s.gcMs)}). Profile: \`${sp.file.replace(/^.*\/bench\//, 'bench/')}\`.`, '',
+      table(['Busy time by area', 'ms', 'share of busy'], s.byArea.slice(0, 10).map((a) => [a.frame, a.ms.toFixed(0), `${(a.share * 100).toFixed(1)}%`])), '',
+      table(['Heaviest llmctl functions (inclusive)', 'ms', 'share of busy'], s.ownInclusive.slice(0, 14).map((a) => [`\`${a.frame}\``, a.ms.toFixed(0), `${(a.share * 100).toFixed(1)}%`])), '');
+  }
   out.push('## How to run', '', [
     '```',
     'npm run bench              # full run (~10 min on 2 cores): bench/report.md, bench/charts/*.svg, bench/results/',

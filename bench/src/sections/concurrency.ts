@@ -1,6 +1,6 @@
 import type { EngineId } from '../engines.ts';
 import { epochMs, invertSummary, percentile, summarize, type Summary } from '../stats.ts';
-import { MB, RssSampler } from './memory.ts';
+import { MB, RssSampler, retainedHeapMb } from './memory.ts';
 
 /** Engines the concurrency workload runs on. */
 export type ConcurrencyEngine = Extract<EngineId, 'llmctl-task' | 'llmctl-pass' | 'langgraph-memory' | 'langgraph-pg-async'>;
@@ -22,6 +22,8 @@ export interface ConcurrencyResult {
   peakRssMb: number;
   maxRssMb: number;
   peakHeapMb: number;
+  /** Heap in use after a full GC once the batches finished. */
+  retainedHeapMb: number;
   /** True when measured in a child process of its own. */
   isolated: boolean;
 }
@@ -69,7 +71,7 @@ export async function concurrencyTask(engine: ConcurrencyEngine, url: string, ru
       engine, runs, batches, batchMs, runsPerSecond: invertSummary(batchMs, (v) => (runs * 1000) / v),
       latencyMs: summarize(latencies), latencyP99: percentile(latencies, 99),
       baselineRssMb: baseline / MB, peakRssMb: peak.rss / MB, maxRssMb: (process.resourceUsage().maxRSS * 1024) / MB,
-      peakHeapMb: peak.heap / MB, isolated,
+      peakHeapMb: peak.heap / MB, retainedHeapMb: retainedHeapMb(), isolated,
     };
   } finally {
     await close();

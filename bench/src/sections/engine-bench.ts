@@ -3,7 +3,7 @@ import { LlmctlDriver } from '../llmctl-driver.ts';
 import { llmctlDocument } from '../llmctl-graphs.ts';
 import { mapSummary, summarize, type Summary } from '../stats.ts';
 import { shapeLabel, workNodes, type NodeVariant, type Shape } from '../workloads.ts';
-import { MB, RssSampler } from './memory.ts';
+import { MB, RssSampler, retainedHeapMb } from './memory.ts';
 
 /** One row of issue 4's engine benchmark: llmctl alone, durable on PostgreSQL. */
 export interface EngineBenchRow {
@@ -20,6 +20,8 @@ export interface EngineBenchResult {
   /** Peak RSS / heap of the process while the workloads ran. */
   peakRssMb: number;
   peakHeapMb: number;
+  /** Heap in use after a full GC once the workloads finished (what the process keeps). */
+  retainedHeapMb: number;
   isolated: boolean;
 }
 
@@ -47,7 +49,7 @@ export async function engineBenchTask(url: string, shapes: Shape[], reps: number
       }
     }
     const peak = sampler.stop();
-    return { rows, peakRssMb: peak.rss / MB, peakHeapMb: peak.heap / MB, isolated };
+    return { rows, peakRssMb: peak.rss / MB, peakHeapMb: peak.heap / MB, retainedHeapMb: retainedHeapMb(), isolated };
   } finally {
     await d.close();
   }

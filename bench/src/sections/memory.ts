@@ -25,3 +25,11 @@ export class RssSampler {
 }
 
 export const MB = 1024 * 1024;
+
+/** Heap still in use after a full GC (MB; NaN when the process was not started with --expose-gc). */
+export function retainedHeapMb(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return Number.NaN;
+  gc();
+  return process.memoryUsage().heapUsed / MB;
+}

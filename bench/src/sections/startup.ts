@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_MODEL_INPUT, llmctlDocument } from '../llmctl-graphs.ts';
+import { summarizeProfile, type ProfileSummary } from '../profile.ts';
 import { REPO_ROOT } from '../spawn-worker.ts';
 import { epochMs, invertSummary, percentile, summarize, type Summary } from '../stats.ts';
 import { MB } from './memory.ts';
@@ -29,6 +30,8 @@ export interface ServerLoadResult {
   baselineRssMb: number;
   peakRssMb: number;
   hwmRssMb: number;
+  /** CPU profile of the server process over its whole life (start-up, warm-up, load), when taken. */
+  profile?: { file: string; summary: ProfileSummary };
   skipped?: string;
 }
 
@@ -53,13 +56,14 @@ interface Served {
   stop(): Promise<void>;
 }
 
-async function serve(dataDir: string): Promise<Served> {
+async function serve(dataDir: string, cpuProfDir?: string): Promise<Served> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, LLMCTL_LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
   for (const k of ['LLMCTL_HOST', 'LLMCTL_PORT', 'LLMCTL_DATA_DIR']) delete env[k];
   const t0 = epochMs();
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--data-dir', dataDir], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prof = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, '--cpu-prof-interval=500'] : [];
+  const child = spawn(process.execPath, [...prof, CLI, 'serve', '--port', String(port), '--data-dir', dataDir], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   child.stderr!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
@@ -161,7 +165,7 @@ async function serverLoad(s: Served, runs: number, batches: number): Promise<Ser
  * `llmctl serve`, timed from spawn to the first 200 of GET /api/health; then, on the last warm server, the HTTP
  * load test (unless `load` is null).
  */
-export async function runStartup(o: { cold: number; warm: number; load: { runs: number; batches: number } | null }, log: (msg: string) => void): Promise<{ startup: StartupResult; load: ServerLoadResult | null }> {
+export async function runStartup(o: { cold: number; warm: number; load: { runs: number; batches: number } | null; profileDir?: string }, log: (msg: string) => void): Promise<{ startup: StartupResult; load: ServerLoadResult | null }> {
   const empty: Summary = { min: Number.NaN, median: Number.NaN, max: Number.NaN, n: 0 };
   if (!existsSync(CLI)) return { startup: { cold: empty, warm: empty, skipped: `${CLI} does not exist` }, load: null };
   const dirs: string[] = [];
@@ -186,14 +190,23 @@ export async function runStartup(o: { cold: number; warm: number; load: { runs: 
       const s = await serve(dir);
       warm.push(s.ms);
       log(`  warm start ${s.ms.toFixed(0)} ms`);
-      if (i === o.warm - 1 && o.load) {
-        try {
-          load = await serverLoad(s, o.load.runs, o.load.batches);
-          log(load.skipped ? `  server load skipped: ${load.skipped}` : `  server load: ${load.runsPerSecond.median.toFixed(0)} runs/s, peak RSS ${load.peakRssMb.toFixed(0)} MB`);
-        } finally {
-          await s.stop();
-        }
-      } else await s.stop();
+      await s.stop();
+    }
+    if (o.load) {
+      // One more start for the load test, under the CPU profiler when asked (not counted as a start-up).
+      const profDir = o.profileDir ? join(o.profileDir, `serve-${Date.now()}`) : undefined;
+      if (profDir) await mkdir(profDir, { recursive: true });
+      const s = await serve(dir, profDir);
+      try {
+        load = await serverLoad(s, o.load.runs, o.load.batches);
+        log(load.skipped ? `  server load skipped: ${load.skipped}` : `  server load: ${load.runsPerSecond.median.toFixed(0)} runs/s, peak RSS ${load.peakRssMb.toFixed(0)} MB`);
+      } finally {
+        await s.stop();
+      }
+      if (profDir && !load.skipped) {
+        const files = (await readdir(profDir)).filter((f) => f.endsWith('.cpuprofile'));
+        if (files[0]) load.profile = { file: join(profDir, files[0]), summary: summarizeProfile(join(profDir, files[0])) };
+      }
     }
     return { startup: { cold: summarize(cold), warm: summarize(warm) }, load };
   } catch (err) {

@@ -89,6 +89,14 @@ export function parseListParams<S extends string>(raw: Record<string, unknown>, 
   return { ...(q ? { q } : {}), sort, order, page, per_page };
 }
 
+/**
+ * A LIKE pattern matching `q` as a literal, case-insensitive substring (compare it with `lower(column)`): `%`, `_` and
+ * the escape character `\` in `q` match only themselves.
+ */
+export function likeSubstring(q: string): string {
+  return `%${q.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`;
+}
+
 /** OFFSET of a page. */
 export function offsetOf(p: { page: number; per_page: number }): number {
   return (p.page - 1) * p.per_page;

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { NodeRun, Run } from '@llmctl/contracts';
 import { LlmctlError } from '@llmctl/contracts';
 import type { ListParams, ListResult } from './list-params.ts';
-import { offsetOf } from './list-params.ts';
+import { likeSubstring, offsetOf } from './list-params.ts';
 
 export const RUN_SORTS = ['created_at', 'updated_at', 'status'] as const;
 export type RunSort = (typeof RUN_SORTS)[number];
@@ -57,7 +57,7 @@ export class RunRepository {
       where.push(`status = $${args.length}`);
     }
     if (p.q) {
-      args.push(`%${p.q.toLowerCase()}%`);
+      args.push(likeSubstring(p.q));
       where.push(`(lower(id) LIKE $${args.length} OR flowchart_id IN (SELECT id FROM flowcharts WHERE lower(name) LIKE $${args.length}))`);
     }
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';

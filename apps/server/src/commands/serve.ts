@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { redactUrl } from '@llmctl/store';
 import type { RouteInstaller } from '../app.ts';
-import { loadConfig, parsePort } from '../config.ts';
+import { loadConfig, parsePort, parseTokens } from '../config.ts';
 import { startServer } from '../server.ts';
 import type { CommandContext } from '../cli.ts';
 
@@ -12,21 +12,33 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }
 
-/** `llmctl serve [--host 127.0.0.1] [--port 8080] [--data-dir .llmctl]`. */
+/**
+ * `llmctl serve [--host 127.0.0.1] [--port 8080] [--data-dir .llmctl] [--token T[,T…]]`. Tokens from `--token` are
+ * added to those of LLMCTL_API_TOKENS; with any, every API route but health needs `Authorization: Bearer`.
+ */
 export async function serveCommand({ flags, out }: CommandContext): Promise<number> {
+  const env = loadConfig(process.env);
+  const cliTokens = typeof flags.token === 'string' ? parseTokens('--token', flags.token) : [];
+  const tokens = [...new Set([...(env.apiTokens ?? []), ...cliTokens])];
   const config = loadConfig(process.env, {
     host: flags.host as string | undefined,
     port: flags.port !== undefined ? parsePort('--port', String(flags.port)) : undefined,
     dataDir: flags['data-dir'] as string | undefined,
+    ...(tokens.length > 0 ? { apiTokens: tokens } : {}),
   });
   const server = await startServer({ config, extraRoutes: SERVE_EXTRA_ROUTES });
   out(`llmctl Studio is running at ${server.url}`);
   out(server.db.embedded
     ? `database: embedded PostgreSQL, data in ${server.db.dataDir} (logs: ${server.db.dataDir}/postgres.log)`
     : `database: external PostgreSQL ${redactUrl(server.db.url)} (DATABASE_URL)`);
-  out(isLoopback(config.host)
-    ? `auth: off — the API is open to anyone who can reach ${config.host} (local use only)`
-    : `auth: off — WARNING: listening on ${config.host} without authentication; anyone who can reach it controls llmctl`);
+  const auth = server.app.llmctlAuth;
+  const limit = auth.rateLimit ? `; rate limit ${auth.rateLimit.perSecond}/s, burst ${auth.rateLimit.burst}` : '';
+  if (auth.enabled) out(`auth: on — every API route but GET /api/health needs Authorization: Bearer <token>${limit}`);
+  else {
+    out(isLoopback(config.host)
+      ? `auth: off — the API is open to anyone who can reach ${config.host} (local use only)${limit}`
+      : `auth: off — WARNING: listening on ${config.host} without authentication; anyone who can reach it controls llmctl${limit}`);
+  }
   out('press Ctrl-C to stop');
 
   return new Promise<number>((resolve) => {

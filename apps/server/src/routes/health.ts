@@ -26,7 +26,7 @@ export const healthRoutes: RouteInstaller = async (app, ctx) => {
     } catch (err) {
       executor = { backend: 'unknown', ok: false, detail: (err as Error).message };
     }
-    const report = { status: database.ok ? 'ok' : 'unavailable', version: ctx.config.version, database, executor, auth: { enabled: false } };
+    const report = { status: database.ok ? 'ok' : 'unavailable', version: ctx.config.version, database, executor, auth: { enabled: app.hasDecorator('llmctlAuth') ? app.llmctlAuth.enabled : false } };
     if (!database.ok) {
       req.log.warn({ database }, 'health check failed');
       throw new LlmctlError('unavailable', 'The database is not ready.', report);

@@ -20,10 +20,12 @@ const fields = {
   settings: z.record(z.string(), z.unknown()),
 };
 
-const createSchema = z.object({
+/** The `POST /api/models` body schema (also published in the OpenAPI document). */
+export const createSchema = z.object({
   name: fields.name, provider: fields.provider, model: fields.model.optional(), base_url: fields.base_url.optional(), settings: fields.settings.optional(),
 });
-const patchSchema = createSchema.partial();
+/** The `PUT /api/models/:id` body schema (fields present replace, absent keep). */
+export const patchSchema = createSchema.partial();
 
 type Issue = { path: string; message: string };
 

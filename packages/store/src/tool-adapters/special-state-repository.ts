@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { MemoryRecord, MilestoneRecord, PersistedArtifact, PlanRecord, RagCollection, RagDocument } from '@llmctl/tools';
 import type { ListParams, ListResult } from '../list-params.ts';
-import { offsetOf } from '../list-params.ts';
+import { likeSubstring, offsetOf } from '../list-params.ts';
 import { toArtifact } from './artifact-sink.ts';
 import { toMemory } from './memory-store.ts';
 import { toMilestone } from './milestone-store.ts';
@@ -43,7 +43,7 @@ async function page<T>(pool: pg.Pool, q: Query, p: ListParams, map: (row: Record
   const where = [...q.where];
   const args = [...q.args];
   if (p.q) {
-    args.push(`%${p.q.toLowerCase()}%`);
+    args.push(likeSubstring(p.q));
     where.push(`(${q.qColumns.map((c) => `lower(${c}) LIKE $${args.length}`).join(' OR ')})`);
   }
   const w = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';

@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+
+/** SHA-256 (hex) of a bearer token: the only form in which tokens are kept. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** The bearer token of an `Authorization` header value, or undefined. */
+export function bearerOf(header: unknown): string | undefined {
+  const v = Array.isArray(header) ? header[0] : header;
+  if (typeof v !== 'string') return undefined;
+  const m = /^Bearer\s+(\S{1,512})\s*$/i.exec(v);
+  return m ? m[1] : undefined;
+}
+
+const DB_CACHE_MS = 60_000;
+
+/**
+ * The accepted tokens: hashes of the configured ones (env / CLI, in memory) and rows of the `api_tokens` table
+ * (`token_hash`), looked up on a miss and cached for a minute. Whether auth is on is decided at start (configured
+ * tokens, or rows in `api_tokens`); rows added later are accepted while it is on. A token's principal is `token:<hash prefix>` or
+ * `token:<api_tokens.id>`; it scopes rate limits and Idempotency-Keys.
+ */
+export class TokenSet {
+  private readonly memory: Map<string, string>;
+  private readonly cache = new Map<string, { principal: string; until: number }>();
+
+  private constructor(tokens: readonly string[], private readonly pool: pg.Pool, readonly databaseTokens: number) {
+    this.memory = new Map(tokens.map((t) => {
+      const h = hashToken(t);
+      return [h, `token:${h.slice(0, 12)}`];
+    }));
+  }
+
+  /** Hashes `tokens` and counts the database's tokens. */
+  static async load(tokens: readonly string[], pool: pg.Pool): Promise<TokenSet> {
+    let n = 0;
+    try {
+      const r = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM api_tokens');
+      n = r.rows[0]?.n ?? 0;
+    } catch {
+      n = 0;
+    }
+    return new TokenSet(tokens, pool, n);
+  }
+
+  /** True when any token is configured (auth is on). */
+  get size(): number {
+    return this.memory.size + this.databaseTokens;
+  }
+
+  /** The principal of a valid token, else null. */
+  async verify(token: string | undefined): Promise<string | null> {
+    if (!token) return null;
+    const h = hashToken(token);
+    const mem = this.memory.get(h);
+    if (mem) return mem;
+    const hit = this.cache.get(h);
+    if (hit && hit.until > Date.now()) return hit.principal;
+    const r = await this.pool.query<{ id: string }>('SELECT id FROM api_tokens WHERE token_hash = $1', [h]);
+    const row = r.rows[0];
+    if (!row) return null;
+    const principal = `token:${row.id}`;
+    this.cache.set(h, { principal, until: Date.now() + DB_CACHE_MS });
+    return principal;
+  }
+}

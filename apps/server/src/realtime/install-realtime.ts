@@ -1,0 +1,164 @@
+/**
+ * Socket.IO on the app's HTTP server (api.md "Realtime"): path `/api/socket.io`, namespace `/rt`.
+ *
+ * Client → server: `subscribe` `{ rooms: ['run:<id>' | 'flowchart:<id>', …], after_sequence? }` and `unsubscribe`
+ * `{ rooms }`, each acknowledged with `{ ok: true, rooms, replayed?, last_sequence? }` or `{ ok: false, error }`.
+ * Server → client: `event` with the api.md envelope. `run:<id>` gets that run's logged events (each sequence once, in
+ * order) and its token/artifact events; `flowchart:<id>` gets the same for every run of the flowchart plus
+ * `flowchart:definition:updated`; `config:model:*` events go to every connected socket (room key `config:models`).
+ * With auth on, the handshake must carry the token (`auth: { token }`, or an `Authorization: Bearer` header).
+ * Browser handshakes from another site's origin are refused (see {@link originAllowed}).
+ *
+ * Across processes: logged events travel through the log (`LISTEN llmctl_run_events`, then a read of `run_events`),
+ * unlogged ones (config, tokens, artifacts) as batched `pg_notify('llmctl_unlogged_events', …)` envelopes.
+ */
+import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
+import { Server, type Namespace } from 'socket.io';
+import type { FastifyInstance } from 'fastify';
+import type { EventEnvelope } from '@llmctl/contracts';
+import { newId } from '@llmctl/store';
+import type { RouteInstaller } from '../app-context.ts';
+import { bearerOf } from '../auth/tokens.ts';
+import { configEnvelope, unloggedEnvelope } from './envelope.ts';
+import { PgListener } from './pg-listener.ts';
+import { RealtimeHub } from './realtime-hub.ts';
+import { RUN_EVENTS_CHANNEL, UNLOGGED_CHANNEL, UnloggedRelay, type UnloggedBatch } from './unlogged-relay.ts';
+
+/** Socket.IO path and namespace (api.md). */
+export const SOCKET_PATH = '/api/socket.io';
+export const SOCKET_NAMESPACE = '/rt';
+
+/** The realtime layer of one app. */
+export interface Realtime {
+  io: Server;
+  nsp: Namespace;
+  hub: RealtimeHub;
+  /** This process's id in relayed batches. */
+  origin: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Socket.IO and the realtime hub (absent when the app has no runtime). */
+    realtime: Realtime;
+  }
+}
+
+function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || (isIP(h) === 4 && h.startsWith('127.'));
+}
+
+/**
+ * Browsers send `Origin` on WebSocket handshakes, and WebSockets are not subject to CORS: a page of another site could
+ * otherwise read a local, open server's events. Allowed: no Origin (non-browser clients), the server's own origin
+ * (Origin host = Host header), and loopback origins (the studio's dev server proxies from another port).
+ */
+export function originAllowed(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined || origin === '') return true;
+  try {
+    const u = new URL(origin);
+    return u.host === req.headers.host || isLoopbackHost(u.hostname);
+  } catch {
+    return false;
+  }
+}
+
+function handshakeRefusal(code: string, message: string, extra: Record<string, unknown> = {}): Error {
+  return Object.assign(new Error(code), { data: { code, message, ...extra } });
+}
+
+function installSocketAuth(app: FastifyInstance, nsp: Namespace): void {
+  if (!app.hasDecorator('llmctlAuth')) return;
+  const auth = app.llmctlAuth;
+  if (!auth.enabled && !auth.rateLimit) return;
+  nsp.use((socket, next) => {
+    const given = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    const token = typeof given === 'string' ? given : bearerOf(socket.handshake.headers.authorization);
+    auth.check(token, socket.handshake.address).then((r) => {
+      if (r.ok) {
+        socket.data.principal = r.principal;
+        next();
+      } else {
+        next(handshakeRefusal(r.code, r.message, r.retryAfterS ? { retry_after_s: r.retryAfterS } : {}));
+      }
+    }, () => next(handshakeRefusal('internal', 'The token could not be checked; retry.')));
+  });
+}
+
+/** Attaches Socket.IO and the realtime hub; wires the runtime bus, `ctx.emit` and cross-process notifications. */
+export const realtimeRoutes: RouteInstaller = async (app, ctx) => {
+  const io = new Server(app.server, {
+    path: SOCKET_PATH, serveClient: false,
+    allowRequest: (req, cb) => {
+      const allowed = originAllowed(req);
+      cb(allowed ? null : 'origin not allowed', allowed);
+    },
+  });
+  io.of('/').use((_socket, next) => next(handshakeRefusal('not_found', `Use the ${SOCKET_NAMESPACE} namespace.`)));
+  const nsp = io.of(SOCKET_NAMESPACE);
+  installSocketAuth(app, nsp);
+  const hub = new RealtimeHub({ pool: ctx.db.pool, nsp, logger: ctx.logger });
+  nsp.on('connection', (socket) => hub.attach(socket));
+
+  const origin = newId('proc');
+  const relay = new UnloggedRelay(ctx.db.pool, origin, (err) => ctx.logger.warn({ err }, 'realtime: relaying an event to other processes failed'));
+  const publishUnlogged = (env: EventEnvelope): void => {
+    hub.deliverUnlogged(env);
+    relay.send(env);
+  };
+
+  const offs: (() => void)[] = [];
+  if (app.hasDecorator('orchestrator')) {
+    const bus = app.orchestrator.bus;
+    offs.push(bus.onEvent((e) => hub.onBusEvent(e)));
+    offs.push(bus.onTransient((t) => publishUnlogged(unloggedEnvelope(t))));
+  }
+  const emitBefore = ctx.emit;
+  ctx.emit = (event) => {
+    emitBefore(event);
+    try {
+      publishUnlogged(configEnvelope(event));
+    } catch (err) {
+      ctx.logger.warn({ err }, 'realtime: publishing a config event failed');
+    }
+  };
+
+  const listener = new PgListener({
+    client: ctx.db.pool.options,
+    channels: [RUN_EVENTS_CHANNEL, UNLOGGED_CHANNEL],
+    logger: ctx.logger,
+    onReconnect: () => hub.refillAll(),
+    onNotification(channel, payload) {
+      if (channel === RUN_EVENTS_CHANNEL) {
+        hub.onRunNotification(payload);
+        return;
+      }
+      let batch: UnloggedBatch;
+      try {
+        batch = JSON.parse(payload) as UnloggedBatch;
+      } catch {
+        return;
+      }
+      if (batch.o === origin || !Array.isArray(batch.events)) return;
+      for (const env of batch.events) hub.deliverUnlogged(env);
+    },
+  });
+  await listener.start();
+
+  app.decorate('realtime', { io, nsp, hub, origin } satisfies Realtime);
+  // Sockets end before the HTTP server closes (upgraded connections would keep it open).
+  app.addHook('preClose', async () => {
+    for (const ns of [nsp, io.of('/')]) ns.disconnectSockets(true);
+    io.engine.close();
+  });
+  app.addHook('onClose', async () => {
+    for (const off of offs) off();
+    ctx.emit = emitBefore;
+    hub.close();
+    await relay.close();
+    await listener.stop();
+  });
+};

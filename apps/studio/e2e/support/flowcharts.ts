@@ -1,0 +1,54 @@
+/** Flowchart documents and scripted models the e2e tests seed through the API. */
+import type { FlowchartDocument } from '@llmctl/contracts';
+import type { ScriptedResponse } from './studio-server.ts';
+
+/**
+ * Ticket triage with a decision and a join: start → classify → route ⟨bug: fix | fallback: reply⟩ → merge
+ * (inclusive join) → done. The model answers "bug" to the classifier, so route matches e3 (route key `bug`).
+ */
+export function triageDoc(name: string, model: string): FlowchartDocument {
+  return {
+    schema_version: 1,
+    name,
+    description: 'Classify a ticket, fix bugs, reply to the rest, then merge.',
+    nodes: [
+      { id: 'start', type: 'start' },
+      { id: 'classify', type: 'task', name: 'Classify', config: { model, prompt: 'Classify: {{input.text}}' } },
+      { id: 'route', type: 'decision', name: 'Route', config: { mode: 'deterministic', match: 'first' } },
+      { id: 'fix', type: 'task', name: 'Fix', config: { model, prompt: 'Fix: {{input.text}}' } },
+      { id: 'reply', type: 'task', name: 'Reply', config: { model, prompt: 'Reply: {{input.text}}' } },
+      { id: 'merge', type: 'task', name: 'Merge', config: { model, prompt: 'Merge the results' }, fan_in: { policy: 'inclusive' } },
+      { id: 'done', type: 'end' },
+    ],
+    edges: [
+      { id: 'e1', source: 'start', target: 'classify' },
+      { id: 'e2', source: 'classify', target: 'route' },
+      { id: 'e3', source: 'route', target: 'fix', route_key: 'bug', condition: "output.text = 'bug'" },
+      { id: 'e4', source: 'route', target: 'reply', route_key: 'other', fallback: true },
+      { id: 'e5', source: 'fix', target: 'merge' },
+      { id: 'e6', source: 'reply', target: 'merge' },
+      { id: 'e7', source: 'merge', target: 'done' },
+    ],
+  };
+}
+
+/** Responses of the triage model; `classifyDelayMs` keeps the first task running for a while. */
+export function triageResponses(classifyDelayMs = 0): ScriptedResponse[] {
+  return [
+    { match: 'Classify', output: 'bug', delay_ms: classifyDelayMs },
+    { match: 'Fix', output: 'patched: {{input.text}}' },
+    { match: 'Reply', output: 'thanks for the report' },
+    { output: 'merged' },
+  ];
+}
+
+/** A straight line start → the given task nodes (prompt = their id) → done. */
+export function lineDoc(name: string, model: string, tasks: string[]): FlowchartDocument {
+  const ids = ['start', ...tasks, 'done'];
+  return {
+    schema_version: 1,
+    name,
+    nodes: [{ id: 'start', type: 'start' }, ...tasks.map((id) => ({ id, type: 'task' as const, config: { model, prompt: `Step ${id}` } })), { id: 'done', type: 'end' }],
+    edges: ids.slice(1).map((target, i) => ({ id: `e${i + 1}`, source: ids[i]!, target })),
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * A real llmctl server serving the current studio build, plus small API helpers for seeding (models, flowcharts,
+ * runs) and for reading the server's own record (runs, event log) to compare with what the browser shows.
+ */
+import type { FlowchartDocument, Run } from '@llmctl/contracts';
+import { startTestServer, type TestServer } from '../../../server/test/support/test-server.ts';
+import { ensureStudioBuild } from './studio-build.ts';
+
+/** A scripted response (flowchart-v1.md "The scripted provider"). */
+export interface ScriptedResponse {
+  match?: string;
+  output?: unknown;
+  delay_ms?: number;
+  fail_times?: number;
+  fail_code?: string;
+}
+
+/** A started server with the studio at `url` and API helpers. */
+export interface StudioServer {
+  url: string;
+  server: TestServer;
+  /** Calls the API and returns `data`; throws with the status and body on anything but 2xx. */
+  api<T = any>(method: string, path: string, body?: unknown): Promise<T>;
+  /** Registers a scripted model and returns its id. */
+  scriptedModel(name: string, responses: ScriptedResponse[]): Promise<string>;
+  /** Creates a flowchart and returns its id. */
+  flowchart(doc: FlowchartDocument): Promise<string>;
+  /** Starts a run of the latest version and returns its id. */
+  startRun(flowchartId: string, input?: unknown): Promise<string>;
+  run(id: string): Promise<Run>;
+  /** The whole logged event list of a run, in sequence order. */
+  events(runId: string): Promise<{ sequence: number; event_type: string }[]>;
+  close(): Promise<void>;
+}
+
+/** Builds the studio if needed and starts a server that serves it. */
+export async function startStudioServer(): Promise<StudioServer> {
+  const studioDist = await ensureStudioBuild();
+  const server = await startTestServer({ config: { studioDist } });
+  const api = async <T,>(method: string, path: string, body?: unknown): Promise<T> => {
+    const r = await server.request(method, path, body);
+    if (r.status < 200 || r.status >= 300) throw new Error(`${method} ${path} → ${r.status}: ${r.text.slice(0, 800)}`);
+    return r.body.data as T;
+  };
+  return {
+    url: server.url,
+    server,
+    api,
+    async scriptedModel(name, responses) {
+      return (await api<{ id: string }>('POST', '/api/models', { name, provider: 'scripted', model: 'scripted', settings: { responses } })).id;
+    },
+    async flowchart(doc) {
+      return (await api<{ id: string }>('POST', '/api/flowcharts', doc)).id;
+    },
+    async startRun(flowchartId, input = {}) {
+      return (await api<{ id: string }>('POST', `/api/flowcharts/${encodeURIComponent(flowchartId)}/runs`, { input })).id;
+    },
+    run(id) {
+      return api<Run>('GET', `/api/runs/${encodeURIComponent(id)}`);
+    },
+    async events(runId) {
+      const out: { sequence: number; event_type: string }[] = [];
+      for (let after = 0; ; ) {
+        const r = await server.request('GET', `/api/runs/${encodeURIComponent(runId)}/events?after_sequence=${after}&limit=1000`);
+        if (r.status !== 200) throw new Error(`events → ${r.status}: ${r.text.slice(0, 400)}`);
+        const page = r.body.data as { sequence: number; event_type: string }[];
+        out.push(...page);
+        const next = r.body.page?.next_after_sequence;
+        if (page.length === 0 || next === undefined || next === null || next === after) return out;
+        after = next;
+      }
+    },
+    close: () => server.close(),
+  };
+}
