@@ -227,10 +227,11 @@ export class RunActor {
   private afterCommit(started: string[]): void {
     for (const [id, f] of this.inflight) {
       const nr = this.state.node_runs[id];
-      if (!nr || nr.status !== 'running' || nr.started_seq !== f.startedSeq) {
-        f.abort.abort(new LlmctlError('interrupted', `node run ${id} was stopped (${nr?.status ?? 'gone'})`));
-        this.inflight.delete(id);
-      }
+      if (nr && nr.status === 'running' && nr.started_seq === f.startedSeq) continue;
+      this.inflight.delete(id);
+      // Work that finished by itself (its own success or failure was just committed) has nothing left to stop.
+      const finishedItself = !!nr && nr.started_seq === f.startedSeq && (nr.status === 'succeeded' || nr.status === 'failed');
+      if (!finishedItself) f.abort.abort(new LlmctlError('interrupted', `node run ${id} was stopped (${nr?.status ?? 'gone'})`));
     }
     for (const id of started) this.execute(id);
     this.armRuntimeGuardrail();
