@@ -15,3 +15,5 @@ export { validateDocument } from './flowchart-validation.ts';
 export { main, COMMANDS } from './cli.ts';
 export type { CommandSpec, CommandContext } from './cli.ts';
 export { requireId, optionalPositiveInt, requireObjectBody, queryOf } from './routes/params.ts';
+export { composeRuntime } from './runtime/compose-runtime.ts';
+export type { RuntimeOptions } from './runtime/compose-runtime.ts';
