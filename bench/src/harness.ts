@@ -35,7 +35,7 @@ export interface BenchReport {
   durationMs: number;
   machine: MachineInfo;
   cluster: { embedded: boolean; fast: boolean };
-  /** Where llmctl's composition came from (`server`: @llmctl/server's composeRuntime; `bench-mirror`). */
+  /** Where llmctl's composition came from (`server`: @llmctl/server's composeRuntime). */
   composition: string;
   engines: EngineInfo[];
   options: BenchOptions;

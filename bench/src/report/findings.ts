@@ -81,12 +81,12 @@ export function findings(r: BenchReport): Finding[] {
   const fanProf = r.profiles.find((p) => p.shape.kind === 'fanout');
   if (fanProf) {
     const fanIn = fanProf.summary.byArea.find((a) => a.frame === '@llmctl/engine');
-    const fanSelf = fanProf.summary.self.filter((s) => s.frame.includes('engine/src/run/fan-in.ts'));
+    const fanSelf = fanProf.summary.self.filter((s) => s.frame.includes('engine/src/run/fan-in.ts') && !s.frame.startsWith('__name'));
     const share = fanSelf.reduce((s, x) => s + x.share, 0);
     if (share >= 0.05) {
       out.push({
         title: `Fan-in settling still costs O(width) per commit (${(share * 100).toFixed(0)}% of busy CPU in ${fanProf.label}).`,
-        body: `\`packages/engine/src/run/fan-in.ts\`, \`settleJoins\` now keeps held/filled counters per join, but every pass still rebuilds the liveness picture from scratch: \`activeNodes\` walks the whole queue and running list (in a 1 → N → 1 run all N branch node runs are queued at once and drain ${'`max_parallel_nodes`'} at a time, so the queue is O(N) for most of the run), \`markLive\` visits each of them, the live map is copied (\`new Map([...liveRuns].map(… new Set(v)))\`), and \`liveEmpty\` iterates every live input. That is O(N) per commit and O(N²) per run. In the profile: ${fanSelf.slice(0, 5).map((x) => `\`${x.frame.split(' (')[0]}\` ${ms(x.ms)}`).join(', ')}${fanIn ? `; @llmctl/engine is ${(fanIn.share * 100).toFixed(0)}% of busy time` : ''}. Fix: maintain, per join input, a count of queued/running node runs that keep it live (adjust it in \`applyEvent\` on node.queued / started / finished, using the precomputed \`keepsLive\`), so a pass looks only at joins whose counts or tokens changed.`,
+        body: `\`packages/engine/src/run/fan-in.ts\`, \`settleJoins\` now keeps held/filled counters per join, but every pass still rebuilds the liveness picture from scratch: \`activeNodes\` walks the whole queue and running list (in a 1 → N → 1 run all N branch node runs are queued at once and drain ${'`max_parallel_nodes`'} at a time, so the queue is O(N) for most of the run), \`markLive\` visits each of them, the live map is copied (\`new Map([...liveRuns].map(… new Set(v)))\`), and \`liveEmpty\` iterates every live input. That is O(N) per commit and O(N²) per run. In the profile (self time): ${fanSelf.slice(0, 5).map((x) => `${x.frame.startsWith('(anonymous)') ? 'closures inside `settleJoins`' : `\`${x.frame.split(' (')[0]}\``} ${ms(x.ms)}`).join(', ')}${fanIn ? `; @llmctl/engine is ${(fanIn.share * 100).toFixed(0)}% of busy time` : ''}. Fix: maintain, per join input, a count of queued/running node runs that keep it live (adjust it in \`applyEvent\` on node.queued / started / finished, using the precomputed \`keepsLive\`), so a pass looks only at joins whose counts or tokens changed.`,
       });
     }
   }

@@ -176,6 +176,10 @@ export function renderMarkdown(r: BenchReport, aimList: AimResult[], charts: Cha
     if (r.transport.length > 0) {
       out.push(`Transport: llmctl reaches its embedded PostgreSQL over TCP on 127.0.0.1 (it turns the Unix-domain socket off). The same server over a Unix-domain socket, with the same ${r.transport[0]!.chainLabel} of pass-through nodes (${o.transportReps} interleaved repetitions):`, '',
         table(['Transport', 'SELECT 1: min / **median** / max', 'p99', `${r.transport[0]!.chainLabel}: per node`], r.transport.map((t) => [t.transport === 'tcp' ? 'TCP 127.0.0.1 (llmctl today)' : 'Unix-domain socket', mmm(t.select1), ms(t.select1P99), mmm(t.perNodeMs)])), '');
+      const [tcp, unix] = [r.transport.find((t) => t.transport === 'tcp'), r.transport.find((t) => t.transport === 'unix')];
+      if (tcp && unix && unix.perNodeMs.median >= 0.8 * tcp.perNodeMs.median) {
+        out.push('The per-node time hardly moves with the transport: what bounds a node is the commit\'s work in PostgreSQL (and its fsync), not the socket.', '');
+      }
     }
   }
   if (r.profiles.length > 0) out.push('## Profiles: where llmctl\'s time goes', '', profiles(r), '');

@@ -48,7 +48,12 @@ function linearTicks(lo: number, hi: number, count = 5): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
   const out: number[] = [];
-  for (let v = Math.floor(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(+v.toPrecision(12));
+  let v = Math.floor(lo / step) * step;
+  out.push(+v.toPrecision(12));
+  while (v < hi - step * 1e-9) {
+    v += step;
+    out.push(+v.toPrecision(12));
+  }
   return out;
 }
 
@@ -159,13 +164,18 @@ export function barChart(spec: BarChartSpec): string {
       out.push(`<rect x="${x.toFixed(1)}" y="${sy(v).toFixed(1)}" width="${(bw - 2).toFixed(1)}" height="${(M.top + ph - sy(v)).toFixed(1)}" fill="${PALETTE[gi % PALETTE.length]}"><title>${esc(`${g.name} / ${c}: ${fmt(v)}`)}</title></rect>`);
       out.push(`<text x="${(x + bw / 2 - 1).toFixed(1)}" y="${(sy(v) - 4).toFixed(1)}" text-anchor="middle" font-size="10">${fmt(v)}</text>`);
     });
-    out.push(`<text x="${(M.left + ci * slot + slot / 2).toFixed(1)}" y="${M.top + ph + 18}" text-anchor="middle">${esc(c)}</text>`);
+    // category labels wrap onto two lines so neighbours do not overlap
+    const words = c.split(' ');
+    const half = Math.ceil(words.length / 2);
+    const lines = words.length > 1 ? [words.slice(0, half).join(' '), words.slice(half).join(' ')] : [c];
+    const cx = (M.left + ci * slot + slot / 2).toFixed(1);
+    out.push(`<text x="${cx}" y="${M.top + ph + 16}" text-anchor="middle" font-size="11">${lines.map((l, li) => `<tspan x="${cx}" dy="${li === 0 ? 0 : 13}">${esc(l)}</tspan>`).join('')}</text>`);
   });
   out.push(`<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="none" stroke="#444"/>`);
   if (spec.reference) {
     const ry = sy(spec.reference.value).toFixed(1);
     out.push(`<line x1="${M.left}" x2="${M.left + pw}" y1="${ry}" y2="${ry}" stroke="#d62728" stroke-dasharray="5 4" stroke-width="1.5"/>`);
-    out.push(`<text x="${M.left + pw - 4}" y="${Number(ry) - 5}" text-anchor="end" fill="#d62728">${esc(spec.reference.label)}</text>`);
+    out.push(`<text x="${M.left + 4}" y="${Number(ry) - 5}" text-anchor="start" fill="#d62728">${esc(spec.reference.label)}</text>`);
   }
   spec.groups.forEach((g, gi) => {
     const ly = M.top + 10 + gi * 20;
