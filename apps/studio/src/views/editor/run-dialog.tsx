@@ -47,7 +47,7 @@ export function RunDialog({ flowchartId, version, dirty, onClose, onSave }: RunD
       } catch {
         /* storage unavailable */
       }
-      navigate(`/runs/${encodeURIComponent(run.id)}`);
+      void navigate(`/runs/${encodeURIComponent(run.id)}`);
     },
   });
   return (

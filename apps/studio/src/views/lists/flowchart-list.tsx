@@ -24,7 +24,7 @@ export function FlowchartListPage() {
     mutationFn: async (n: string) => (await api<Flowchart>('POST', '/api/flowcharts', newFlowchartDocument(n), { idempotencyKey: newIdempotencyKey() })).data,
     onSuccess: (f) => {
       void qc.invalidateQueries({ queryKey: ['flowcharts'] });
-      navigate(`/flowcharts/${encodeURIComponent(f.id)}`);
+      void navigate(`/flowcharts/${encodeURIComponent(f.id)}`);
     },
   });
   const del = useMutation({

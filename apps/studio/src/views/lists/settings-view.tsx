@@ -18,10 +18,6 @@ function editable(o: Json): Json {
   return Object.fromEntries(Object.entries(o).filter(([k]) => !READ_ONLY.has(k)));
 }
 
-function getPath(o: Json, path: string[]): unknown {
-  return path.reduce<unknown>((acc, k) => (acc && typeof acc === 'object' ? (acc as Json)[k] : undefined), o);
-}
-
 function setPath(o: Json, path: string[], v: unknown): Json {
   const [k, ...rest] = path;
   if (k === undefined) return o;

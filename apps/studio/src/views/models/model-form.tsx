@@ -60,14 +60,14 @@ function ModelForm({ model }: { model: Model | undefined }) {
     onSuccess: (m) => {
       void qc.invalidateQueries({ queryKey: ['models'] });
       qc.setQueryData(['model', m.id], m);
-      if (!model) navigate(`/models/${encodeURIComponent(m.id)}`, { replace: true });
+      if (!model) void navigate(`/models/${encodeURIComponent(m.id)}`, { replace: true });
     },
   });
   const del = useMutation({
     mutationFn: async () => api<unknown>('DELETE', `/api/models/${encodeURIComponent(model!.id)}`),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ['models'] });
-      navigate('/models');
+      void navigate('/models');
     },
   });
   const test = useMutation({
