@@ -31,7 +31,8 @@ interface BenchWindow {
 /** In-page probe, installed before the studio's scripts run. */
 function probe(expected: number): void {
   const w = window as unknown as BenchWindow;
-  const b = (w.__bench = { expected, visible: null, longTasks: [], click: null, selected: null, target: null });
+  const b: BenchWindow['__bench'] = { expected, visible: null, longTasks: [], click: null, selected: null, target: null };
+  w.__bench = b;
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) b.longTasks.push({ start: e.startTime, end: e.startTime + e.duration });
   }).observe({ type: 'longtask', buffered: true });

@@ -49,7 +49,8 @@ interface LivePageWindow {
 
 function probe(expected: number): void {
   const w = window as unknown as LivePageWindow;
-  const s = (w.__live = { doneAt: null, longTasks: [], expected });
+  const s: LivePageWindow['__live'] = { doneAt: null, longTasks: [], expected };
+  w.__live = s;
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) s.longTasks.push(e.duration);
   }).observe({ type: 'longtask', buffered: true });

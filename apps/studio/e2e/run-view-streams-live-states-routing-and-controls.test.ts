@@ -11,8 +11,8 @@ import { lineDoc, triageDoc, triageResponses } from './support/flowcharts.ts';
 import { useStudio } from './support/suite.ts';
 
 /** Records every `data-state` each run-graph node shows, from the first paint on (installed before navigation). */
-function recordNodeStates(page: Page): Promise<void> {
-  return page.addInitScript(() => {
+async function recordNodeStates(page: Page): Promise<void> {
+  await page.addInitScript(() => {
     const seen: Record<string, string[]> = {};
     (window as unknown as { __nodeStates: Record<string, string[]> }).__nodeStates = seen;
     const note = (el: Element): void => {
@@ -81,10 +81,10 @@ describe('run view', () => {
       // The page agrees with the server's record.
       const run = await server.run(runId);
       assert.equal(run.status, 'succeeded');
-      const route = run.node_runs.find((n) => n.node_id === 'route');
+      const route = (run.node_runs ?? []).find((n) => n.node_id === 'route');
       assert.deepEqual(route?.routing?.matched_connector_ids, ['e3']);
       assert.equal(route?.routing?.route_key, 'bug');
-      assert.equal(await page.locator('[data-testid^="node-run-"][data-node-id]').count(), run.node_runs.length);
+      assert.equal(await page.locator('[data-testid^="node-run-"][data-node-id]').count(), (run.node_runs ?? []).length);
     });
   });
 
@@ -144,7 +144,7 @@ describe('run view', () => {
       assert.deepEqual(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-status'))), ['failed', 'succeeded']);
 
       const run = await server.run(runId);
-      const retry = run.node_runs.find((n) => n.node_id === 'flaky' && n.retry_of === failedId);
+      const retry = (run.node_runs ?? []).find((n) => n.node_id === 'flaky' && n.retry_of === failedId);
       assert.ok(retry, 'the new node run is a retry of the failed one');
       assert.equal(retry.status, 'succeeded');
     });

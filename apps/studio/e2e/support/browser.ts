@@ -7,8 +7,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
-/** Where screenshots of the main views go (committed, linked from the README). */
-export const SCREENSHOT_DIR = fileURLToPath(new URL('../screenshots/', import.meta.url));
+/**
+ * Where screenshots of the main views go: test artifacts under test-results/screenshots/ on every run; with
+ * LLMCTL_UPDATE_SCREENSHOTS=1 the committed copies in e2e/screenshots/ (linked from the README) are refreshed.
+ */
+export const SCREENSHOT_DIR = process.env.LLMCTL_UPDATE_SCREENSHOTS === '1'
+  ? fileURLToPath(new URL('../screenshots/', import.meta.url))
+  : fileURLToPath(new URL('../../../../test-results/screenshots/', import.meta.url));
 
 /** Default wait for a DOM state: generous, because waits end as soon as the state is reached. */
 export const WAIT_MS = 15_000;
@@ -76,7 +81,7 @@ export async function waitForGone(page: Page, id: string, attrs: Record<string, 
   await page.waitForFunction((css) => document.querySelector(css) === null, sel(id, attrs), { timeout });
 }
 
-/** Saves a PNG of the page under e2e/screenshots/<name>.png. */
+/** Saves a PNG of the page as <SCREENSHOT_DIR>/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
