@@ -12,6 +12,12 @@ import type { Browser, Page } from 'playwright-core';
 
 /** One cold open. */
 export interface EditorOpenSample {
+  /** Navigation → the studio's scripts (entry + editor chunks) downloaded. */
+  scripts_loaded_ms: number;
+  /** Navigation → `GET /api/flowcharts/:id` answered. */
+  flowchart_fetched_ms: number;
+  /** Navigation → the first canvas node in the DOM (the first render of the graph). */
+  first_node_ms: number;
   nodes_visible_ms: number;
   main_thread_free_ms: number;
   click_to_selected_ms: number;
@@ -25,13 +31,13 @@ export interface EditorOpenSample {
 }
 
 interface BenchWindow {
-  __bench: { expected: number; visible: number | null; longTasks: { start: number; end: number }[]; click: number | null; selected: number | null; target: string | null };
+  __bench: { expected: number; first: number | null; visible: number | null; longTasks: { start: number; end: number }[]; click: number | null; selected: number | null; target: string | null };
 }
 
 /** In-page probe, installed before the studio's scripts run. */
 function probe(expected: number): void {
   const w = window as unknown as BenchWindow;
-  const b: BenchWindow['__bench'] = { expected, visible: null, longTasks: [], click: null, selected: null, target: null };
+  const b: BenchWindow['__bench'] = { expected, first: null, visible: null, longTasks: [], click: null, selected: null, target: null };
   w.__bench = b;
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) b.longTasks.push({ start: e.startTime, end: e.startTime + e.duration });
@@ -40,6 +46,7 @@ function probe(expected: number): void {
   const frame = (): void => {
     if (b.visible === null) {
       const all = document.querySelectorAll('.react-flow__node');
+      if (b.first === null && all.length > 0) b.first = performance.now();
       if (all.length >= b.expected && document.querySelectorAll('.react-flow__node[style*="visibility: hidden"]').length === 0) b.visible = performance.now();
     }
     if (b.target !== null && b.selected === null && document.querySelector(`[data-testid="node-form"][data-node-id="${b.target}"]`)) b.selected = performance.now();
@@ -102,13 +109,19 @@ export async function measureEditorOpen(browser: Browser, baseURL: string, flowc
     const r = await page.evaluate(() => {
       const b = (window as unknown as BenchWindow).__bench;
       const perf = performance as Performance & { memory?: { usedJSHeapSize: number } };
-      return { ...b, dom: document.getElementsByTagName('*').length, heap: perf.memory ? perf.memory.usedJSHeapSize : null };
+      const res = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+      const scripts = res.filter((e) => e.initiatorType === 'script' || /\.js(\?|$)/.test(e.name)).reduce((m, e) => Math.max(m, e.responseEnd), 0);
+      const fetched = res.filter((e) => /^\/api\/flowcharts\/(?!validate$)[^/]+$/.test(new URL(e.name).pathname)).reduce((m, e) => Math.max(m, e.responseEnd), 0);
+      return { ...b, scripts, fetched, dom: document.getElementsByTagName('*').length, heap: perf.memory ? perf.memory.usedJSHeapSize : null };
     });
     const before = r.longTasks.filter((t) => t.start < (r.click ?? Infinity));
     const free = before.reduce((m, t) => Math.max(m, t.end), 0);
     const visible = r.visible ?? NaN;
     const clickToSelected = (r.selected ?? NaN) - (r.click ?? NaN);
     return {
+      scripts_loaded_ms: Math.round(r.scripts),
+      flowchart_fetched_ms: Math.round(r.fetched),
+      first_node_ms: Math.round(r.first ?? NaN),
       nodes_visible_ms: Math.round(visible),
       main_thread_free_ms: Math.round(free),
       click_to_selected_ms: Math.round(clickToSelected),

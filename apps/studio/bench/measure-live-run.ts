@@ -7,6 +7,8 @@
  * server's status.
  */
 import type { Browser, Request } from 'playwright-core';
+import type { EventEnvelope } from '@llmctl/contracts';
+import { connectRealtime, subscribe } from '../../server/test/support/realtime.ts';
 
 /** Result of one streamed run. */
 export interface LiveRunResult {
@@ -21,6 +23,10 @@ export interface LiveRunResult {
   events_duplicated: number;
   events_out_of_order: number;
   token_events_received: number;
+  /** WebSockets the page opened (more than one: it lost its connection and reconnected). */
+  page_socket_connections: number;
+  /** A Node socket.io client subscribed to the same run (after_sequence 0): what the server delivered. */
+  reference_client: { received: number; missing: number; duplicated: number; latency_ms: { p50: number; p95: number; max: number } };
   catch_up_requests: number;
   run_refetches: number;
   run_duration_ms: number;
@@ -78,7 +84,9 @@ export async function measureLiveRun(
   const page = await context.newPage();
   const frames: Frame[] = [];
   let tokens = 0;
+  let sockets = 0;
   page.on('websocket', (ws) => {
+    sockets++;
     ws.on('framereceived', ({ payload }) => {
       const text = typeof payload === 'string' ? payload : payload.toString('utf8');
       if (!text.startsWith('42/rt,')) return;
@@ -100,8 +108,15 @@ export async function measureLiveRun(
     else if (/^\/api\/runs\/[^/]+$/.test(u.pathname)) refetches++;
   };
   page.on('request', onRequest);
+  const ref = await connectRealtime(baseURL);
   try {
+    const refEvents: { sequence: number; at: number; emitted: number }[] = [];
+    ref.on('event', (e: EventEnvelope) => {
+      if (typeof e.sequence === 'number') refEvents.push({ sequence: e.sequence, at: Date.now(), emitted: Date.parse(e.emitted_at ?? '') });
+    });
     const run = await api<{ id: string }>('POST', `/api/flowcharts/${encodeURIComponent(flowchartId)}/runs`, { input: { text: 'bench' } });
+    const refAck = (await subscribe(ref, { rooms: [`run:${run.id}`], after_sequence: 0 })) as { ok: boolean };
+    if (!refAck.ok) throw new Error(`reference subscribe failed: ${JSON.stringify(refAck)}`);
     await page.goto(`/runs/${encodeURIComponent(run.id)}`, { waitUntil: 'commit' });
     await page.waitForFunction(() => (window as unknown as LivePageWindow).__live.doneAt !== null, undefined, { polling: 100 });
     const probeResult = await page.evaluate(() => (window as unknown as LivePageWindow).__live);
@@ -142,6 +157,9 @@ export async function measureLiveRun(
     const missing = log.filter((e) => e.sequence >= firstLive && !seen.has(e.sequence)).length;
     const latencies = live.map((f) => f.at - f.emitted).filter(Number.isFinite).sort((a, b) => a - b);
     const long = probeResult.longTasks;
+    const refSeqs = refEvents.map((e) => e.sequence);
+    const refSeen = new Set(refSeqs);
+    const refLat = refEvents.map((e) => e.at - e.emitted).filter(Number.isFinite).sort((a, b) => a - b);
     return {
       node_runs_server: server.node_runs.length,
       node_runs_shown: shown.rows.length,
@@ -154,6 +172,13 @@ export async function measureLiveRun(
       events_duplicated: seqs.length - seen.size,
       events_out_of_order: outOfOrder,
       token_events_received: tokens,
+      page_socket_connections: sockets,
+      reference_client: {
+        received: refSeen.size,
+        missing: log.filter((e) => !refSeen.has(e.sequence)).length,
+        duplicated: refSeqs.length - refSeen.size,
+        latency_ms: { p50: pct(refLat, 50), p95: pct(refLat, 95), max: refLat.at(-1) ?? NaN },
+      },
       catch_up_requests: catchUps,
       run_refetches: refetches,
       run_duration_ms: Date.parse(server.finished_at) - Date.parse(server.started_at),
@@ -163,6 +188,7 @@ export async function measureLiveRun(
       total_blocking_ms: Math.round(long.reduce((s, d) => s + Math.max(0, d - 50), 0)),
     };
   } finally {
+    ref.close();
     page.off('request', onRequest);
     await context.close();
   }

@@ -9,7 +9,7 @@
  * Prints one JSON object and writes apps/studio/bench/report.md.
  */
 import { writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser } from '../e2e/support/browser.ts';
 import { bigFlowchart, wideRun, withoutPositions } from './bench-documents.ts';
@@ -24,9 +24,11 @@ const arg = (name: string, dflt: number): number => {
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const OPENS = arg('opens', 5);
+
 const NODES = 1000;
 const NODE_RUNS = 500;
 const AIM_MS = 1500;
+const round1 = (x: number): number => Math.round(x * 10) / 10;
 
 function summarize(samples: EditorOpenSample[]) {
   const stat = (k: keyof EditorOpenSample) => {
@@ -35,6 +37,9 @@ function summarize(samples: EditorOpenSample[]) {
   };
   return {
     open_to_interactive_ms: stat('open_to_interactive_ms'),
+    scripts_loaded_ms: stat('scripts_loaded_ms'),
+    flowchart_fetched_ms: stat('flowchart_fetched_ms'),
+    first_node_ms: stat('first_node_ms'),
     nodes_visible_ms: stat('nodes_visible_ms'),
     main_thread_free_ms: stat('main_thread_free_ms'),
     click_to_selected_ms: stat('click_to_selected_ms'),
@@ -47,6 +52,7 @@ function summarize(samples: EditorOpenSample[]) {
 }
 
 async function main(): Promise<void> {
+  const loadBefore = loadavg()[0]!;
   const server = await startBenchServer();
   const browser = await launchBrowser();
   try {
@@ -66,7 +72,7 @@ async function main(): Promise<void> {
 
     const editor = summarize(positioned);
     const result: BenchResult = {
-      machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', mem_gb: Math.round(totalmem() / 2 ** 30), node: process.version, chromium: browser.version() },
+      machine: { load_before: round1(loadBefore), load_after: round1(loadavg()[0]!), cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', mem_gb: Math.round(totalmem() / 2 ** 30), node: process.version, chromium: browser.version() },
       editor_open: { nodes: NODES, opens: OPENS, aim_ms: AIM_MS, met: editor.open_to_interactive_ms.median < AIM_MS, ...editor },
       editor_open_without_positions: { nodes: NODES, opens: laidOut.length, ...summarize(laidOut) },
       live_run: {

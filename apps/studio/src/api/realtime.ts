@@ -43,6 +43,12 @@ export interface RunLive {
 }
 
 const MAX_EVENTS = 500;
+/**
+ * Socket events are applied to React state in batches at most this often. Applying each one on its own re-rendered
+ * the whole run view (graph, timeline) per event: a 500-node-run burst (~2,500 events) left the page a minute behind
+ * the run and starved the socket's heartbeat (see apps/studio/bench/report.md).
+ */
+const LIVE_BATCH_MS = 50;
 
 function isEnvelope(v: unknown): v is EventEnvelope {
   return typeof v === 'object' && v !== null && typeof (v as EventEnvelope).event_type === 'string';
@@ -91,6 +97,26 @@ export function useRunLive(runId: string | undefined): RunLive {
       }
     };
 
+    // Socket events wait here (in arrival order, with their `live` flag) for the next batch.
+    let queued: { env: EventEnvelope; live: boolean }[] = [];
+    let batchTimer: ReturnType<typeof setTimeout> | null = null;
+    const flush = (): void => {
+      batchTimer = null;
+      const items = queued;
+      queued = [];
+      for (let i = 0; i < items.length; ) {
+        let j = i;
+        while (j < items.length && items[j]!.live === items[i]!.live) j++;
+        apply(items.slice(i, j).map((x) => x.env), items[i]!.live);
+        i = j;
+      }
+    };
+    const enqueue = (list: EventEnvelope[], live: boolean): void => {
+      if (disposed || list.length === 0) return;
+      for (const env of list) queued.push({ env, live });
+      batchTimer ??= setTimeout(flush, LIVE_BATCH_MS);
+    };
+
     const catchUp = (): Promise<void> => {
       if (catchingUp) return catchingUp;
       setStatus('catching_up');
@@ -101,6 +127,7 @@ export function useRunLive(runId: string | undefined): RunLive {
       }, sequencer.lastSequence)
         .then((evs) => {
           const res = sequencer.offerMany(evs);
+          flush(); // socket events the sequencer released before these come first
           apply(res.apply, live);
           if (!live) void qc.invalidateQueries({ queryKey: ['run', runId] });
           initialDone = true;
@@ -135,12 +162,12 @@ export function useRunLive(runId: string | undefined): RunLive {
       const env = args.find(isEnvelope);
       if (!env || (env.run_id && env.run_id !== runId)) return;
       if (env.event_type === 'flowchart:node:token' || env.sequence === null || env.sequence === undefined) {
-        if (env.run_id === runId || env.room_keys?.includes(room)) apply([env], true);
+        if (env.run_id === runId || env.room_keys?.includes(room)) enqueue([env], true);
         return;
       }
       const res = sequencer.offer(env);
       // Before the initial catch-up has set the baseline, events only go to the log (the run is refetched after).
-      apply(res.apply, initialDone);
+      enqueue(res.apply, initialDone);
       if (res.gap && initialDone) void catchUp();
     };
 
@@ -162,6 +189,7 @@ export function useRunLive(runId: string | undefined): RunLive {
       s.offAny(onAny);
       s.emit('unsubscribe', { rooms: [room] });
       if (refetchTimer.current) clearTimeout(refetchTimer.current);
+      if (batchTimer) clearTimeout(batchTimer);
     };
   }, [runId, qc]);
 

@@ -15,12 +15,17 @@ export function formatDuration(start: string | null | undefined, end: string | n
   return `${Math.floor(m / 60)}h ${m % 60}m`;
 }
 
+// One formatter for every call: `toLocaleString` builds a new Intl formatter each time, which dominated re-renders
+// of long timelines and event lists (apps/studio/bench/report.md).
+let timeFormat: Intl.DateTimeFormat | undefined;
+
 /** Short local date-time for an ISO string. */
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  timeFormat ??= new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return timeFormat.format(d);
 }
 
 /** Shortens an opaque id for dense tables. */
