@@ -67,6 +67,7 @@ export const ERROR_CODES = {
   // Providers (added by @llmctl/providers)
   provider_invalid_response: { meaning: 'The provider answer could not be used (e.g. malformed tool-call arguments).', retryable: true },
   provider_config_invalid: { meaning: 'The provider or model settings are invalid (unknown provider, bad scripted responses).', retryable: false },
+  base_url_not_allowed: { meaning: 'The model base_url may not receive the stored provider credentials (not the provider endpoint, not on LLMCTL_ALLOWED_BASE_URLS), or is a link-local / metadata address.', retryable: false, http: 422 },
   // Store and server bootstrap (added by @llmctl/store)
   data_dir_in_use: { meaning: 'Another live llmctl process owns this data directory (see <data-dir>/llmctl.pid).', retryable: false },
   embedded_database_failed: { meaning: 'The embedded PostgreSQL could not be prepared or started (see <data-dir>/postgres.log).', retryable: false },
