@@ -1,8 +1,28 @@
 #!/usr/bin/env node
-// The llmctl command: registers tsx (TypeScript runs directly, no build step), then runs the CLI.
-import { register } from 'tsx/esm/api';
+// The llmctl command. Runs the compiled CLI (dist/cli.js, built by `npm run build` / `npm start`) when it is there and
+// not older than the sources; in a checkout without a fresh build it runs the TypeScript sources through tsx.
+// LLMCTL_RUN_FROM=source|compiled forces one of the two (benchmarks, debugging).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-register();
-const { main } = await import('../src/cli.ts');
+const compiled = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const source = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+
+async function pick() {
+  const want = process.env.LLMCTL_RUN_FROM;
+  if (want === 'compiled' || !existsSync(source)) return 'compiled';
+  if (want === 'source' || !existsSync(compiled)) return 'source';
+  const { isFresh } = await import('./freshness.mjs');
+  return isFresh(fileURLToPath(new URL('../../../', import.meta.url)), compiled) ? 'compiled' : 'source';
+}
+
+let main;
+if ((await pick()) === 'compiled') {
+  ({ main } = await import('../dist/cli.js'));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../src/cli.ts'));
+}
 const code = await main(process.argv.slice(2));
 process.exit(code);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LlmctlError } from '@llmctl/contracts';
@@ -42,7 +43,9 @@ export interface RateLimit {
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
-const DEFAULT_STUDIO_DIST = fileURLToPath(new URL('../../studio/dist/', import.meta.url));
+/** apps/studio/dist in a checkout (source or compiled); `assets/studio` beside the bundle in a package or image. */
+const DEFAULT_STUDIO_DIST = [new URL('./assets/studio/', import.meta.url), new URL('../../studio/dist/', import.meta.url)]
+  .map((u) => fileURLToPath(u)).find((d) => existsSync(d)) ?? fileURLToPath(new URL('../../studio/dist/', import.meta.url));
 
 function invalid(name: string, value: string, expected: string): LlmctlError {
   return new LlmctlError('validation_failed', `${name}=${JSON.stringify(value)} is not valid: expected ${expected}.`, {

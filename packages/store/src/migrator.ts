@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { LlmctlError } from '@llmctl/contracts';
 
-/** Where the store's SQL migrations live (`NNNN_name.sql`, applied in name order). */
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
+/**
+ * Where the store's SQL migrations live (`NNNN_name.sql`, applied in name order): `packages/store/migrations` when
+ * running from source, `assets/migrations` beside the bundle when running the compiled CLI (`scripts/build.mjs`).
+ */
+export const MIGRATIONS_DIR = [new URL('./assets/migrations/', import.meta.url), new URL('../migrations/', import.meta.url)]
+  .map((u) => fileURLToPath(u)).find((d) => existsSync(d)) ?? fileURLToPath(new URL('../migrations/', import.meta.url));
 
 /** Advisory lock key shared by every llmctl process migrating a database ("llmctl:m" as int). */
 const MIGRATION_LOCK_KEY = 0x6c6c6d74;
