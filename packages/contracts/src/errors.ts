@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   context_missing: { meaning: 'A required context source has no succeeded or skipped node run.', retryable: false },
   guardrail_max_node_executions: { meaning: 'The run hit its max_node_executions guardrail.', retryable: false },
   guardrail_max_runtime: { meaning: 'The run exceeded max_runtime_minutes of running time.', retryable: false },
+  guardrail_max_continuations: { meaning: 'A continue-as-new chain hit its max_continuations guardrail (the run that would continue fails instead).', retryable: false },
+  output_unstorable: { meaning: 'A node result (model answer, tool result, output) holds a value the database cannot store (NUL character, lone UTF-16 surrogate).', retryable: false },
   node_timeout: { meaning: 'An attempt ran longer than the node timeout_s.', retryable: true },
   interrupted: { meaning: 'An attempt was interrupted by a crash, a pause or a run failure.', retryable: true },
   output_invalid: { meaning: 'Structured output did not validate after all repair attempts.', retryable: false },
@@ -72,6 +74,7 @@ export const ERROR_CODES = {
   data_dir_in_use: { meaning: 'Another live llmctl process owns this data directory (see <data-dir>/llmctl.pid).', retryable: false },
   embedded_database_failed: { meaning: 'The embedded PostgreSQL could not be prepared or started (see <data-dir>/postgres.log).', retryable: false },
   migration_failed: { meaning: 'A schema migration failed; nothing of it was applied.', retryable: false },
+  auth_unavailable: { meaning: 'The API tokens could not be read at start, so the server refuses to start rather than run with authentication off.', retryable: true },
   // Tools (added by @llmctl/tools)
   command_timeout: { meaning: 'The command ran longer than its timeout; its process group was killed.', retryable: false },
   plan_item_not_found: { meaning: 'complete_item named a plan or plan item that does not exist.', retryable: false },

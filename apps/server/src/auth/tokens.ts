@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { LlmctlError } from '@llmctl/contracts';
 
 /** SHA-256 (hex) of a bearer token: the only form in which tokens are kept. */
 export function hashToken(token: string): string {
@@ -33,14 +34,19 @@ export class TokenSet {
     }));
   }
 
-  /** Hashes `tokens` and counts the database's tokens. */
+  /**
+   * Hashes `tokens` and counts the database's tokens. Fails closed: when the token table cannot be read, this throws
+   * `auth_unavailable` (the server must not start) instead of guessing that no token exists and opening the API.
+   */
   static async load(tokens: readonly string[], pool: pg.Pool): Promise<TokenSet> {
-    let n = 0;
+    let n: number;
     try {
       const r = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM api_tokens');
       n = r.rows[0]?.n ?? 0;
-    } catch {
-      n = 0;
+    } catch (err) {
+      throw new LlmctlError('auth_unavailable',
+        `Cannot read the API tokens from the database, so it is unknown whether authentication is required; refusing to start: ${(err as Error).message}`,
+        { pg_code: (err as { code?: string }).code ?? null });
     }
     return new TokenSet(tokens, pool, n);
   }
