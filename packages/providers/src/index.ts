@@ -3,7 +3,8 @@
  * scripted) behind one `ModelProvider` interface.
  */
 export * from './types.ts';
-export { createProvider } from './create-provider.ts';
+export { createProvider, withRedactedErrors } from './create-provider.ts';
+export { redactSecrets, redactText, redactError, credentialValues, configSecrets, CREDENTIAL_FIELD_RE, REDACTED } from './redact.ts';
 export { parseStructuredOutput, jsonInstruction } from './structured-output.ts';
 export { mapProviderError, retryAfterMs } from './error-mapping.ts';
 export { abortError } from './call-scope.ts';
