@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LlmctlError } from '@llmctl/contracts';
+import { parseAllowedBaseUrls } from '@llmctl/providers';
 
 /** Server configuration (environment variables, overridden by CLI flags). */
 export interface ServerConfig {
@@ -34,6 +35,11 @@ export interface ServerConfig {
    * or `off`. Unset: 50/s with a burst of 100 when tokens are configured, off when the API is open.
    */
   rateLimit?: RateLimit | null;
+  /**
+   * Base URLs that may receive stored provider credentials besides each provider's own endpoint (LLMCTL_ALLOWED_BASE_URLS,
+   * comma-separated hosts, `host:port`, URL prefixes and CIDRs, e.g. `127.0.0.1,10.0.0.0/8,https://vllm.internal:8000`).
+   */
+  allowedBaseUrls?: string[];
 }
 
 /** A token-bucket rate limit. */
@@ -110,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     version: '0.1.0',
     ...(get('LLMCTL_API_TOKENS') ? { apiTokens: parseTokens('LLMCTL_API_TOKENS', get('LLMCTL_API_TOKENS')!) } : {}),
     ...(get('LLMCTL_RATE_LIMIT') ? { rateLimit: parseRateLimit('LLMCTL_RATE_LIMIT', get('LLMCTL_RATE_LIMIT')!) } : {}),
+    ...(get('LLMCTL_ALLOWED_BASE_URLS') ? { allowedBaseUrls: parseAllowedBaseUrls(get('LLMCTL_ALLOWED_BASE_URLS')!).entries.slice() } : {}),
   };
   const merged = { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
   return { ...merged, dataDir: resolve(merged.dataDir) };

@@ -15,7 +15,8 @@ test('a task node on an OpenAI-compatible server (stub) runs end to end: 429 ret
   ]);
   const logs: string[] = [];
   const logger = pino({ level: 'debug' }, new Writable({ write(chunk, _enc, cb) { logs.push(String(chunk)); cb(); } }));
-  const server = await startTestServer({ logger });
+  // The stub is on loopback: the operator allows it to receive the stored provider key.
+  const server = await startTestServer({ logger, config: { allowedBaseUrls: ['127.0.0.1'] } });
   const seen: string[] = [];
   const call = async (method: string, path: string, body?: unknown) => {
     const r = await server.request(method, path, body);

@@ -6,6 +6,7 @@ export * from './types.ts';
 export { createProvider, withRedactedErrors } from './create-provider.ts';
 export { redactSecrets, redactText, redactError, credentialValues, configSecrets, CREDENTIAL_FIELD_RE, REDACTED } from './redact.ts';
 export { parseStructuredOutput, jsonInstruction } from './structured-output.ts';
+export { PROVIDER_ENDPOINTS, parseAllowedBaseUrls, checkBaseUrl, assertHttpUrl, baseUrlNotAllowed, type BaseUrlAllowlist, type BaseUrlVerdict, type Lookup } from './base-url-policy.ts';
 export { mapProviderError, retryAfterMs } from './error-mapping.ts';
 export { abortError } from './call-scope.ts';
 export { OpenAIChatProvider, toOpenAIMessages, type JsonMode } from './openai.ts';

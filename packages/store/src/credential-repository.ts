@@ -2,6 +2,8 @@ import type pg from 'pg';
 import { LlmctlError } from '@llmctl/contracts';
 import type { SecretBox } from './secret-box.ts';
 import { maskSecret } from './secret-box.ts';
+import { ModelRepository } from './model-repository.ts';
+import type { SecretEntry } from './model-secrets.ts';
 
 /** Provider credentials as the API shows them: the key is write-only, only a mask is returned. */
 export interface ProviderCredentialView {
@@ -71,5 +73,15 @@ export class CredentialRepository {
     const row = r.rows[0] as { api_key_enc: string | null; base_url: string | null; settings: Record<string, unknown> } | undefined;
     if (!row) return null;
     return { api_key: row.api_key_enc ? this.box.open(row.api_key_enc) : null, base_url: row.base_url, settings: row.settings ?? {} };
+  }
+
+  /** A model's own key and sealed settings values, decrypted (for the model gateway only). */
+  async forModel(modelId: string): Promise<{ api_key: string | null; entries: SecretEntry[] }> {
+    return new ModelRepository(this.pool, this.box).secretsOf(modelId);
+  }
+
+  /** The model registry with this master key: model keys and settings credentials are stored sealed. */
+  models(): ModelRepository {
+    return new ModelRepository(this.pool, this.box);
   }
 }

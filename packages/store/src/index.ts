@@ -33,5 +33,9 @@ export type { TraceRows } from './trace-repository.ts';
 // PostgreSQL adapters of the tool ports and the special-node state read side (owned by the tool-adapters work).
 export * from './tool-adapters/index.ts';
 export { SecretBox, maskSecret } from './secret-box.ts';
+export { splitSecrets, joinSecrets, maskCredential, CREDENTIAL_FIELD_RE as MODEL_CREDENTIAL_FIELD_RE } from './model-secrets.ts';
+export type { SecretEntry } from './model-secrets.ts';
 export { CredentialRepository } from './credential-repository.ts';
 export type { ProviderCredentialView, ProviderCredentialInput } from './credential-repository.ts';
+export { RunRetention, retentionIsOff } from './run-retention.ts';
+export type { RetentionPolicy, FlowchartRetentionPolicy, PruneResult } from './run-retention.ts';

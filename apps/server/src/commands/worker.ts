@@ -20,7 +20,7 @@ export async function workerCommand({ out }: CommandContext): Promise<number> {
   // Same credentials (sealed under the same master key) and workspace root as `llmctl serve` on this data dir.
   const credentials = new CredentialRepository(db.pool, new SecretBox(await loadMasterKey(config.dataDir)));
   const { orchestrator } = composeRuntime({
-    pool: db.pool, defaults: settings.guardrails, credentials, workspaceRoot: join(config.dataDir, 'workspaces'),
+    pool: db.pool, defaults: settings.guardrails, credentials, allowedBaseUrls: config.allowedBaseUrls, workspaceRoot: join(config.dataDir, 'workspaces'),
     logError: (m, e) => out(`${m}: ${(e as Error)?.message ?? e}`),
   });
   await orchestrator.start();

@@ -71,6 +71,8 @@ export const COMPONENTS: Json[] = [
     properties: {
       id: str, name: str, provider: str, model: str, base_url: nullableStr, settings: obj, created_at: time, updated_at: time,
       offline: { const: true, description: 'Present on scripted models (they answer offline).' }, label: str,
+      has_api_key: { const: true, description: 'Present when the model has its own API key (write-only; `api_key` on create/update).' },
+      api_key_masked: { type: 'string', description: 'Present with has_api_key: a mask such as `sk-…9f8e`.' },
     },
   },
   fromZod('ModelCreate', createSchema, 'A new model: `name` unique (else 409 name_taken); `model` defaults to `scripted` for the scripted provider.'),

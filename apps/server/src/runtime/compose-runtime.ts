@@ -15,6 +15,8 @@ export interface RuntimeOptions {
   pool: pg.Pool;
   defaults?: Required<FlowchartSettings>;
   credentials?: CredentialSource;
+  /** LLMCTL_ALLOWED_BASE_URLS: base URLs that may receive stored provider credentials (see model-gateway.ts). */
+  allowedBaseUrls?: readonly string[];
   leaseTtlMs?: number;
   /** Extra node handlers (special nodes, sub-flowcharts) keyed by node type. */
   handlers?: NodeHandlers;
@@ -49,7 +51,7 @@ export function composeRuntime(o: RuntimeOptions): { orchestrator: Orchestrator;
       observe(c);
     };
   }
-  const models = new RegistryModelGateway(new ModelRepository(o.pool), o.credentials);
+  const models = new RegistryModelGateway(new ModelRepository(o.pool), o.credentials, o.allowedBaseUrls);
   const bus = new EventBus();
   // Tools: PostgreSQL ports, every domain, one gateway for special nodes and agent tool calls (key <node run key>:tool:<i>).
   const ports = createPgToolPorts(o.pool);

@@ -1,42 +1,87 @@
 import { createHash } from 'node:crypto';
 import type { ModelGateway, ResolvedModel } from '@llmctl/runtime';
-import type { ModelProvider, ProviderKind } from '@llmctl/providers';
-import { createProvider } from '@llmctl/providers';
-import type { ModelRepository } from '@llmctl/store';
+import type { BaseUrlAllowlist, ModelProvider, ProviderKind } from '@llmctl/providers';
+import { PROVIDER_ENDPOINTS, baseUrlNotAllowed, checkBaseUrl, createProvider, credentialValues, parseAllowedBaseUrls, withRedactedErrors } from '@llmctl/providers';
+import { joinSecrets, type ModelRepository, type SecretEntry } from '@llmctl/store';
 
 /** Provider credentials the gateway may add to a model's own settings (API keys are decrypted only here). */
 export interface CredentialSource {
   forProvider(provider: string): Promise<{ api_key: string | null; base_url: string | null; settings: Record<string, unknown> } | null>;
+  /** The model's own key and sealed settings values (decrypted). */
+  forModel?(modelId: string): Promise<{ api_key: string | null; entries: SecretEntry[] }>;
+}
+
+/** Provider settings without credentials (headers, credential-named fields): what an untrusted base URL may get. */
+function withoutCredentials(settings: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(settings).filter(([k, v]) => k !== 'headers' && credentialValues({ [k]: v }).length === 0));
 }
 
 /**
  * Wires the runtime's model port to the model registry and @llmctl/providers. Provider clients are cached per model
- * and rebuilt when the model's `updated_at` changes.
+ * and rebuilt when the model, its credentials or the base URL verdict change.
+ *
+ * Credential egress: stored provider credentials (key, credential settings) go only to the provider's own endpoint,
+ * the base URL stored on the provider, or a base URL on the operator allowlist. A model whose custom `base_url` is
+ * none of these gets only its own key; when the stored key would be needed the call fails with
+ * `base_url_not_allowed` before any request. Link-local and metadata addresses are refused unless explicitly listed.
+ * The base URL's host is resolved and checked at every resolve (the HTTP client resolves it again when connecting:
+ * see docs/security.md on DNS rebinding).
  */
 export class RegistryModelGateway implements ModelGateway {
   private readonly cache = new Map<string, { stamp: string; provider: ModelProvider }>();
+  private readonly allowlist: BaseUrlAllowlist;
   constructor(
     private readonly models: ModelRepository,
     private readonly credentials?: CredentialSource,
-  ) {}
+    allowedBaseUrls?: readonly string[] | BaseUrlAllowlist,
+  ) {
+    this.allowlist = allowedBaseUrls && 'rules' in allowedBaseUrls ? allowedBaseUrls : parseAllowedBaseUrls(allowedBaseUrls as readonly string[] | undefined);
+  }
 
   async resolve(name: string): Promise<ResolvedModel | null> {
     const m = await this.models.findByName(name);
     if (!m) return null;
-    const creds = m.provider === 'scripted' ? null : await this.credentials?.forProvider(m.provider);
-    // The stamp changes whenever the model or its provider credentials change (a digest, never the key itself).
-    const stamp = `${m.updated_at}|${creds ? createHash('sha256').update(JSON.stringify([creds.api_key, creds.base_url, creds.settings])).digest('hex') : ''}`;
+    const kind = m.provider as ProviderKind;
+    const scripted = m.provider === 'scripted';
+    const creds = scripted ? null : ((await this.credentials?.forProvider(m.provider)) ?? null);
+    const own = scripted ? null : ((await this.credentials?.forModel?.(m.id)) ?? null);
+    const settings = own ? joinSecrets(m.settings ?? {}, own.entries) : (m.settings ?? {});
+    let apiKey = own?.api_key ?? creds?.api_key ?? null;
+    let providerSettings = creds?.settings ?? {};
+    let refusal: Error | null = null;
+    if (!scripted && m.base_url) {
+      const v = await checkBaseUrl(m.base_url, { allowlist: this.allowlist, trusted: [...PROVIDER_ENDPOINTS[kind] ?? [], ...(creds?.base_url ? [creds.base_url] : [])] });
+      if (v.verdict === 'forbidden') refusal = baseUrlNotAllowed(m.base_url, v.reason);
+      else if (v.verdict === 'untrusted') {
+        const storedSecrets = [...(creds?.api_key ? [creds.api_key] : []), ...credentialValues(providerSettings)];
+        apiKey = own?.api_key ?? null;
+        providerSettings = withoutCredentials(providerSettings);
+        if (!own?.api_key && storedSecrets.length > 0) {
+          refusal = baseUrlNotAllowed(m.base_url, `${v.reason}, so it may not receive the stored ${m.provider} credentials (give the model its own api_key, or list the URL in LLMCTL_ALLOWED_BASE_URLS)`);
+        }
+      }
+    }
+    if (refusal) {
+      const err = refusal;
+      return { name: m.name, provider: m.provider, model: m.model, chat: () => Promise.reject(err) };
+    }
+    const config = {
+      provider: kind,
+      base_url: m.base_url ?? creds?.base_url ?? null,
+      api_key: apiKey,
+      settings: { ...providerSettings, ...settings },
+      project: (settings.project as string | undefined) ?? null,
+      location: (settings.location as string | undefined) ?? null,
+    };
+    // The stamp changes whenever the model or its credentials change (a digest, never the key itself).
+    const stamp = `${m.updated_at}|${createHash('sha256').update(JSON.stringify(config)).digest('hex')}`;
     let entry = this.cache.get(m.id);
     if (!entry || entry.stamp !== stamp) {
-      const provider = createProvider({
-        provider: m.provider as ProviderKind,
-        base_url: m.base_url ?? creds?.base_url ?? null,
-        api_key: creds?.api_key ?? null,
-        settings: { ...(creds?.settings ?? {}), ...(m.settings ?? {}) },
-        project: (m.settings?.project as string | undefined) ?? null,
-        location: (m.settings?.location as string | undefined) ?? null,
-      });
-      entry = { stamp, provider };
+      // Every secret in play is redacted from errors, also those this call does not send (a provider cannot echo
+      // them, but a proxy in front of it might).
+      const secrets = [...new Set([apiKey, creds?.api_key, own?.api_key, ...credentialValues(creds?.settings ?? {}), ...credentialValues(settings)]
+        .filter((s): s is string => typeof s === 'string'))];
+      entry = { stamp, provider: withRedactedErrors(createProvider(config), secrets) };
       this.cache.set(m.id, entry);
     }
     const provider = entry.provider;
