@@ -23,6 +23,8 @@ export interface RulesDriver {
   until(runId: string, pred: (run: Run) => boolean): Promise<Run>;
   control(runId: string, req: ControlRequest): Promise<{ status: number; body: { ok: boolean; data?: any; error?: { code: string; details?: any } } }>;
   events(runId: string): Promise<{ sequence: number; event_type: string; payload: any }[]>;
+  /** Model calls recorded for the run (drivers that can see them). */
+  modelCalls?(runId: string): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -114,6 +114,9 @@ export async function memoryDriver(): Promise<RulesDriver> {
     async events(id) {
       return (store.events.get(id) ?? []).map((e) => ({ sequence: e.sequence, event_type: e.event_type, payload: e.payload }));
     },
+    async modelCalls(id) {
+      return calls.filter((c) => c.run_id === id).length;
+    },
     async close() {
       await orch.stop();
       rmSync(workspaces, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import type { FlowchartDocument } from '@llmctl/contracts';
 import type { NodeRunState } from '@llmctl/engine';
 import type { Commit, NewRun, RunProjection, RunRecord, RunStore, StoredEvent } from './ports.ts';
 import { FencedError } from './ports.ts';
+import { findUnstorable } from './storable.ts';
 
 interface MemRun extends RunRecord {
   projection: RunProjection | null;
@@ -55,6 +56,9 @@ export class InMemoryRunStore implements RunStore {
     const r = this.runs.get(c.run_id);
     if (!r || r.last_sequence !== c.expected_sequence) throw new FencedError(c.run_id);
     if (c.lease && (r.lease_owner !== c.lease.owner || r.lease_epoch !== c.lease.epoch)) throw new FencedError(c.run_id);
+    // Like PostgreSQL (22P05): text and jsonb cannot hold NUL characters or lone surrogates.
+    const bad = findUnstorable({ events: c.events, node_runs: c.node_runs, run: c.run, new_runs: c.new_runs ?? [] });
+    if (bad) throw Object.assign(new Error(`unsupported Unicode escape sequence at ${bad.path}`), { code: '22P05' });
     for (const nr of c.new_runs ?? []) await this.createRun(nr);
     const log = this.events.get(c.run_id)!;
     const at = new Date().toISOString();

@@ -11,6 +11,8 @@ import { inlineExecutor } from './executor.ts';
 import type { RunRecord, RunStore } from './ports.ts';
 import type { CommandMeta } from './run-actor.ts';
 import { RunActor } from './run-actor.ts';
+import { classifyStoreError } from './storable.ts';
+import type { ErrorInfo } from '@llmctl/contracts';
 
 export interface OrchestratorOptions {
   store: RunStore;
@@ -65,6 +67,8 @@ export class Orchestrator {
   private readonly actors = new Map<string, RunActor>();
   private readonly loading = new Map<string, Promise<RunActor>>();
   private readonly graphs = new Map<string, CompiledGraph>();
+  /** Node runs of broken actors whose result can never be committed: failed (not re-run) when the run is adopted. */
+  private readonly poisoned = new Map<string, Map<string, ErrorInfo>>();
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
   private readonly ttl: number;
@@ -236,15 +240,28 @@ export class Orchestrator {
     if (reason !== 'broken') void this.o.store.releaseLease(a.id, this.owner).catch((e) => this.log(`release lease of ${a.id}`, e));
     // A broken actor (commit failed, state diverged) is rebuilt from the log: this process still holds the lease,
     // so the recovery scan would skip the run. When another owner fenced it, adopting fails quietly.
-    else if (!this.stopped) setTimeout(() => void this.adopt(a.id), 1000).unref();
+    else if (!this.stopped) {
+      if (a.poisoned.size > 0) this.poisoned.set(a.id, new Map([...(this.poisoned.get(a.id) ?? []), ...a.poisoned]));
+      setTimeout(() => void this.adopt(a.id), 1000).unref();
+    }
   }
 
-  /** Takes over a run (recovery, continue-as-new) and carries it on. */
-  async adopt(runId: string): Promise<void> {
+  /**
+   * Takes over a run (recovery, continue-as-new) and carries it on. While the database is unreachable it tries
+   * again with backoff (up to 10 s apart), so a run this process leases is never left without an actor.
+   */
+  async adopt(runId: string, attempt = 0): Promise<void> {
     try {
       const actor = await this.actorFor(runId);
-      await actor.recover();
+      const poisoned = this.poisoned.get(runId);
+      await actor.recover(poisoned);
+      if (poisoned) this.poisoned.delete(runId);
     } catch (err) {
+      if (!this.stopped && classifyStoreError(err) === 'transient') {
+        if (attempt === 0) this.log(`could not adopt run ${runId} (database unreachable); retrying`, err);
+        setTimeout(() => void this.adopt(runId, attempt + 1), Math.min(10_000, 250 * 2 ** Math.min(attempt, 6))).unref();
+        return;
+      }
       if (err instanceof LlmctlError && (err.code === 'unavailable' || err.code === 'not_found')) return;
       this.log(`could not adopt run ${runId}`, err);
     }

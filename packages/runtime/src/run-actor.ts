@@ -9,6 +9,7 @@ import type { NodeExecutor } from './executor.ts';
 import type { Commit, NewRun, RunRecord, RunStore } from './ports.ts';
 import { FencedError } from './ports.ts';
 import { batchWrites, runProjection } from './projection.ts';
+import { classifyStoreError, findUnstorable, sqlStateOf, unstorableError } from './storable.ts';
 import { eventTypeOf } from '@llmctl/engine';
 
 /** Who asked for a change: travels into the events it causes. */
@@ -38,7 +39,10 @@ export interface ActorDeps {
   owner: string;
   newId: (prefix: string) => string;
   clock: () => Date;
-  /** Called after a commit leaves the run terminal, paused, or after the actor broke (fenced / store error). */
+  /**
+   * Called after a commit leaves the run terminal, paused, or after the actor broke (fenced / store error). A broken
+   * actor's `poisoned` map names the node runs whose result can never be committed (they are failed on recovery).
+   */
   onSettled: (actor: RunActor, reason: 'terminal' | 'paused' | 'broken') => void;
   /** Called when a commit created a continue-as-new run. */
   onRunCreated: (runId: string) => void;
@@ -52,9 +56,33 @@ interface Inflight {
   startedSeq: number;
 }
 
-/** Turns anything thrown by a node handler into the node-run error shape. */
+/** Replaces NUL characters and lone surrogates (which PostgreSQL cannot store) in an error message. */
+function storableText(text: string): string {
+  return text.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+/**
+ * Turns anything thrown by a node handler into the node-run error shape. Database errors never leak as raw SQLSTATE
+ * codes: a value that cannot be stored is `output_unstorable`, an unreachable database the retryable `unavailable`,
+ * anything else `internal`. Messages are made storable.
+ */
 export function toErrorInfo(err: unknown): ErrorInfo {
+  const info = rawErrorInfo(err);
+  return { ...info, message: storableText(info.message) };
+}
+
+function rawErrorInfo(err: unknown): ErrorInfo {
   if (err instanceof LlmctlError) return err.toInfo();
+  const state = sqlStateOf(err);
+  // Only errors carrying a SQLSTATE are database errors (a provider's ECONNRESET is not).
+  const kind = state ? classifyStoreError(err) : null;
+  if (kind === 'unstorable') {
+    return unstorableError({ path: '/', reason: /surrogate/i.test((err as Error).message) ? 'lone_surrogate' : 'nul_character' }, 'a value (tool result or model answer)');
+  }
+  if (kind === 'transient') {
+    return { code: 'unavailable', message: `the database could not be reached: ${(err as Error).message ?? String(err)}`, details: {}, retryable: true };
+  }
+  if (state) return { code: 'internal', message: `database error ${state}: ${(err as Error).message}`, details: { sqlstate: state }, retryable: false };
   const e = err as { code?: unknown; message?: unknown; retryable?: unknown; details?: unknown };
   if (e && typeof e.code === 'string' && typeof e.message === 'string') {
     return { code: e.code, message: e.message, details: (e.details as Record<string, unknown>) ?? {}, retryable: e.retryable === true };
@@ -85,7 +113,11 @@ export class RunActor {
   private flushing = false;
   private readonly inflight = new Map<string, Inflight>();
   private runtimeTimer: NodeJS.Timeout | null = null;
+  /** Aborted by `stop()`: ends commit retries. */
+  private readonly life = new AbortController();
   broken = false;
+  /** Node runs whose result could never be committed (an unstorable value): failed, not re-run, on recovery. */
+  readonly poisoned = new Map<string, ErrorInfo>();
 
   private constructor(
     private readonly deps: ActorDeps,
@@ -117,18 +149,24 @@ export class RunActor {
     if (this.broken) return Promise.reject(new LlmctlError('unavailable', `run ${this.id} is being recovered; try again`));
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ run, meta, resolve, reject } as Command<unknown>);
-      if (!this.flushing) void this.flush();
+      if (!this.flushing) this.flush().catch((err: unknown) => this.breakActor(err));
     });
   }
 
-  /** After recovery: requeue node runs that were running (their attempt was interrupted) and carry on. */
-  async recover(): Promise<void> {
+  /**
+   * After recovery: requeue node runs that were running (their attempt was interrupted) and carry on. Node runs in
+   * `poisoned` (their result could not be committed by the previous actor) fail with the recorded error instead.
+   */
+  async recover(poisoned?: ReadonlyMap<string, ErrorInfo>): Promise<void> {
     await this.submit((d) => {
       const events: EngineEvent[] = [];
       if (d.s.status === 'queued' && !d.s.started_at) {
         events.push(...decide.start(d.g, d.s, this.record.input, d.newId, d.now));
       }
-      for (const id of [...d.s.running]) events.push(...decide.requeue(d.g, d.s, id, 'interrupted', d.now));
+      for (const id of [...d.s.running]) {
+        const failure = poisoned?.get(id);
+        events.push(...(failure ? decide.failed(d.g, d.s, id, failure, d.now) : decide.requeue(d.g, d.s, id, 'interrupted', d.now)));
+      }
       if (d.s.status === 'canceling') {
         // a cancel that did not finish: finish it
         events.push({ kind: 'run.status', status: 'canceled', from: 'canceling', at: d.now });
@@ -173,10 +211,20 @@ export class RunActor {
         for (const e of d.events) events.push({ payload: e, meta: lastMeta });
         if (events.length > 0) {
           try {
-            await this.commit(expected, events);
+            await this.commitDurably(expected, events);
           } catch (err) {
+            const kind = classifyStoreError(err);
+            if (this.life.signal.aborted) {
+              for (const cmd of batch) cmd.reject(new LlmctlError('unavailable', `run ${this.id} is being recovered; try again`));
+              return;
+            }
+            if (kind === 'unstorable' || kind === 'permanent') this.poison(events.map((e) => e.payload), err, kind);
             this.breakActor(err);
-            for (const cmd of batch) cmd.reject(err instanceof FencedError ? new LlmctlError('conflict', err.message) : err);
+            const found = kind === 'unstorable' ? findUnstorable(events.map((e) => e.payload)) : null;
+            const rejection = err instanceof FencedError ? new LlmctlError('conflict', err.message)
+              : kind === 'unstorable' ? new LlmctlError('validation_failed', unstorableError(found ?? { path: '/', reason: 'nul_character' }, 'a value').message, { reason: found?.reason ?? null })
+                : err;
+            for (const cmd of batch) cmd.reject(rejection);
             return;
           }
         }
@@ -185,6 +233,37 @@ export class RunActor {
       }
     } finally {
       this.flushing = false;
+    }
+  }
+
+  /**
+   * Commits, retrying with backoff (100 ms doubling to 5 s) while the store is unreachable: nothing is published
+   * before the commit succeeds, and the in-memory state (already folded) stays the one being committed. Any other
+   * failure, or `stop()`, ends the retries.
+   */
+  private async commitDurably(expected: number, events: { payload: EngineEvent; meta: CommandMeta }[]): Promise<void> {
+    for (let n = 0; ; n++) {
+      try {
+        await this.commit(expected, events);
+        if (n > 0) this.deps.logError(`run ${this.id}: the database is back; the commit went through after ${n} retries`, null);
+        return;
+      } catch (err) {
+        if (classifyStoreError(err) !== 'transient' || this.life.signal.aborted) throw err;
+        if (n === 0) this.deps.logError(`run ${this.id}: the database is unreachable; retrying the commit with backoff`, err);
+        await sleep(Math.min(5000, 100 * 2 ** Math.min(n, 6)), this.life.signal);
+        if (this.life.signal.aborted) throw err;
+      }
+    }
+  }
+
+  /** Records the node runs whose result was in a batch that can never be committed. */
+  private poison(payloads: EngineEvent[], err: unknown, kind: 'unstorable' | 'permanent'): void {
+    const found = kind === 'unstorable' ? findUnstorable(payloads) : null;
+    for (const e of payloads) {
+      if (e.kind !== 'node.succeeded' && e.kind !== 'node.failed' && e.kind !== 'node.attempt_failed') continue;
+      this.poisoned.set(e.node_run_id, kind === 'unstorable'
+        ? unstorableError(found ?? { path: '/', reason: 'nul_character' }, `the result of node run ${e.node_run_id}`)
+        : { code: 'internal', message: storableText(`the result of node run ${e.node_run_id} could not be committed: ${err instanceof Error ? err.message : String(err)}`), details: { sqlstate: sqlStateOf(err) }, retryable: false });
     }
   }
 
@@ -272,6 +351,7 @@ export class RunActor {
   /** Stops everything this actor runs (process shutdown or lease loss); nothing is committed. */
   stop(): void {
     this.broken = true;
+    this.life.abort();
     for (const [, f] of this.inflight) f.abort.abort(new LlmctlError('interrupted', 'process stopping'));
     this.inflight.clear();
     if (this.runtimeTimer) clearTimeout(this.runtimeTimer);
@@ -282,9 +362,14 @@ export class RunActor {
     const startedSeq = nr.started_seq!;
     const abort = new AbortController();
     this.inflight.set(nodeRunId, { abort, startedSeq });
-    void this.runAttempts(nr, startedSeq, abort).finally(() => {
-      if (this.inflight.get(nodeRunId)?.abort === abort) this.inflight.delete(nodeRunId);
-    });
+    this.runAttempts(nr, startedSeq, abort)
+      .catch((err: unknown) => {
+        // Only a commit of the attempt's outcome can reject here; the actor then broke and recovery takes over.
+        if (!this.broken) this.deps.logError(`run ${this.id}: node run ${nodeRunId} could not record its outcome`, err);
+      })
+      .finally(() => {
+        if (this.inflight.get(nodeRunId)?.abort === abort) this.inflight.delete(nodeRunId);
+      });
   }
 
   private stillMine(nodeRunId: string, startedSeq: number): boolean {
@@ -334,6 +419,12 @@ export class RunActor {
           return;
         }
         const output = node.type === 'decision' ? { ...routing.routing, value: result.output } : result.output;
+        // A value PostgreSQL cannot store would fail every commit: fail the attempt, coded and non-retryable.
+        const bad = findUnstorable({ output, warnings: allWarnings, usage: result.usage ?? null });
+        if (bad) {
+          const e = unstorableError(bad);
+          throw new LlmctlError('output_unstorable', e.message, e.details, false);
+        }
         await guarded((d) => ({
           events: decide.succeeded(d.g, d.s, nr.id, {
             output, routing: routing.routing, fallback_used: result.fallback_used, degraded_reason: result.degraded_reason,
@@ -345,6 +436,12 @@ export class RunActor {
       } catch (err) {
         if (abort.signal.aborted) return; // whoever stopped the node run already recorded why
         const info = toErrorInfo(err);
+        if (info.code === 'worker_lost') {
+          // The executor died mid-attempt: the attempt ends interrupted (not counted) and the node run runs again
+          // under the same idempotency key (executors.md "Dispatch contract").
+          await guarded((d) => ({ events: decide.requeue(d.g, d.s, nr.id, 'worker_lost', d.now), result: undefined }));
+          return;
+        }
         if (info.retryable && n < maxAttempts) {
           await guarded((d) => ({ events: decide.attemptFailed(d.g, d.s, nr.id, n, info, d.now), result: undefined }));
           const retryAfter = typeof info.details.retry_after_ms === 'number' ? info.details.retry_after_ms : 0;

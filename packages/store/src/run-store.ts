@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { ErrorInfo, FlowchartDocument } from '@llmctl/contracts';
+import { LlmctlError } from '@llmctl/contracts';
 import type { Commit, NewRun, RunRecord, RunStore, StoredEvent } from '@llmctl/runtime';
 import { FencedError, nodeRunView } from '@llmctl/runtime';
 
@@ -28,12 +29,20 @@ export class PgRunStore implements RunStore {
     return (r.rows[0] as { latest_version: number } | undefined)?.latest_version ?? null;
   }
 
+  /** Inserts a queued run; `not_found` when its flowchart was deleted meanwhile (a start racing a delete). */
   async createRun(run: NewRun): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO runs (id, flowchart_id, flowchart_version, status, input, parent_run_id, parent_node_run_id, continued_from, request_id, correlation_id)
-       VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9)`,
-      [run.id, run.flowchart_id, run.flowchart_version, JSON.stringify(run.input ?? null), run.parent_run_id ?? null, run.parent_node_run_id ?? null, run.continued_from ?? null, run.request_id ?? null, run.correlation_id ?? null],
-    );
+    try {
+      await this.pool.query(
+        `INSERT INTO runs (id, flowchart_id, flowchart_version, status, input, parent_run_id, parent_node_run_id, continued_from, request_id, correlation_id)
+         VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9)`,
+        [run.id, run.flowchart_id, run.flowchart_version, JSON.stringify(run.input ?? null), run.parent_run_id ?? null, run.parent_node_run_id ?? null, run.continued_from ?? null, run.request_id ?? null, run.correlation_id ?? null],
+      );
+    } catch (err) {
+      if ((err as { code?: string }).code === '23503') {
+        throw new LlmctlError('not_found', `flowchart ${run.flowchart_id} not found (it was deleted)`, { flowchart_id: run.flowchart_id });
+      }
+      throw err;
+    }
   }
 
   async getRun(runId: string): Promise<RunRecord | null> {
