@@ -2,7 +2,9 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createRepositories } from '@llmctl/store';
 import type { AppContext, AppDeps, ExecutorStatus, RouteInstaller } from './app-context.ts';
-import { installErrorHandler, installNotFound } from './error-mapper.ts';
+import { frameworkErrorHandler, installErrorHandler, installNotFound, MAX_PARAM_LENGTH } from './error-mapper.ts';
+import { clientErrorHandler } from './client-error.ts';
+import { installUnstorableInputGuard } from './unstorable-input.ts';
 import { installIdempotency } from './idempotency.ts';
 import { installAuth } from './auth/install-auth.ts';
 import { installApiDocs } from './openapi/install-docs.ts';
@@ -50,7 +52,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     childLoggerFactory(parent, bindings, opts, raw) {
       return parent.child({ ...bindings, correlation_id: correlationIdOf(raw, String(bindings.request_id)) }, opts);
     },
-    return503OnClosing: true,
+    // Every response is the envelope: errors raised before routing (frameworkErrors) and requests Node's parser
+    // refuses (clientErrorHandler) included. A request that still reaches a closing app is served as usual rather
+    // than answered with Fastify's own 503 body (idle connections are closed first, so this is rare).
+    return503OnClosing: false,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   }) as unknown as FastifyInstance;
 
   const repos = createRepositories(db.pool);
@@ -80,6 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   installJsonBodyParser(app);
+  installUnstorableInputGuard(app);
   installIdempotency(app, db.pool);
   await installApiDocs(app, config.version);
   await installAuth(app, ctx);

@@ -1,6 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, LlmctlError, type ErrorCode } from '@llmctl/contracts';
 import { errorEnvelope } from './envelope.ts';
+import { correlationIdOf } from './request-context.ts';
+
+/** Longest path parameter the router matches (Fastify `maxParamLength`); a longer one is `404 not_found`. */
+export const MAX_PARAM_LENGTH = 1000;
 
 /** An error ready for the envelope. */
 export interface MappedError {
@@ -38,6 +42,11 @@ export function mapError(err: unknown, bodyLimit: number): MappedError {
       return mapped('validation_failed', `The request body is not valid JSON: ${fe.message ?? ''}`.trim());
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return mapped('validation_failed', 'The Content-Length header does not match the body.');
+    case 'FST_ERR_BAD_URL':
+      return mapped('validation_failed', 'The URL is not valid: a path segment has a malformed percent-encoding.', { errors: [{ path: 'url', message: 'malformed percent-encoding' }] });
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      // api.md: malformed ids, over-long ones included, are 404 not_found.
+      return mapped('not_found', 'No such resource: a path parameter is longer than any id.', { max_length: MAX_PARAM_LENGTH });
     default:
       break;
   }
@@ -66,6 +75,19 @@ export function installErrorHandler(app: FastifyInstance, bodyLimit: number): vo
     else request.log.info({ code: m.code, status: m.status }, m.message);
     return reply.code(m.status).type('application/json; charset=utf-8').send(errorEnvelope(request, m));
   });
+}
+
+/**
+ * Fastify's `frameworkErrors` option: errors raised before routing (a malformed percent-encoding, an over-long path
+ * parameter) leave as the envelope too, with the request and correlation id headers every response carries.
+ */
+export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const m = mapError(err, 0);
+  const correlationId = correlationIdOf(request.raw, request.id);
+  request.correlationId = correlationId;
+  request.log.info({ code: m.code, status: m.status, fastify_code: err.code }, m.message);
+  void reply.code(m.status).header('x-request-id', request.id).header('x-correlation-id', correlationId)
+    .type('application/json; charset=utf-8').send(errorEnvelope(request, m));
 }
 
 /** Installs the 404 handler: `fallback` (the studio's SPA pages) first, else the `not_found` envelope. */

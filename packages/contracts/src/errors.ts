@@ -22,6 +22,8 @@ export const ERROR_CODES = {
   unsupported_media_type: { meaning: 'The request body is not JSON.', retryable: false, http: 415 },
   flowchart_invalid: { meaning: 'The flowchart document has validation errors (details.errors[]).', retryable: false, http: 422 },
   rate_limited: { meaning: 'Too many requests; retry later.', retryable: true, http: 429 },
+  request_timeout: { meaning: 'The request (headers or body) did not arrive in time; the connection is closed.', retryable: true, http: 408 },
+  headers_too_large: { meaning: 'The request headers are over the server\'s size limit (431); the connection is closed.', retryable: false, http: 431 },
   internal: { meaning: 'An unexpected server error.', retryable: true, http: 500 },
   unavailable: { meaning: 'The service or database is not ready.', retryable: true, http: 503 },
 

@@ -67,6 +67,8 @@ export function parseListParams<S extends string>(raw: Record<string, unknown>, 
   const issues: ParamIssue[] = [];
   const q = single(raw, 'q', issues)?.trim();
   if (q !== undefined && q.length > 200) issues.push({ path: 'q', message: 'q must be at most 200 characters' });
+  // PostgreSQL text cannot hold U+0000: refuse it here rather than let the query fail with a 500.
+  if (q?.includes('\u0000')) issues.push({ path: 'q', message: 'q must not contain the NUL character (U+0000)' });
   const sortRaw = single(raw, 'sort', issues);
   let sort = spec.defaultSort;
   if (sortRaw !== undefined && sortRaw !== '') {
