@@ -76,6 +76,7 @@ export const ERROR_CODES = {
   data_dir_in_use: { meaning: 'Another live llmctl process owns this data directory (see <data-dir>/llmctl.pid).', retryable: false },
   embedded_database_failed: { meaning: 'The embedded PostgreSQL could not be prepared or started (see <data-dir>/postgres.log).', retryable: false },
   migration_failed: { meaning: 'A schema migration failed; nothing of it was applied.', retryable: false },
+  migration_checksum_mismatch: { meaning: 'An applied schema migration file changed since it was applied; the server refuses to start until the released file is restored.', retryable: false },
   auth_unavailable: { meaning: 'The API tokens could not be read at start, so the server refuses to start rather than run with authentication off.', retryable: true },
   // Tools (added by @llmctl/tools)
   command_timeout: { meaning: 'The command ran longer than its timeout; its process group was killed.', retryable: false },

@@ -53,9 +53,24 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
 )`;
 
 /**
+ * Refuses to go on when a migration recorded as applied has changed on disk since (`migration_checksum_mismatch`):
+ * the database was built by other SQL than this release ships, and applying more on top would be a guess.
+ */
+function assertChecksums(files: readonly MigrationFile[], recorded: readonly { name: string; checksum: string }[]): void {
+  const byName = new Map(files.map((f) => [f.name, f.checksum]));
+  const changed = recorded.filter((r) => byName.has(r.name) && byName.get(r.name) !== r.checksum).map((r) => r.name).sort();
+  if (changed.length > 0) {
+    throw new LlmctlError('migration_checksum_mismatch',
+      `Applied migration${changed.length > 1 ? 's' : ''} ${changed.join(', ')} changed since ${changed.length > 1 ? 'they were' : 'it was'} applied; refusing to start. Restore the released file${changed.length > 1 ? 's' : ''} (never edit an applied migration: add a new one).`,
+      { migrations: changed });
+  }
+}
+
+/**
  * Applies the pending migrations of `dir` to the database of `pool`: each file in its own transaction, recorded in
  * `schema_migrations`, all under a PostgreSQL advisory lock so that several processes may start at once (the others
- * wait, then find nothing left to do). A failing file is rolled back and reported as `migration_failed`.
+ * wait, then find nothing left to do). A failing file is rolled back and reported as `migration_failed`; an applied
+ * file that changed since is `migration_checksum_mismatch` (checked before anything is applied).
  */
 export async function migrate(pool: pg.Pool, dir: string = MIGRATIONS_DIR): Promise<MigrationResult> {
   const files = await readMigrations(dir);
@@ -65,7 +80,9 @@ export async function migrate(pool: pg.Pool, dir: string = MIGRATIONS_DIR): Prom
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
       await client.query(CREATE_TABLE);
-      const done = new Set((await client.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name));
+      const recorded = (await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM schema_migrations')).rows;
+      assertChecksums(files, recorded);
+      const done = new Set(recorded.map((r) => r.name));
       for (const file of files) {
         if (done.has(file.name)) continue;
         try {

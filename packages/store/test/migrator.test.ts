@@ -81,3 +81,26 @@ test('a failing migration is rolled back, reported as migration_failed, and earl
     await db.close();
   }
 });
+
+test('an applied migration whose file changed refuses to migrate (migration_checksum_mismatch) and changes nothing', async () => {
+  const db = await openTestPool({ migrated: false });
+  const dir = await mkdtemp(join(tmpdir(), 'llmctl-migrations-'));
+  try {
+    await writeFile(join(dir, '0001_ok.sql'), 'CREATE TABLE first_one (id int);');
+    await migrate(db.pool, dir);
+    await writeFile(join(dir, '0001_ok.sql'), 'CREATE TABLE first_one (id int, edited text);');
+    await writeFile(join(dir, '0002_next.sql'), 'CREATE TABLE second_one (id int);');
+    await assert.rejects(migrate(db.pool, dir), (err: unknown) => {
+      assert.ok(err instanceof LlmctlError);
+      assert.equal(err.code, 'migration_checksum_mismatch');
+      assert.deepEqual(err.details.migrations, ['0001_ok.sql']);
+      assert.match(err.message, /0001_ok\.sql/);
+      return true;
+    });
+    const t = await db.pool.query<{ s: string | null }>("SELECT to_regclass('second_one')::text AS s");
+    assert.equal(t.rows[0]?.s, null, 'nothing after the mismatch was applied');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    await db.close();
+  }
+});
