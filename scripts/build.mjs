@@ -26,13 +26,16 @@ const externalThirdParty = {
   },
 };
 
-/** Bundles the CLI (`llmctl`, which also holds `serve`, `worker` and the executor entrypoint). */
-export async function buildServer() {
-  rmSync(serverDist, { recursive: true, force: true });
+/**
+ * Bundles the CLI (`llmctl`, which also holds `serve`, `worker` and the executor entrypoint) into `outDir`
+ * (default apps/server/dist): cli.js + source map, assets/migrations, externals.json (third-party packages it imports).
+ */
+export async function buildServer(outDir = serverDist) {
+  rmSync(outDir, { recursive: true, force: true });
   const result = await build({
     absWorkingDir: root,
     entryPoints: { cli: 'apps/server/src/cli.ts' },
-    outdir: serverDist,
+    outdir: outDir,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -42,7 +45,7 @@ export async function buildServer() {
     logLevel: 'warning',
     plugins: [externalThirdParty],
   });
-  cpSync(join(root, 'packages/store/migrations'), join(serverDist, 'assets/migrations'), { recursive: true });
+  cpSync(join(root, 'packages/store/migrations'), join(outDir, 'assets/migrations'), { recursive: true });
   // The third-party packages the bundle imports: what an installed copy needs (scripts/pack-cli.mjs, images).
   const externals = new Set();
   for (const out of Object.values(result.metafile.outputs)) {
@@ -52,7 +55,7 @@ export async function buildServer() {
       externals.add(imp.path.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]);
     }
   }
-  writeFileSync(join(serverDist, 'externals.json'), JSON.stringify([...externals].sort(), null, 2) + '\n');
+  writeFileSync(join(outDir, 'externals.json'), JSON.stringify([...externals].sort(), null, 2) + '\n');
 }
 
 function run(cmd, argv) {
@@ -61,16 +64,28 @@ function run(cmd, argv) {
 }
 
 const STUDIO_INPUTS = ['apps/studio/src', 'apps/studio/index.html', 'apps/studio/vite.config.ts', 'apps/studio/package.json'];
+const studioDist = join(root, 'apps/studio/dist');
+
+/** Puts the built studio into `outDir` (default apps/studio/dist): a copy of a fresh apps/studio/dist, else vite. */
+export function buildStudio(outDir = studioDist, { ifStale = true } = {}) {
+  const fresh = isFresh(root, join(studioDist, 'index.html'), STUDIO_INPUTS);
+  if (outDir === studioDist) {
+    if (ifStale && fresh) return;
+  } else if (fresh) {
+    rmSync(outDir, { recursive: true, force: true });
+    cpSync(studioDist, outDir, { recursive: true });
+    return;
+  }
+  console.log(`build: studio → ${outDir}`);
+  run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn', '--outDir', outDir, '--emptyOutDir', join(root, 'apps/studio')]);
+}
 
 async function main() {
   if (!ifStale || !isFresh(root, join(serverDist, 'cli.js'))) {
     console.log('build: apps/server/dist/cli.js');
     await buildServer();
   }
-  if (!args.has('--no-studio') && (!ifStale || !isFresh(root, join(root, 'apps/studio/dist/index.html'), STUDIO_INPUTS))) {
-    console.log('build: apps/studio/dist');
-    run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn', join(root, 'apps/studio')]);
-  }
+  if (!args.has('--no-studio')) buildStudio(studioDist, { ifStale });
   if (args.has('--types')) {
     console.log('build: declaration files (<package>/dist/types)');
     const tmp = join(root, '.tmp/types');
