@@ -84,6 +84,13 @@ export const ERROR_CODES = {
   rag_collection_not_found: { meaning: 'No RAG collection has that id or name.', retryable: false },
   // RAG ingestion (added by the special-node routes)
   rag_document_unreadable: { meaning: 'No text could be extracted from an uploaded document (e.g. an encrypted or image-only PDF).', retryable: false, http: 422 },
+  // Legacy llmctl migration (added by @llmctl/migrate; docs/migration/runbook.md)
+  migration_input_invalid: { meaning: 'The llmctl export is malformed (details.path names the first problem); nothing of it was analysed or applied.', retryable: false, http: 400 },
+  legacy_database_invalid: { meaning: 'The --from-database URL is not an llmctl database (its flowchart tables are missing or differ).', retryable: false, http: 400 },
+  legacy_source_unavailable: { meaning: 'The llmctl server or database could not be read (connection refused, HTTP error, bad answer).', retryable: true, http: 502 },
+  migration_not_applicable: { meaning: 'The migration report cannot be applied or rolled back in its current state (blocked, never applied, already rolled back).', retryable: false, http: 409 },
+  cutover_disabled: { meaning: 'agent_runtime_cutover_enabled is off: imported flowcharts can be inspected and dry-run, not run.', retryable: false, http: 409 },
+  cutover_blocked: { meaning: 'The cutover cannot be turned on while an applied imported flowchart\'s latest report is blocked (details.flowcharts).', retryable: false, http: 409 },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
