@@ -90,15 +90,7 @@ export const COMPONENTS: Json[] = [
     $id: 'RuntimeSettings', type: 'object',
     properties: {
       executor: { enum: ['inline', 'queue', 'kubernetes'] },
-      images: obj, timeouts: obj, guardrails: obj, updated_at: { type: ['string', 'null'], format: 'date-time' },
-    },
-  },
-  {
-    $id: 'RunEvent', type: 'object', description: 'A logged run event, as `/events` returns it.',
-    required: ['run_id', 'flowchart_id', 'sequence', 'event_id', 'event_type', 'payload', 'request_id', 'correlation_id', 'created_at'],
-    properties: {
-      run_id: str, flowchart_id: str, sequence: { type: 'integer', minimum: 1 }, event_id: str, event_type: str, payload: obj,
-      request_id: nullableStr, correlation_id: nullableStr, created_at: time,
+      images: obj, timeouts: obj, guardrails: obj, retention: obj, updated_at: { type: ['string', 'null'], format: 'date-time' },
     },
   },
   {

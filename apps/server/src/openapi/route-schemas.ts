@@ -135,7 +135,7 @@ export const ROUTE_SCHEMAS: Record<string, Json> = {
     tags: ['runs'], summary: 'Event log catch-up (cursor-paged)', params: params('id'),
     querystring: { type: 'object', properties: { after_sequence: { type: 'integer', minimum: 0, default: 0 }, limit: { type: 'integer', minimum: 0, maximum: 1000, default: 100 } } },
     ok: {
-      200: success({ type: 'array', items: ref('RunEvent') }, 'Events with sequence > after_sequence, in order.', {
+      200: success({ type: 'array', items: ref('EventEnvelope') }, 'Events with sequence > after_sequence, in order, in the realtime envelope (emitted_at = commit time).', {
         page: { type: 'object', required: ['after_sequence', 'limit', 'next_after_sequence'], properties: { after_sequence: { type: 'integer' }, limit: { type: 'integer' }, next_after_sequence: { type: 'integer' } } },
       }),
     },

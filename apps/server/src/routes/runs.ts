@@ -6,6 +6,7 @@ import { RUN_SORTS, RunRepository, parseListParams, readTraceRows } from '@llmct
 import { buildTrace } from '../runtime/trace.ts';
 import type { RouteInstaller } from '../app-context.ts';
 import { ok } from '../envelope.ts';
+import { logEnvelope } from '../realtime/envelope.ts';
 import { optionalPositiveInt, queryOf, requireId, requireObjectBody } from './params.ts';
 
 type IdParams = { Params: { id: string } };
@@ -109,7 +110,7 @@ export function runRoutes(orchestrator: Orchestrator): RouteInstaller {
       if (!run) throw new LlmctlError('not_found', `run ${id} not found`, { run_id: id });
       const events = await runs.events(id, after, limit);
       const next = events.length > 0 ? events[events.length - 1]!.sequence : after;
-      return ok(reply, events.map((e) => ({ ...e, flowchart_id: run.flowchart_id })), { after_sequence: after, limit, next_after_sequence: next });
+      return ok(reply, events.map((e) => logEnvelope({ ...e, flowchart_id: run.flowchart_id }, e.created_at)), { after_sequence: after, limit, next_after_sequence: next });
     });
 
     app.get<IdParams>('/api/runs/:id/trace', async (req, reply) => {
