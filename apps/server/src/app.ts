@@ -18,6 +18,7 @@ import { flowchartRoutes } from './routes/flowcharts.ts';
 import { healthRoutes } from './routes/health.ts';
 import { modelRoutes } from './routes/models.ts';
 import { settingsRoutes } from './routes/settings.ts';
+import { retentionRoutes } from './routes/run-retention.ts';
 import { runtimeRoutes } from './runtime/runtime-routes.ts';
 import { providerRoutes } from './routes/providers.ts';
 import { specialRoutes } from './routes/special.ts';
@@ -33,7 +34,7 @@ declare module 'fastify' {
 }
 
 /** The built-in API routes, in registration order. */
-export const BUILTIN_ROUTES: RouteInstaller[] = [healthRoutes, contractRoutes, flowchartRoutes, modelRoutes, settingsRoutes, providerRoutes, runtimeRoutes, specialRoutes, observabilityRoutes, realtimeRoutes];
+export const BUILTIN_ROUTES: RouteInstaller[] = [healthRoutes, contractRoutes, flowchartRoutes, modelRoutes, settingsRoutes, providerRoutes, runtimeRoutes, retentionRoutes, specialRoutes, observabilityRoutes, realtimeRoutes];
 
 /**
  * Builds the HTTP app (not listening): JSON body parsing with the configured limit, request and correlation ids,

@@ -61,8 +61,8 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'runs',
     usage: 'llmctl runs <action> <run id> [options]',
-    summary: 'control a run: pause|resume|cancel|retry|skip|rewind; --node-run ID, --output JSON, --input-override JSON, --mode now, --reason TEXT, --server URL',
-    options: { 'node-run': { type: 'string' }, output: { type: 'string' }, 'input-override': { type: 'string' }, mode: { type: 'string' }, reason: { type: 'string' }, server: { type: 'string' }, ...dataDirOption },
+    summary: 'control a run: pause|resume|cancel|retry|skip|rewind; --node-run ID, --output JSON, --input-override JSON, --mode now, --reason TEXT, --server URL; `runs delete <id>`; `runs prune [--keep-days N] [--keep-last N] [--flowchart ID]`',
+    options: { 'node-run': { type: 'string' }, output: { type: 'string' }, 'input-override': { type: 'string' }, mode: { type: 'string' }, reason: { type: 'string' }, server: { type: 'string' }, 'keep-days': { type: 'string' }, 'keep-last': { type: 'string' }, flowchart: { type: 'string' }, ...dataDirOption },
     run: runsControlCommand,
   },
   {

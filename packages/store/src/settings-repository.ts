@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { DEFAULT_SETTINGS, LlmctlError } from '@llmctl/contracts';
 import { withTransaction } from './pool.ts';
+import type { FlowchartRetentionPolicy, RetentionPolicy } from './run-retention.ts';
 
 /** Where node work runs: in the server process, on queue workers, or as Kubernetes Jobs. */
 export const EXECUTOR_BACKENDS = ['inline', 'queue', 'kubernetes'] as const;
@@ -21,6 +22,11 @@ export interface RuntimeSettings {
   guardrails: { max_node_executions: number; max_runtime_minutes: number; max_parallel_nodes: number };
   /** When they were last saved; null while they are the defaults. */
   updated_at: string | null;
+  /**
+   * How long finished runs are kept (0 = no limit): globally, and per flowchart (`flowcharts[]` entries override the
+   * global rules for their flowchart). Enforced by the server's retention job and `llmctl runs prune`.
+   */
+  retention: RetentionPolicy & { flowcharts: FlowchartRetentionPolicy[] };
 }
 
 /** Settings of a fresh installation. */
@@ -32,6 +38,7 @@ export const DEFAULT_RUNTIME_SETTINGS: Omit<RuntimeSettings, 'updated_at'> = {
   },
   timeouts: { node_timeout_s: 600, model_call_timeout_s: 120, tool_timeout_s: 60 },
   guardrails: { ...DEFAULT_SETTINGS },
+  retention: { keep_finished_days: 0, keep_last_runs: 0, flowcharts: [] },
 };
 
 interface Issue {
@@ -69,9 +76,34 @@ function checkInt(v: unknown, path: string, min: number, max: number, issues: Is
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) issues.push({ path, message: `must be an integer from ${min} to ${max}` });
 }
 
+function checkRetentionRules(p: Plain, path: string, issues: Issue[]): void {
+  checkInt(p.keep_finished_days, `${path}.keep_finished_days`, 0, 36_500, issues);
+  checkInt(p.keep_last_runs, `${path}.keep_last_runs`, 0, 10_000_000, issues);
+}
+
+function checkRetention(r: RuntimeSettings['retention'], issues: Issue[]): void {
+  checkRetentionRules(r as unknown as Plain, 'retention', issues);
+  if (!Array.isArray(r.flowcharts)) {
+    issues.push({ path: 'retention.flowcharts', message: 'must be an array of { flowchart_id, keep_finished_days, keep_last_runs }' });
+    return;
+  }
+  const seen = new Set<string>();
+  r.flowcharts.forEach((f: unknown, i) => {
+    const p = `retention.flowcharts[${i}]`;
+    if (!isPlain(f)) { issues.push({ path: p, message: 'must be an object' }); return; }
+    const extra = Object.keys(f).filter((k) => !['flowchart_id', 'keep_finished_days', 'keep_last_runs'].includes(k));
+    for (const k of extra) issues.push({ path: `${p}.${k}`, message: 'unknown setting' });
+    if (typeof f.flowchart_id !== 'string' || f.flowchart_id.length === 0 || f.flowchart_id.length > 128) issues.push({ path: `${p}.flowchart_id`, message: 'must be a flowchart id' });
+    else if (seen.has(f.flowchart_id)) issues.push({ path: `${p}.flowchart_id`, message: 'is listed twice' });
+    else seen.add(f.flowchart_id);
+    checkRetentionRules(f, p, issues);
+  });
+}
+
 /** Checks a complete settings object; returns the problems found. */
 export function checkRuntimeSettings(s: Omit<RuntimeSettings, 'updated_at'>): Issue[] {
   const issues: Issue[] = [];
+  checkRetention(s.retention, issues);
   if (!(EXECUTOR_BACKENDS as readonly unknown[]).includes(s.executor)) {
     issues.push({ path: 'executor', message: `must be one of: ${EXECUTOR_BACKENDS.join(', ')}` });
   }

@@ -1,10 +1,14 @@
 import { CONTROL_ACTIONS, LlmctlError, type ControlAction } from '@llmctl/contracts';
 import type { CommandContext } from '../cli.ts';
 import { connect } from './api-client.ts';
+import { runsDeleteCommand, runsPruneCommand } from './runs-prune.ts';
 
 /** `llmctl runs <pause|resume|cancel|retry|skip|rewind> <run id> [--node-run ID] [--output JSON] [--input-override JSON] [--mode now] [--reason TEXT]`. */
-export async function runsControlCommand({ args, flags, out, err }: CommandContext): Promise<number> {
+export async function runsControlCommand(ctx: CommandContext): Promise<number> {
+  const { args, flags, out, err } = ctx;
   const [action, runId] = args;
+  if (action === 'prune') return runsPruneCommand(ctx);
+  if (action === 'delete') return runsDeleteCommand(ctx);
   if (!action || !(CONTROL_ACTIONS as readonly string[]).includes(action) || !runId) {
     throw new LlmctlError('validation_failed', `usage: llmctl runs <${CONTROL_ACTIONS.join('|')}> <run id> [--node-run ID] [--output JSON] [--reason TEXT]`);
   }

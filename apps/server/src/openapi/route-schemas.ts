@@ -151,6 +151,15 @@ export const ROUTE_SCHEMAS: Record<string, Json> = {
     querystring: listQuery(ARTIFACT_SORTS, { node_run_id: filter('Only this node run\'s.'), kind: filter('Only this kind.') }),
     ok: { 200: listOf(ref('Artifact'), 'A page of artifacts.') },
   }),
+  'DELETE /api/runs/:id': schema({
+    tags: ['runs'], summary: 'Delete a finished run with its events, node runs, model/tool calls, artifacts and workspace (409 conflict while active)',
+    params: params('id'), ok: { 200: success({ type: 'object', required: ['id', 'deleted'], properties: { id: str, deleted: { type: 'boolean' } } }, 'Deleted.') },
+  }),
+  'POST /api/runs/prune': schema({
+    tags: ['runs'], summary: 'Apply retention now: the configured policies, or the rules in the body',
+    body: { type: 'object', additionalProperties: false, properties: { keep_finished_days: { type: 'integer', minimum: 0 }, keep_last_runs: { type: 'integer', minimum: 0 }, flowchart_id: str } },
+    ok: { 200: success({ type: 'object', required: ['deleted_count', 'deleted_run_ids'], properties: { deleted_count: { type: 'integer' }, deleted_run_ids: { type: 'array', items: str } } }, 'What was deleted (ids: the first 1,000).') },
+  }),
   'GET /api/artifacts/:id': schema({ tags: ['runs'], summary: 'One artifact', params: params('id'), ok: { 200: success(ref('Artifact'), 'The artifact.') } }),
 
   'GET /api/models': schema({
