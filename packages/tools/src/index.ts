@@ -7,6 +7,7 @@ export * from './framework/index.ts';
 export * from './domains/workspace/index.ts';
 export * from './domains/git/index.ts';
 export * from './domains/command/index.ts';
+export * from './sandbox/index.ts';
 export * from './domains/memory/index.ts';
 export * from './domains/plan/index.ts';
 export * from './domains/milestone/index.ts';

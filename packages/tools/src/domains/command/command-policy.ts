@@ -4,8 +4,11 @@ import { LlmctlError } from '@llmctl/contracts';
 /** Characters a program name may contain; anything else (spaces, `;&|$<>()` quotes, globs…) is refused. */
 export const SAFE_PROGRAM_PATTERN = /^[A-Za-z0-9._+\-/]+$/;
 
-/** Variables every command gets from the server's environment (when set). */
-export const BASE_ENV_VARS = ['PATH', 'HOME', 'LANG'] as const;
+/**
+ * Variables a command gets from the server's environment: only LANG. PATH and HOME are the sandbox's own (a fixed
+ * system PATH and a private empty HOME), never the server's.
+ */
+export const BASE_ENV_VARS = ['LANG'] as const;
 
 /**
  * Refuses (`command_not_allowed`) a program name with shell metacharacters, one starting with `-`, or one that is not
@@ -28,8 +31,9 @@ export function checkProgram(program: string, allowlist: readonly string[]): voi
 }
 
 /**
- * The environment of a command: PATH, HOME and LANG from `source`, the variables named in `allowed` (from `source`),
- * then the fixed `extra` values. Nothing else is inherited, so secrets in the server environment stay out.
+ * The environment of a command: LANG from `source`, the variables named in `allowed` (from `source`: an operator's explicit
+ * choice), then the fixed `extra` values. Nothing else is inherited, so secrets in the
+ * server environment stay out; the sandbox adds its own PATH and HOME.
  */
 export function commandEnv(
   allowed: readonly string[] = [],

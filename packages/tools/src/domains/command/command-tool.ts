@@ -1,10 +1,15 @@
-/** `run_command`: an allowlisted program, arguments as an array, no shell, confined cwd, timeout and output cap. */
+/**
+ * `run_command`: an allowlisted program, arguments as an array, no shell, confined cwd, timeout and output cap, run in
+ * the tool sandbox (bubblewrap: scrubbed environment, no network, only the workspace writable, resource limits).
+ */
 import { LlmctlError } from '@llmctl/contracts';
 import { defineTool, type Tool } from '../../framework/define-tool.ts';
 import type { DomainToolOptions } from '../../shared/tool-options.ts';
+import { checkReservedPath } from '../workspace/reserved-paths.ts';
 import { resolveWorkspacePath } from '../workspace/workspace-paths.ts';
 import { checkProgram, commandEnv } from './command-policy.ts';
-import { runProcess } from './process-runner.ts';
+import { runSandboxed } from '../../sandbox/run-sandboxed.ts';
+import type { SandboxOptions } from '../../sandbox/sandbox-mode.ts';
 
 /** Configuration of the command tool. */
 export interface CommandToolOptions extends DomainToolOptions {
@@ -20,6 +25,10 @@ export interface CommandToolOptions extends DomainToolOptions {
   default_timeout_ms?: number;
   /** Largest timeout a call may ask for (default 10 min). */
   max_timeout_ms?: number;
+  /** Let commands reach the network (default false: an empty network namespace). */
+  network?: boolean;
+  /** Sandbox mode, limits and extra read-only binds (default: bubblewrap, see docs/security.md). */
+  sandbox?: SandboxOptions;
 }
 
 /** Input of `run_command`. */
@@ -86,16 +95,20 @@ export function runCommandTool(options: CommandToolOptions): Tool<RunCommandInpu
     async run(input, ctx) {
       checkProgram(input.program, options.allowlist);
       const cwd = await resolveWorkspacePath(ctx.workspace_dir, input.cwd ?? '.');
+      checkReservedPath(input.cwd ?? '.', cwd.relative, false);
       const args = input.args ?? [];
-      const done = await runProcess({
+      const done = await runSandboxed({
         program: input.program,
         args,
+        workspace: cwd.root,
         cwd: cwd.absolute,
         env: { ...env, LLMCTL_IDEMPOTENCY_KEY: ctx.idempotency_key },
         ...(input.stdin !== undefined ? { stdin: input.stdin } : {}),
         timeout_ms: Math.min(input.timeout_ms ?? defaultTimeout, maxTimeout),
         max_output_bytes: maxOutput,
         signal: ctx.signal,
+        ...(options.network ? { network: true } : {}),
+        ...(options.sandbox ? { sandbox: options.sandbox } : {}),
       });
       if (input.check && done.exit_code !== 0) {
         throw new LlmctlError('tool_failed', `"${input.program}" exited with ${done.exit_code ?? done.signal}`, {

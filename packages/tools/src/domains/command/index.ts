@@ -1,4 +1,4 @@
 /** The command domain: sandboxed program execution. */
 export * from './command-policy.ts';
-export * from './process-runner.ts';
+export * from '../../sandbox/process-runner.ts';
 export * from './command-tool.ts';

@@ -3,6 +3,7 @@ import { LlmctlError } from '@llmctl/contracts';
 import { realpath } from 'node:fs/promises';
 import { defineTool, type Tool } from '../../framework/define-tool.ts';
 import type { DomainToolOptions } from '../../shared/tool-options.ts';
+import { checkReservedPath } from '../workspace/reserved-paths.ts';
 import { resolveWorkspacePath } from '../workspace/workspace-paths.ts';
 import { checkBranchName, runGit, type GitRunnerOptions } from './git-runner.ts';
 import { parsePorcelainStatus, type GitStatus } from './git-status.ts';
@@ -28,7 +29,11 @@ const stringOrNull = { type: ['string', 'null'] };
 
 async function confinedPaths(workspace: string, paths: readonly string[] | undefined): Promise<string[]> {
   const out: string[] = [];
-  for (const p of paths ?? []) out.push((await resolveWorkspacePath(workspace, p)).relative);
+  for (const p of paths ?? []) {
+    const resolved = await resolveWorkspacePath(workspace, p);
+    checkReservedPath(p, resolved.relative, false);
+    out.push(resolved.relative);
+  }
   return out;
 }
 

@@ -2,10 +2,12 @@
 import { LlmctlError } from '@llmctl/contracts';
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { defineTool, type Tool } from '../../framework/define-tool.ts';
 import type { DomainToolOptions } from '../../shared/tool-options.ts';
+import { openRegularFile } from './regular-file.ts';
+import { checkReservedPath } from './reserved-paths.ts';
 import { resolveWorkspacePath } from './workspace-paths.ts';
 
 /** Limits of the workspace file tools. */
@@ -66,11 +68,10 @@ export function readFileTool(options: WorkspaceToolOptions = {}): Tool<ReadFileI
     timeout_ms: options.timeout_ms ?? 10_000,
     async run(input, ctx) {
       const target = await resolveWorkspacePath(ctx.workspace_dir, input.path);
+      checkReservedPath(input.path, target.relative, false);
       if (!target.exists) throw new LlmctlError('tool_failed', `File "${target.relative}" does not exist`, { path: target.relative, reason: 'not_found' });
-      const handle = await open(target.absolute, constants.O_RDONLY | constants.O_NOFOLLOW);
+      const { handle, info } = await openRegularFile(target.absolute, target.root, target.relative, constants.O_RDONLY);
       try {
-        const info = await handle.stat();
-        if (!info.isFile()) throw new LlmctlError('tool_failed', `"${target.relative}" is not a regular file`, { path: target.relative });
         const limit = Math.min(input.max_bytes ?? maxRead, maxRead);
         const length = Math.min(info.size, limit);
         const buffer = Buffer.alloc(length);
@@ -88,6 +89,26 @@ export function readFileTool(options: WorkspaceToolOptions = {}): Tool<ReadFileI
       }
     },
   });
+}
+
+/**
+ * Opens `absolute` for a write in `mode`: a new file is created exclusively (never through a symlink, FIFO or
+ * device); an existing one must be a regular single-link file of the workspace, and is truncated only after the check.
+ */
+async function openForWrite(absolute: string, root: string, relative: string, mode: 'overwrite' | 'append' | 'create'): Promise<FileHandle> {
+  const exists = await lstat(absolute).then(() => true, () => false);
+  if (exists && mode === 'create') throw new LlmctlError('tool_conflict', `File "${relative}" already exists`, { path: relative });
+  if (!exists) {
+    try {
+      return await open(absolute, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o644);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new LlmctlError('tool_conflict', `File "${relative}" appeared while it was written`, { path: relative });
+      throw err;
+    }
+  }
+  const { handle } = await openRegularFile(absolute, root, relative, constants.O_WRONLY | (mode === 'append' ? constants.O_APPEND : 0));
+  if (mode === 'overwrite') await handle.truncate(0);
+  return handle;
 }
 
 /** The `write_file` tool; emits a `workspace_file` artifact describing the write. */
@@ -127,31 +148,23 @@ export function writeFileTool(options: WorkspaceToolOptions = {}): Tool<WriteFil
       if (data.length > maxWrite) {
         throw new LlmctlError('tool_input_invalid', `Content is ${data.length} bytes, over the ${maxWrite}-byte limit`, { limit: maxWrite });
       }
-      const target = await resolveWorkspacePath(ctx.workspace_dir, input.path);
+      let target = await resolveWorkspacePath(ctx.workspace_dir, input.path);
+      checkReservedPath(input.path, target.relative, true);
       if (target.relative === '.') throw new LlmctlError('tool_failed', 'Cannot write the workspace root', { path: input.path });
       if (input.create_dirs !== false) {
         await mkdir(path.dirname(target.absolute), { recursive: true });
-        await resolveWorkspacePath(ctx.workspace_dir, input.path); // the created parents are still confined
+        target = await resolveWorkspacePath(ctx.workspace_dir, input.path); // the created parents are still confined
+        checkReservedPath(input.path, target.relative, true);
       }
       const mode = input.mode ?? 'overwrite';
-      const flags =
-        constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW |
-        (mode === 'append' ? constants.O_APPEND : mode === 'create' ? constants.O_EXCL : constants.O_TRUNC);
-      let handle;
-      try {
-        handle = await open(target.absolute, flags, 0o644);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'EEXIST') throw new LlmctlError('tool_conflict', `File "${target.relative}" already exists`, { path: target.relative });
-        if (code === 'ELOOP') throw new LlmctlError('path_outside_workspace', `"${target.relative}" is a symlink`, { path: target.relative, reason: 'symlink' });
-        throw err;
-      }
+      const handle = await openForWrite(target.absolute, target.root, target.relative, mode);
+      let size: number;
       try {
         await handle.writeFile(data);
+        size = (await handle.stat()).size;
       } finally {
         await handle.close();
       }
-      const size = (await stat(target.absolute)).size;
       const sha256 = createHash('sha256').update(data).digest('hex');
       ctx.emitArtifact({
         kind: 'workspace_file',

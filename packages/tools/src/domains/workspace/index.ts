@@ -6,6 +6,8 @@ import { listFilesTool, searchFilesTool } from './search-tools.ts';
 export * from './file-tools.ts';
 export * from './search-tools.ts';
 export * from './workspace-paths.ts';
+export * from './reserved-paths.ts';
+export * from './regular-file.ts';
 
 /** `read_file`, `write_file`, `list_files` and `search_files`. */
 export function createWorkspaceTools(options: WorkspaceToolOptions = {}): Tool<any, any>[] {

@@ -1,10 +1,13 @@
 /** `list_files` and `search_files`: browsing the run workspace without following symlinks. */
 import { LlmctlError } from '@llmctl/contracts';
 import type { Dirent } from 'node:fs';
-import { lstat, open, readdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { defineTool, type Tool } from '../../framework/define-tool.ts';
 import type { WorkspaceToolOptions } from './file-tools.ts';
+import { openRegularFile } from './regular-file.ts';
+import { checkReservedPath } from './reserved-paths.ts';
 import { resolveWorkspacePath } from './workspace-paths.ts';
 
 /** Kind of a listed entry; symlinks are reported, never followed. */
@@ -23,7 +26,6 @@ export interface SearchFilesOutput {
   truncated: boolean;
 }
 
-const SKIPPED_DIRS = new Set(['.git']);
 const MAX_SEARCH_FILE_BYTES = 1024 * 1024;
 const MAX_LINE_CHARS = 500;
 
@@ -41,12 +43,13 @@ async function* walk(absDir: string, relDir: string, recursive: boolean): AsyncG
     const rel = relDir === '.' ? d.name : `${relDir}/${d.name}`;
     const type = typeOf(d);
     yield { abs, rel, type };
-    if (recursive && type === 'directory' && !SKIPPED_DIRS.has(d.name)) yield* walk(abs, rel, true);
+    if (recursive && type === 'directory' && d.name.toLowerCase().replace(/[. ]+$/, '') !== '.git') yield* walk(abs, rel, true);
   }
 }
 
-async function directory(workspace_dir: string, requested: string): Promise<{ absolute: string; relative: string }> {
+async function directory(workspace_dir: string, requested: string): Promise<{ absolute: string; relative: string; root: string }> {
   const dir = await resolveWorkspacePath(workspace_dir, requested);
+  checkReservedPath(requested, dir.relative, false);
   const info = dir.exists ? await lstat(dir.absolute) : undefined;
   if (!info?.isDirectory()) throw new LlmctlError('tool_failed', `"${dir.relative}" is not a directory`, { path: dir.relative });
   return dir;
@@ -107,10 +110,16 @@ export function listFilesTool(options: WorkspaceToolOptions = {}): Tool<ListFile
   });
 }
 
-async function readTextHead(abs: string): Promise<string | null> {
-  const handle = await open(abs, 'r');
+/** The head of a regular text file, or null for a binary file or anything that is not a plain workspace file. */
+async function readTextHead(abs: string, root: string, rel: string): Promise<string | null> {
+  let opened;
   try {
-    const info = await handle.stat();
+    opened = await openRegularFile(abs, root, rel, constants.O_RDONLY);
+  } catch {
+    return null; // FIFO, socket, device, hardlink, other device, or gone
+  }
+  const { handle, info } = opened;
+  try {
     const length = Math.min(info.size, MAX_SEARCH_FILE_BYTES);
     const buffer = Buffer.alloc(length);
     await handle.read(buffer, 0, length, 0);
@@ -171,7 +180,7 @@ export function searchFilesTool(options: WorkspaceToolOptions = {}): Tool<Search
       outer: for await (const e of walk(dir.absolute, dir.relative, true)) {
         if (ctx.signal.aborted) throw ctx.signal.reason;
         if (e.type !== 'file') continue;
-        const text = await readTextHead(e.abs);
+        const text = await readTextHead(e.abs, dir.root, e.rel);
         files_scanned += 1;
         if (text === null) continue;
         const lines = text.split('\n');
