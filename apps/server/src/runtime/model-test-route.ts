@@ -1,4 +1,5 @@
 import { LlmctlError } from '@llmctl/contracts';
+import { redactText } from '@llmctl/providers';
 import type { ModelGateway } from '@llmctl/runtime';
 import type { RouteInstaller } from '../app-context.ts';
 import { ok } from '../envelope.ts';
@@ -27,7 +28,8 @@ export function modelTestRoute(models: ModelGateway): RouteInstaller {
         return ok(reply, { ok: true, latency_ms: Math.round(performance.now() - started), provider: model.provider, model: model.model, offline: model.provider === 'scripted', reply: res.text.slice(0, 200), usage: res.usage });
       } catch (err) {
         const e = err instanceof LlmctlError ? err.toInfo() : { code: 'provider_error', message: (err as Error)?.message ?? String(err), details: {}, retryable: false };
-        return ok(reply, { ok: false, latency_ms: Math.round(performance.now() - started), provider: model.provider, model: model.model, error: { code: e.code, message: e.message, retryable: e.retryable } });
+        // Provider errors arrive redacted (createProvider); key-looking text is removed once more, whatever threw.
+        return ok(reply, { ok: false, latency_ms: Math.round(performance.now() - started), provider: model.provider, model: model.model, error: { code: e.code, message: redactText(e.message), retryable: e.retryable } });
       }
     });
   };
