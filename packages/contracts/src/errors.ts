@@ -80,6 +80,10 @@ export const ERROR_CODES = {
   auth_unavailable: { meaning: 'The API tokens could not be read at start, so the server refuses to start rather than run with authentication off.', retryable: true },
   // Tools (added by @llmctl/tools)
   command_timeout: { meaning: 'The command ran longer than its timeout; its process group was killed.', retryable: false },
+  workspace_path_forbidden: { meaning: 'The path is reserved: git metadata (a `.git` component, `.gitattributes`, `.gitmodules`, `.gitconfig`) is never touched by workspace file tools.', retryable: false },
+  workspace_file_unsupported: { meaning: 'Not a plain file of the workspace: a FIFO, socket, device, directory, hardlinked file or a file on another device.', retryable: false },
+  sandbox_unavailable: { meaning: 'The tool sandbox (bubblewrap) is missing or cannot start, so no tool process runs (only LLMCTL_TOOL_SANDBOX=none disables the sandbox, explicitly).', retryable: false },
+  git_repository_unsafe: { meaning: 'The workspace repository holds something git would execute or follow out of the workspace (a hook, a .git that is a file or symlink, a linked worktree), so git is not run.', retryable: false },
   plan_item_not_found: { meaning: 'complete_item named a plan or plan item that does not exist.', retryable: false },
   rag_collection_not_found: { meaning: 'No RAG collection has that id or name.', retryable: false },
   // RAG ingestion (added by the special-node routes)
