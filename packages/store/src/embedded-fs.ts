@@ -1,10 +1,10 @@
 /**
- * Files and ownership for the embedded PostgreSQL: the OS user it runs as when we are root, traversable parent
- * directories, the data directory's mode, and the reused random password.
+ * Files and ownership for the embedded PostgreSQL: the OS user it runs as when we are root, what that user can reach,
+ * where the cluster lives, the data directory's mode, and the reused random password.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chmod, chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmod, chown, cp, lstat, mkdir, readFile, readlink, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { LlmctlError } from '@llmctl/contracts';
@@ -50,32 +50,94 @@ export async function resolveRunAs(user = 'postgres'): Promise<RunAs | undefined
   return created;
 }
 
-function canTraverse(mode: number, uid: number, gid: number, as: RunAs): boolean {
-  if (uid === as.uid) return (mode & 0o100) !== 0;
-  if (gid === as.gid) return (mode & 0o010) !== 0;
-  return (mode & 0o001) !== 0;
+function allows(s: { mode: number; uid: number; gid: number }, as: RunAs, bit: 1 | 4 | 5): boolean {
+  const shift = s.uid === as.uid ? 6 : s.gid === as.gid ? 3 : 0;
+  return ((s.mode >> shift) & bit) === bit;
 }
 
-/**
- * Makes sure the postgres user can reach `dir`: every ancestor it cannot traverse and that we own gets the
- * search bit for others (o+x: enter, not list). An ancestor we do not own and it cannot enter is a coded error.
- */
-export async function ensureTraversable(dir: string, as: RunAs): Promise<void> {
+/** The directories from `/` down to `path`'s parent. */
+function ancestors(path: string): string[] {
   const chain: string[] = [];
-  for (let d = dir; ; d = dirname(d)) {
+  for (let d = dirname(path); ; d = dirname(d)) {
     chain.unshift(d);
     if (dirname(d) === d) break;
   }
-  const me = process.getuid?.() ?? -1;
-  for (const d of chain) {
-    const s = await stat(d);
-    if (canTraverse(s.mode, s.uid, s.gid, as)) continue;
-    if (s.uid !== me && me !== 0) {
-      throw new LlmctlError('embedded_database_failed',
-        `The OS user "${as.user}" that runs PostgreSQL cannot enter ${d}; choose a data directory it can reach.`, { dir: d });
-    }
-    await chmod(d, (s.mode & 0o7777) | 0o001);
+  return chain;
+}
+
+/**
+ * True when `as` can reach `path`: it may enter every ancestor and read (and, for a regular file with an execute bit,
+ * execute) `path` itself. Used to decide whether something must be placed elsewhere; it never changes a mode.
+ */
+export async function canReach(path: string, as: RunAs): Promise<boolean> {
+  try {
+    for (const d of ancestors(path)) if (!allows(await stat(d), as, 1)) return false;
+    const s = await stat(path);
+    return allows(s, as, s.isDirectory() ? 5 : (s.mode & 0o111) !== 0 ? 5 : 4);
+  } catch {
+    return false;
   }
+}
+
+/**
+ * Creates (0755) and checks the root-owned directory where llmctl, running as root, keeps what the postgres user must
+ * reach (binaries copies, clusters). Every directory on its path must be root-owned and not writable by others (a
+ * sticky directory such as /tmp is fine as an ancestor), and enterable by others. Returns its real path.
+ */
+export async function ensureSharedDir(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true, mode: 0o755 });
+  const real = await realpath(dir);
+  const own = await stat(real);
+  // Created under a strict umask: llmctl's own directory must be enterable by the postgres user.
+  if (own.uid === 0 && (own.mode & 0o055) !== 0o055) await chmod(real, (own.mode & 0o7777) | 0o755);
+  const chain = [...ancestors(real), real];
+  for (const [i, d] of chain.entries()) {
+    const s = await stat(d);
+    const last = i === chain.length - 1;
+    const writableByOthers = (s.mode & 0o022) !== 0 && (last || (s.mode & 0o1000) === 0);
+    if (s.uid !== 0 || writableByOthers || (s.mode & 0o001) === 0) {
+      throw new LlmctlError('embedded_database_failed',
+        `${d} must be owned by root, not writable by others and enterable by others to hold the embedded PostgreSQL ` +
+          `files of the postgres OS user (set LLMCTL_EMBEDDED_PG_DIR to another directory).`, { dir: d });
+    }
+  }
+  return real;
+}
+
+/**
+ * Where the PostgreSQL cluster (PGDATA) of `dataDir` lives. Not root, or every parent of `dataDir` is enterable by the
+ * postgres user: `<dataDir>/pg`, and `dataDir` itself (llmctl's own directory, whose secrets are 0600) gets the search
+ * bit for others. Otherwise the parents are left alone: the cluster lives in `<sharedDir>/clusters/<id>/pg` and
+ * `<dataDir>/pg` is a symbolic link to it (an existing cluster in `<dataDir>/pg` is moved there once).
+ */
+export async function placeCluster(dataDir: string, as: RunAs | undefined, sharedDir: string): Promise<string> {
+  const inPlace = join(dataDir, 'pg');
+  if (!as) return inPlace;
+  const current = await lstat(inPlace).catch(() => undefined);
+  if (current?.isSymbolicLink()) return readlink(inPlace);
+  if (await allParentsEnterable(dataDir, as)) {
+    const s = await stat(dataDir);
+    if (!allows(s, as, 1)) await chmod(dataDir, (s.mode & 0o7777) | 0o001);
+    return inPlace;
+  }
+  const home = join(await ensureSharedDir(sharedDir), 'clusters', createHash('sha256').update(dataDir).digest('hex').slice(0, 16));
+  await mkdir(home, { recursive: true, mode: 0o755 });
+  await writeFile(join(home, 'data-dir'), `${dataDir}\n`, { mode: 0o644 });
+  const target = join(home, 'pg');
+  if (current?.isDirectory()) {
+    await rename(inPlace, target).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EXDEV') throw err;
+      await cp(inPlace, target, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+      await rm(inPlace, { recursive: true, force: true });
+    });
+  }
+  await symlink(target, inPlace);
+  return target;
+}
+
+async function allParentsEnterable(dir: string, as: RunAs): Promise<boolean> {
+  for (const d of ancestors(dir)) if (!allows(await stat(d), as, 1)) return false;
+  return true;
 }
 
 /** Creates (mode 0700) and hands over the PostgreSQL data directory to the user postgres runs as. */

@@ -7,8 +7,10 @@ export { createPool, withTransaction, redactUrl, pgTimestampToIso, LLMCTL_PG_TYP
 export type { Queryable, StoreLogger, CreatePoolOptions } from './pool.ts';
 export { migrate, migrationStatus, readMigrations, MIGRATIONS_DIR } from './migrator.ts';
 export type { MigrationFile, MigrationResult, MigrationStatus } from './migrator.ts';
-export { startEmbeddedPostgres } from './embedded.ts';
-export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded.ts';
+export { startEmbeddedPostgres, defaultSharedDir } from './embedded.ts';
+export type {
+  EmbeddedPostgres, EmbeddedPostgresOptions, EmbeddedState, DownInfo, RestartInfo, FailedInfo, RestartPolicy,
+} from './embedded.ts';
 export { openDatabase } from './database.ts';
 export type { Database, OpenDatabaseOptions } from './database.ts';
 export { createScratchDatabase } from './scratch-database.ts';
