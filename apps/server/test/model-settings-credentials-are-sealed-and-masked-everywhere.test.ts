@@ -58,3 +58,22 @@ test('settings.headers values and credential-named settings are sealed at rest, 
     await stub.close();
   }
 });
+
+test('provider settings credentials (PUT /api/providers) are sealed and masked too, and still sent to the provider endpoint', async () => {
+  const stub = await startOpenAIStub({ tokens: ['pong'] });
+  const server = await startTestServer({ config: { allowedBaseUrls: ['127.0.0.1'] } });
+  try {
+    const put = await server.request('PUT', '/api/providers/openai_compatible', { base_url: `${stub.url}/v1`, settings: { headers: { 'x-org-token': TOKEN } } });
+    assert.equal(put.status, 200, put.text);
+    assert.equal(put.body.data.settings.headers['x-org-token'], 'pla…7d7d');
+    const back = await server.request('PUT', '/api/providers/openai_compatible', { settings: put.body.data.settings });
+    const m = await server.request('POST', '/api/models', { name: 'p', provider: 'openai_compatible', model: 'x' });
+    assert.equal((await server.request('POST', `/api/models/${m.body.data.id}/test`)).body.data.ok, true);
+    assert.equal(stub.requests[0]!.headers['x-org-token'], TOKEN);
+    assertClean('a provider response', put.text + back.text + (await server.request('GET', '/api/providers')).text);
+    assertClean('the provider_credentials table', JSON.stringify((await server.db.pool.query('SELECT p::text AS row FROM provider_credentials p')).rows));
+  } finally {
+    await server.close();
+    await stub.close();
+  }
+});
