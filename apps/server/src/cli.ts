@@ -10,6 +10,7 @@ import { runCommand } from './commands/run.ts';
 import { validateCommand } from './commands/validate.ts';
 import { runsControlCommand } from './commands/runs.ts';
 import { workerCommand } from './commands/worker.ts';
+import { executorRunCommand } from './commands/executor.ts';
 
 /** What a command gets. */
 export interface CommandContext {
@@ -29,7 +30,7 @@ export interface CommandSpec {
   name: string;
   usage: string;
   summary: string;
-  options?: Record<string, { type: 'string' | 'boolean'; short?: string }>;
+  options?: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
   /** Resolves with the process exit code. */
   run(ctx: CommandContext): Promise<number>;
 }
@@ -67,9 +68,20 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'worker',
-    usage: 'llmctl worker',
-    summary: 'run an orchestrator without HTTP on DATABASE_URL: takes over the runs of servers that died',
+    usage: 'llmctl worker [--data-dir DIR] [--concurrency 4] [--class frontier|vllm]… [--name NAME] [--drain-timeout-s 60]',
+    summary: 'execute queued node attempts (executor: queue) and take over the runs of servers that died; DATABASE_URL or --data-dir of a running serve',
+    options: {
+      concurrency: { type: 'string' }, class: { type: 'string', multiple: true }, name: { type: 'string' }, 'drain-timeout-s': { type: 'string' },
+      'heartbeat-timeout-s': { type: 'string' }, ...dataDirOption,
+    },
     run: workerCommand,
+  },
+  {
+    name: 'executor run',
+    usage: 'llmctl executor run --payload-file FILE',
+    summary: 'execute one node attempt from a payload file (Kubernetes executor images); prints LLMCTL_EXECUTOR_STARTED, then one LLMCTL_EXECUTOR_RESULT_JSON= line',
+    options: { 'payload-file': { type: 'string' } },
+    run: executorRunCommand,
   },
   {
     name: 'db migrate',

@@ -95,6 +95,17 @@ export const ERROR_CODES = {
   migration_not_applicable: { meaning: 'The migration report cannot be applied or rolled back in its current state (blocked, never applied, already rolled back).', retryable: false, http: 409 },
   cutover_disabled: { meaning: 'agent_runtime_cutover_enabled is off: imported flowcharts can be inspected and dry-run, not run.', retryable: false, http: 409 },
   cutover_blocked: { meaning: 'The cutover cannot be turned on while an applied imported flowchart\'s latest report is blocked (details.flowcharts).', retryable: false, http: 409 },
+  // Executors (added by @llmctl/executors; docs/executors.md says what to do about each)
+  worker_lost: { meaning: 'The queue worker or pod executing an attempt died or stopped heartbeating; the attempt ends interrupted and runs again under the same idempotency key.', retryable: true },
+  dispatch_uncertain: { meaning: 'Whether an attempt was dispatched is unknown and its deterministic job could not be looked up, so it failed closed (never two live jobs for one attempt).', retryable: true },
+  dispatch_timeout: { meaning: 'The executor job did not start within dispatch_timeout_s (no worker capacity, unschedulable pod).', retryable: true },
+  execution_timeout: { meaning: 'The executor job ran longer than execution_timeout_s (activeDeadlineSeconds) and was stopped.', retryable: true },
+  create_failed: { meaning: 'The executor job could not be created or enqueued (API error, quota, bad manifest).', retryable: true },
+  image_pull_failed: { meaning: 'The executor image could not be pulled (wrong repository, tag or digest, or missing image pull secret).', retryable: false },
+  pod_evicted: { meaning: 'The executor pod was evicted (node pressure, preemption) before it finished.', retryable: true },
+  result_invalid: { meaning: 'The executor finished without exactly one valid LLMCTL_EXECUTOR_RESULT_JSON line.', retryable: false },
+  payload_invalid: { meaning: 'The executor payload file is missing, unreadable or does not match the payload contract.', retryable: false },
+  gpu_unavailable: { meaning: 'No GPU could be scheduled for a vllm-class attempt within gpu_schedule_timeout_s and the flowchart forbids the CPU fallback.', retryable: false },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -3,3 +3,4 @@ export * from './run.ts';
 export * from './errors.ts';
 export * from './events.ts';
 export * from './schemas.ts';
+export * from './executor-result.ts';

@@ -1,11 +1,12 @@
 import path from 'node:path';
 import type pg from 'pg';
 import type { FlowchartSettings } from '@llmctl/contracts';
-import type { ModelCallRecord, NodeHandlers, ToolGateway } from '@llmctl/runtime';
+import type { ModelCallRecord, NodeExecutor, NodeHandlers, ToolGateway } from '@llmctl/runtime';
 import {
-  EventBus, Orchestrator, artifactEventPublisher, createToolGateway, decisionHandler, endHandler, specialHandlers, startHandler,
+  EventBus, Orchestrator, artifactEventPublisher, createToolGateway, decisionHandler, endHandler, inlineExecutor, specialHandlers, startHandler,
   subflowHandler, taskHandler,
 } from '@llmctl/runtime';
+import { DispatchingExecutor, QueueBackend, type ExecutorBackend } from '@llmctl/executors';
 import { ModelRepository, PgModelCallLog, PgRunStore, createPgToolPorts, newId, type PgToolPorts } from '@llmctl/store';
 import { createToolRegistry, type CommandToolOptions, type ToolRegistry } from '@llmctl/tools';
 import type { CredentialSource } from './model-gateway.ts';
@@ -30,6 +31,12 @@ export interface RuntimeOptions {
   workspaceRoot?: string;
   /** The `run_command` tool (omitted: agents cannot run programs; nothing is allowlisted by default). */
   command?: CommandToolOptions;
+  /**
+   * Executor backends besides inline (executors.md). The queue backend is always available (pg-boss starts on first
+   * use); pass `kubernetes` to enable Jobs. `pollMs`: how often waiting queue attempts are re-read and their workers'
+   * heartbeats checked (default 1000).
+   */
+  executors?: { pollMs?: number; kubernetes?: ExecutorBackend };
 }
 
 /** The tool layer of a composed runtime. */
@@ -40,7 +47,13 @@ export interface ComposedTools {
 }
 
 /** The composition root of the runtime: PostgreSQL adapters, providers and node handlers around one orchestrator. */
-export function composeRuntime(o: RuntimeOptions): { orchestrator: Orchestrator; store: PgRunStore; calls: PgModelCallLog; models: RegistryModelGateway; tools: ComposedTools } {
+export function composeRuntime(o: RuntimeOptions): {
+  orchestrator: Orchestrator; store: PgRunStore; calls: PgModelCallLog; models: RegistryModelGateway; tools: ComposedTools;
+  /** Runs node work in this process (what a queue worker executes attempts with). */
+  inline: NodeExecutor;
+  /** The orchestrator's executor: routes each attempt to the backend its commit chose. */
+  executor: DispatchingExecutor;
+} {
   const store = new PgRunStore(o.pool);
   const calls = new PgModelCallLog(o.pool);
   if (o.onModelCall) {
@@ -63,22 +76,29 @@ export function composeRuntime(o: RuntimeOptions): { orchestrator: Orchestrator;
     onArtifactPersisted: artifactEventPublisher(bus),
   });
   const taskDeps = { models, calls, newId, tools: gateway.agentTools() };
+  const handlers: NodeHandlers = {
+    start: startHandler,
+    end: endHandler,
+    decision: decisionHandler(taskDeps),
+    task: taskHandler(taskDeps),
+    flowchart: subflowHandler(() => orchestrator),
+    ...specialHandlers({ tools: gateway, llm: taskDeps, plans: ports.stores.plan }),
+    ...o.handlers,
+  };
+  const inline = inlineExecutor(handlers);
+  const executor = new DispatchingExecutor({
+    pool: o.pool, inline,
+    backends: { queue: new QueueBackend({ pool: o.pool, ...(o.executors?.pollMs ? { pollMs: o.executors.pollMs } : {}) }), ...(o.executors?.kubernetes ? { kubernetes: o.executors.kubernetes } : {}) },
+  });
   const orchestrator: Orchestrator = new Orchestrator({
     store,
     newId,
     bus,
+    executor,
     ...(o.defaults ? { defaults: o.defaults } : {}),
     ...(o.leaseTtlMs ? { leaseTtlMs: o.leaseTtlMs } : {}),
     ...(o.logError ? { logError: o.logError } : {}),
-    handlers: {
-      start: startHandler,
-      end: endHandler,
-      decision: decisionHandler(taskDeps),
-      task: taskHandler(taskDeps),
-      flowchart: subflowHandler(() => orchestrator),
-      ...specialHandlers({ tools: gateway, llm: taskDeps, plans: ports.stores.plan }),
-      ...o.handlers,
-    },
+    handlers,
   });
-  return { orchestrator, store, calls, models, tools: { registry, gateway, ports } };
+  return { orchestrator, store, calls, models, tools: { registry, gateway, ports }, inline, executor };
 }
