@@ -28,6 +28,11 @@ export interface Database {
   embedded: boolean;
   /** The embedded server's data directory, when embedded. */
   dataDir?: string;
+  /**
+   * The embedded PostgreSQL, when embedded: its supervisor restarts a postmaster that dies (same port) and reports it
+   * through `onDown` / `onRestart` / `onFailed`; `state` tells whether it is up.
+   */
+  embeddedServer?: EmbeddedPostgres;
   /** The migrations applied by this open (when `migrate` was on). */
   migrations?: MigrationResult;
   /** Ends the pool, then stops the embedded server (if any). Idempotent. */
@@ -56,7 +61,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   };
   try {
     const migrations = options.migrate === false ? undefined : await migrate(pool);
-    return { pool, url, embedded: server !== undefined, dataDir: server?.dataDir, migrations, close };
+    return { pool, url, embedded: server !== undefined, dataDir: server?.dataDir, embeddedServer: server, migrations, close };
   } catch (err) {
     await close();
     throw err;

@@ -31,6 +31,14 @@ export async function serveCommand({ flags, out }: CommandContext): Promise<numb
   out(server.db.embedded
     ? `database: embedded PostgreSQL, data in ${server.db.dataDir} (logs: ${server.db.dataDir}/postgres.log)`
     : `database: external PostgreSQL ${redactUrl(server.db.url)} (DATABASE_URL)`);
+  const embedded = server.db.embeddedServer;
+  if (embedded) {
+    if (!embedded.pgDataDir.startsWith(`${embedded.dataDir}/`)) out(`database: cluster files in ${embedded.pgDataDir} (reachable by the postgres OS user)`);
+    // The supervisor restarts a postmaster that dies; say so on the console too (details in the JSON logs).
+    embedded.onDown((d) => out(`database: the embedded PostgreSQL (pid ${d.pid}) exited unexpectedly; restarting it…`));
+    embedded.onRestart((r) => out(`database: the embedded PostgreSQL is back (pid ${r.pid}, attempt ${r.attempts})`));
+    embedded.onFailed((f) => out(`database: the embedded PostgreSQL could not be restarted after ${f.attempts} attempts; see ${embedded.logFile}`));
+  }
   const auth = server.app.llmctlAuth;
   const limit = auth.rateLimit ? `; rate limit ${auth.rateLimit.perSecond}/s, burst ${auth.rateLimit.burst}` : '';
   if (auth.enabled) out(`auth: on — every API route but GET /api/health needs Authorization: Bearer <token>${limit}`);
