@@ -63,6 +63,14 @@ export function simulationInputs(plan: DecisionPlan): { description: string; inp
     for (const k of plan.keys) cases.push({ description: `route key "${k.key}" alone`, input: { route_key: k.key } });
   } else {
     for (const k of plan.keys) cases.push({ description: `connector "${k.key}" alone`, input: satisfying({}, k.text) });
+    if (plan.keys.length >= 3) {
+      for (let i = 0; i < plan.keys.length; i++) {
+        for (let j = i + 1; j < plan.keys.length; j++) {
+          const [a, b] = [plan.keys[i]!, plan.keys[j]!];
+          cases.push({ description: `connectors "${a.key}" and "${b.key}" together`, input: satisfying(satisfying({}, a.text), b.text) });
+        }
+      }
+    }
     if (plan.keys.length >= 2) cases.push({ description: 'every connector together', input: plan.keys.reduce<unknown>((acc, k) => satisfying(acc, k.text), {}) });
   }
   cases.push({ description: 'no connector matches', input: {} });

@@ -113,7 +113,7 @@ export function translateCondition(conditionText: string, opts: TranslateOptions
     const c = containsExpected(expected);
     if (c === null) return { ok: false, reason: `"${cleaned}" looks for ${JSON.stringify(expected)} inside Python number forms, which cannot be reproduced exactly` };
     return {
-      ok: true, expression: `(${accessor(path.rest)}; ${PRESENT} and ${c.expr})`,
+      ok: true, expression: `(${accessor(path.rest)}; ${PRESENT} ? ${c.expr} : false)`,
       notes: c.structuredFails ? [{ code: 'condition_contains_structured_fails', message: `"${cleaned}": when the value is an object or a list the condition fails the run (route_invalid) instead of matching its JSON text.` }] : [],
     };
   }
