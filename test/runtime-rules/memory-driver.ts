@@ -62,7 +62,7 @@ export async function memoryDriver(): Promise<RulesDriver> {
     return {
       id, flowchart_id: r.flowchart_id, flowchart_version: r.flowchart_version, status: r.status, input: p?.input ?? r.input,
       output: p?.output ?? null, error: p?.error ?? null, warnings: p?.warnings ?? [], leftover_tokens: p?.leftover_tokens ?? [],
-      continued_from: r.continued_from, continued_to: r.continued_to, parent_run_id: r.parent_run_id, created_at: '', started_at: p?.started_at ?? null,
+      continued_from: r.continued_from, continued_to: r.continued_to, continuation: r.continuation, parent_run_id: r.parent_run_id, created_at: '', started_at: p?.started_at ?? null,
       finished_at: p?.finished_at ?? null,
       node_runs: [...store.nodeRuns.get(id)!.values()].sort((a, b) => a.created_order - b.created_order).map(nodeRunView),
     };

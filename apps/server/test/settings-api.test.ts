@@ -8,7 +8,7 @@ test('GET /api/settings/runtime returns the defaults', async () => {
     const res = await s.request('GET', '/api/settings/runtime');
     assert.equal(res.status, 200);
     assert.equal(res.body.data.executor, 'inline');
-    assert.deepEqual(res.body.data.guardrails, { max_node_executions: 500, max_runtime_minutes: 60, max_parallel_nodes: 8 });
+    assert.deepEqual(res.body.data.guardrails, { max_node_executions: 500, max_runtime_minutes: 60, max_parallel_nodes: 8, max_continuations: 100 });
     assert.equal(res.body.data.images.frontier.repository, 'llmctl-executor-frontier');
     assert.equal(res.body.data.images.vllm.repository, 'llmctl-executor-vllm');
   } finally {

@@ -47,6 +47,8 @@ export interface FlowchartSettings {
   max_node_executions?: number;
   max_runtime_minutes?: number;
   max_parallel_nodes?: number;
+  /** Continue-as-new hops a chain may make (the run with `continuation` = this limit fails instead of continuing). */
+  max_continuations?: number;
 }
 
 export interface FlowchartDocument {
@@ -98,4 +100,5 @@ export const DEFAULT_SETTINGS: Required<FlowchartSettings> = {
   max_node_executions: 500,
   max_runtime_minutes: 60,
   max_parallel_nodes: 8,
+  max_continuations: 100,
 };

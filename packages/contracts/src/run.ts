@@ -42,6 +42,19 @@ export interface Attempt {
   started_at: string;
   finished_at: string | null;
   error: ErrorInfo | null;
+  /** Where this attempt ran (executors.md "Dispatch contract"). */
+  executor?: ExecutorInfo;
+}
+
+/** Where a node attempt ran and how far its dispatch got (executors.md). */
+export interface ExecutorInfo {
+  backend: 'inline' | 'queue' | 'kubernetes';
+  class: 'frontier' | 'vllm';
+  worker_id: string | null;
+  job_id: string | null;
+  image: string | null;
+  dispatch_state: 'pending' | 'submitted' | 'confirmed' | 'finished' | 'failed';
+  degraded_reason: string | null;
 }
 
 export interface InputSnapshot {
@@ -71,6 +84,8 @@ export interface NodeRun {
   started_at: string | null;
   finished_at: string | null;
   usage: Record<string, unknown> | null;
+  /** The last attempt's executor (executors.md "Dispatch contract"). */
+  executor?: ExecutorInfo;
 }
 
 export interface LeftoverToken {
@@ -91,6 +106,8 @@ export interface Run {
   leftover_tokens: LeftoverToken[];
   continued_from: string | null;
   continued_to: string | null;
+  /** Position in a continue-as-new chain: 0 for a first run, +1 per continue-as-new (`run.continuation` in conditions). */
+  continuation?: number;
   parent_run_id: string | null;
   created_at: string;
   started_at: string | null;

@@ -36,7 +36,7 @@ test('flowchart-v1 edge matches FlowchartEdge', () => {
 });
 
 test('flowchart-v1 settings and retry match FlowchartSettings and RetryPolicy', () => {
-  const s = { max_node_executions: true, max_runtime_minutes: true, max_parallel_nodes: true } satisfies Keys<FlowchartSettings>;
+  const s = { max_node_executions: true, max_runtime_minutes: true, max_parallel_nodes: true, max_continuations: true } satisfies Keys<FlowchartSettings>;
   const r = { max_attempts: true, backoff_ms: true } satisfies Keys<RetryPolicy>;
   assert.deepEqual(props(flowDefs().settings), keys(s));
   assert.deepEqual(props(flowDefs().retry), keys(r));
@@ -50,16 +50,17 @@ test('node-run matches NodeRun, every field required', () => {
   const k = {
     id: true, node_id: true, node_type: true, iteration: true, status: true, outcome: true, fallback_used: true,
     degraded_reason: true, warnings: true, error: true, input_snapshot: true, output: true, routing: true, attempts: true,
-    idempotency_key: true, retry_of: true, rewound_from: true, started_at: true, finished_at: true, usage: true,
+    idempotency_key: true, retry_of: true, rewound_from: true, started_at: true, finished_at: true, usage: true, executor: true,
   } satisfies Keys<NodeRun>;
   assert.deepEqual(props(schema('node-run')), keys(k));
-  assert.deepEqual([...(schema('node-run').required ?? [])].sort(), keys(k));
+  // `executor` is absent until the node run has an attempt
+  assert.deepEqual([...(schema('node-run').required ?? [])].sort(), keys(k).filter((x) => x !== 'executor'));
   assert.deepEqual((schema('node-run').properties.status as { enum: string[] }).enum, [...NODE_RUN_STATUSES]);
 });
 
 test('node-run attempts, errors and input snapshot match Attempt, ErrorInfo and InputSnapshot', () => {
   const nr = schema('node-run').properties as Record<string, Schema>;
-  const a = { n: true, started_at: true, finished_at: true, error: true } satisfies Keys<Attempt>;
+  const a = { n: true, started_at: true, finished_at: true, error: true, executor: true } satisfies Keys<Attempt>;
   const e = { code: true, message: true, details: true, retryable: true } satisfies Keys<ErrorInfo>;
   const i = { tokens: true, upstream: true, context: true } satisfies Keys<InputSnapshot>;
   assert.deepEqual(props(nr.attempts?.items), keys(a));
@@ -71,10 +72,10 @@ test('run matches Run (node_runs optional)', () => {
   const k = {
     id: true, flowchart_id: true, flowchart_version: true, status: true, input: true, output: true, error: true, warnings: true,
     leftover_tokens: true, continued_from: true, continued_to: true, parent_run_id: true, created_at: true, started_at: true,
-    finished_at: true, node_runs: true,
+    finished_at: true, node_runs: true, continuation: true,
   } satisfies Keys<Run>;
   assert.deepEqual(props(schema('run')), keys(k));
-  assert.deepEqual([...(schema('run').required ?? [])].sort(), keys(k).filter((x) => x !== 'node_runs'));
+  assert.deepEqual([...(schema('run').required ?? [])].sort(), keys(k).filter((x) => x !== 'node_runs' && x !== 'continuation'));
   assert.deepEqual((schema('run').properties.status as { enum: string[] }).enum, [...RUN_STATUSES]);
   const t = { node_id: true, connector_id: true, source_node_run_id: true } satisfies Keys<LeftoverToken>;
   assert.deepEqual(props((schema('run').properties as Record<string, Schema>).leftover_tokens?.items), keys(t));

@@ -40,7 +40,7 @@ export class InMemoryRunStore implements RunStore {
     this.runs.set(run.id, {
       id: run.id, flowchart_id: run.flowchart_id, flowchart_version: run.flowchart_version, status: 'queued', input: run.input,
       parent_run_id: run.parent_run_id ?? null, parent_node_run_id: run.parent_node_run_id ?? null,
-      continued_from: run.continued_from ?? null, continued_to: null, lease_owner: null, lease_epoch: 0, lease_expires_at: null,
+      continued_from: run.continued_from ?? null, continued_to: null, continuation: run.continuation ?? 0, lease_owner: null, lease_epoch: 0, lease_expires_at: null,
       last_sequence: 0, request_id: run.request_id ?? null, correlation_id: run.correlation_id ?? null, projection: null,
     });
     this.events.set(run.id, []);
@@ -118,6 +118,12 @@ export class InMemoryRunStore implements RunStore {
     const r = this.runs.get(runId);
     if (!r) return null;
     return { status: r.status, output: r.projection?.output ?? null, error: r.projection?.error ?? null };
+  }
+
+  async chainTail(runId: string): Promise<string | null> {
+    let r = this.runs.get(runId);
+    for (let i = 0; r?.continued_to && i < 1_000_000; i++) r = this.runs.get(r.continued_to);
+    return r?.id ?? null;
   }
 
   async listActiveChildRuns(parentRunId: string): Promise<string[]> {

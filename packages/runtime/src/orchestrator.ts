@@ -137,7 +137,7 @@ export class Orchestrator {
       request_id: meta.request_id, correlation_id: meta.correlation_id,
     });
     const actor = await this.actorFor(id);
-    await actor.submit((d) => ({ events: d.s.seq === 0 ? decide.start(d.g, d.s, opts.input ?? null, d.newId, d.now) : [], result: undefined }), meta);
+    await actor.submit((d) => ({ events: d.s.seq === 0 ? decide.start(d.g, d.s, opts.input ?? null, d.newId, d.now, actor.record.continuation ?? 0) : [], result: undefined }), meta);
     return id;
   }
 
@@ -154,7 +154,15 @@ export class Orchestrator {
         if (actor.state.status === 'queued') await actor.recover();
         return {};
       case 'cancel': {
-        await actor.submit((d) => ({ events: control.cancel(d.g, d.s, cm, d.newId, d.now), result: undefined }), meta);
+        // A continue-as-new chain is canceled as a whole: cancelling any run of it stops the chain's live run.
+        if (await this.cancelChainTail(actor, req, meta)) return {};
+        try {
+          await actor.submit((d) => ({ events: control.cancel(d.g, d.s, cm, d.newId, d.now), result: undefined }), meta);
+        } catch (err) {
+          // The run continued as new while the cancel was on its way: cancel its successor.
+          if (err instanceof LlmctlError && err.code === 'invalid_transition' && (await this.cancelChainTail(actor, req, meta))) return {};
+          throw err;
+        }
         // A parent's cancel cascades to its child runs.
         for (const child of await this.o.store.listActiveChildRuns(runId)) {
           await this.control(child, { action: 'cancel', reason: `parent run ${runId} was canceled` }, meta).catch((e) => this.log(`cancel child ${child}`, e));
@@ -191,6 +199,15 @@ export class Orchestrator {
       default:
         throw new LlmctlError('validation_failed', `unknown control action ${(req as { action: string }).action}`);
     }
+  }
+
+  /** When the run continued as new, cancels the newest run of its chain instead; false when it did not continue. */
+  private async cancelChainTail(actor: RunActor, req: ControlRequest, meta: CommandMeta & { actor: string }): Promise<boolean> {
+    if (!actor.record.continued_to) return false;
+    const tail = (await this.o.store.chainTail?.(actor.id)) ?? actor.record.continued_to;
+    if (tail === actor.id) return false;
+    await this.control(tail, { ...req, reason: req.reason ?? `run ${actor.id} of its continue-as-new chain was canceled` }, meta);
+    return true;
   }
 
   /** The state folded from the log up to and including `sequence`. */

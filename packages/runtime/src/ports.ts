@@ -24,6 +24,8 @@ export interface RunRecord {
   parent_node_run_id: string | null;
   continued_from: string | null;
   continued_to: string | null;
+  /** Position in the continue-as-new chain: 0 for a first run, +1 per continue-as-new. */
+  continuation: number;
   lease_owner: string | null;
   lease_epoch: number;
   lease_expires_at: string | null;
@@ -40,6 +42,8 @@ export interface NewRun {
   parent_run_id?: string | null;
   parent_node_run_id?: string | null;
   continued_from?: string | null;
+  /** Position in the continue-as-new chain (default 0). */
+  continuation?: number;
   request_id?: string | null;
   correlation_id?: string | null;
 }
@@ -102,6 +106,8 @@ export interface RunStore {
   findRunsToRecover(owner: string, isDead: (owner: string) => boolean): Promise<string[]>;
   /** Status, output and error of a run (sub-flowchart nodes wait on their child's outcome). */
   getRunResult(runId: string): Promise<{ status: RunStatus; output: unknown; error: ErrorInfo | null } | null>;
+  /** The newest run of the continue-as-new chain `runId` belongs to (following `continued_to`). */
+  chainTail?(runId: string): Promise<string | null>;
   /** Active child runs of a run (cancel cascades to them). */
   listActiveChildRuns(parentRunId: string): Promise<string[]>;
 }

@@ -161,7 +161,7 @@ export class RunActor {
     await this.submit((d) => {
       const events: EngineEvent[] = [];
       if (d.s.status === 'queued' && !d.s.started_at) {
-        events.push(...decide.start(d.g, d.s, this.record.input, d.newId, d.now));
+        events.push(...decide.start(d.g, d.s, this.record.input, d.newId, d.now, this.record.continuation ?? 0));
       }
       for (const id of [...d.s.running]) {
         const failure = poisoned?.get(id);
@@ -286,7 +286,7 @@ export class RunActor {
     if (can && can.kind === 'run.status' && can.continue_as_new) {
       newRun = {
         id: this.deps.newId('run'), flowchart_id: this.record.flowchart_id, flowchart_version: this.record.flowchart_version,
-        input: can.continue_as_new.input, continued_from: s.run_id, parent_run_id: this.record.parent_run_id,
+        input: can.continue_as_new.input, continued_from: s.run_id, continuation: (this.record.continuation ?? 0) + 1, parent_run_id: this.record.parent_run_id,
         parent_node_run_id: this.record.parent_node_run_id, request_id: this.record.request_id, correlation_id: this.record.correlation_id,
       };
       commit.new_runs = [newRun];
@@ -467,7 +467,7 @@ export class RunActor {
       upstream: upstreamOf(nr),
       context: nr.context ?? {},
       node: { id: nr.node_id, iteration: nr.iteration },
-      run: { id: this.id, started_at: this.state.started_at },
+      run: { id: this.id, started_at: this.state.started_at, continuation: this.state.continuation },
     };
   }
 
@@ -475,7 +475,7 @@ export class RunActor {
   async computeRouting(nr: NodeRunState, result: { output: unknown; choice?: NodeResult['choice'] }) {
     const list = conditionsToEvaluate(this.graph, nr.node_id);
     const base = this.scopeFor(nr);
-    const scope = { output: result.output, input: base.input, context: base.context, upstream: base.upstream, node: base.node };
+    const scope = { output: result.output, input: base.input, context: base.context, upstream: base.upstream, node: base.node, run: base.run };
     const results = list.length > 0 ? await evaluateConditions(list, scope) : [];
     return selectRouting(this.graph, nr.node_id, results, result.choice);
   }

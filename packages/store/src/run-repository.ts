@@ -3,12 +3,13 @@ import type { NodeRun, Run } from '@llmctl/contracts';
 import { LlmctlError } from '@llmctl/contracts';
 import type { ListParams, ListResult } from './list-params.ts';
 import { likeSubstring, offsetOf } from './list-params.ts';
+import { attachExecutors } from './executor-views.ts';
 
 export const RUN_SORTS = ['created_at', 'updated_at', 'status'] as const;
 export type RunSort = (typeof RUN_SORTS)[number];
 
 const RUN_SELECT = `id, flowchart_id, flowchart_version, status, input, output, error, warnings, leftover_tokens, continued_from,
-  continued_to, parent_run_id, created_at, started_at, finished_at, last_sequence`;
+  continued_to, continuation, parent_run_id, created_at, started_at, finished_at, last_sequence`;
 
 const NODE_RUN_SELECT = `id, node_id, node_type, iteration, status, outcome, fallback_used, degraded_reason, warnings, error,
   input_snapshot, output, routing, attempts, idempotency_key, retry_of, rewound_from, started_at, finished_at, usage`;
@@ -42,7 +43,9 @@ export class RunRepository {
 
   async nodeRuns(runId: string): Promise<NodeRun[]> {
     const r = await this.pool.query(`SELECT ${NODE_RUN_SELECT} FROM node_runs WHERE run_id = $1 ORDER BY created_order`, [runId]);
-    return r.rows as NodeRun[];
+    const nodeRuns = r.rows as NodeRun[];
+    await attachExecutors(this.pool, runId, nodeRuns);
+    return nodeRuns;
   }
 
   async list(filter: { flowchart_id?: string; status?: string }, p: ListParams<RunSort>): Promise<ListResult<Run>> {

@@ -7,7 +7,7 @@ import { FencedError, nodeRunView } from '@llmctl/runtime';
 const ACTIVE_UNLEASHED = `('queued','running','pausing','canceling')`;
 
 const RUN_COLUMNS = `id, flowchart_id, flowchart_version, status, input, parent_run_id, parent_node_run_id, continued_from,
-  continued_to, lease_owner, lease_epoch, lease_expires_at, last_sequence, request_id, correlation_id`;
+  continued_to, continuation, lease_owner, lease_epoch, lease_expires_at, last_sequence, request_id, correlation_id`;
 
 /**
  * The runtime's `RunStore` on PostgreSQL. A commit is ONE SQL statement (data-modifying CTEs): the fenced sequence
@@ -33,9 +33,9 @@ export class PgRunStore implements RunStore {
   async createRun(run: NewRun): Promise<void> {
     try {
       await this.pool.query(
-        `INSERT INTO runs (id, flowchart_id, flowchart_version, status, input, parent_run_id, parent_node_run_id, continued_from, request_id, correlation_id)
-         VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9)`,
-        [run.id, run.flowchart_id, run.flowchart_version, JSON.stringify(run.input ?? null), run.parent_run_id ?? null, run.parent_node_run_id ?? null, run.continued_from ?? null, run.request_id ?? null, run.correlation_id ?? null],
+        `INSERT INTO runs (id, flowchart_id, flowchart_version, status, input, parent_run_id, parent_node_run_id, continued_from, request_id, correlation_id, continuation)
+         VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9, $10)`,
+        [run.id, run.flowchart_id, run.flowchart_version, JSON.stringify(run.input ?? null), run.parent_run_id ?? null, run.parent_node_run_id ?? null, run.continued_from ?? null, run.request_id ?? null, run.correlation_id ?? null, run.continuation ?? 0],
       );
     } catch (err) {
       if ((err as { code?: string }).code === '23503') {
@@ -100,10 +100,10 @@ export class PgRunStore implements RunStore {
           checkpoint_sequence = EXCLUDED.checkpoint_sequence, usage = EXCLUDED.usage, started_at = EXCLUDED.started_at,
           finished_at = EXCLUDED.finished_at
       ), nw AS (
-        INSERT INTO runs (id, flowchart_id, flowchart_version, status, input, parent_run_id, parent_node_run_id, continued_from, request_id, correlation_id)
-        SELECT n.id, n.flowchart_id, n.flowchart_version, 'queued', n.input, n.parent_run_id, n.parent_node_run_id, n.continued_from, n.request_id, n.correlation_id
+        INSERT INTO runs (id, flowchart_id, flowchart_version, status, input, parent_run_id, parent_node_run_id, continued_from, request_id, correlation_id, continuation)
+        SELECT n.id, n.flowchart_id, n.flowchart_version, 'queued', n.input, n.parent_run_id, n.parent_node_run_id, n.continued_from, n.request_id, n.correlation_id, COALESCE(n.continuation, 0)
         FROM r, jsonb_to_recordset($19::jsonb) AS n(id text, flowchart_id text, flowchart_version int, input jsonb, parent_run_id text,
-          parent_node_run_id text, continued_from text, request_id text, correlation_id text)
+          parent_node_run_id text, continued_from text, request_id text, correlation_id text, continuation int)
       ), nt AS (
         -- delivered by PostgreSQL only when this statement commits
         SELECT pg_notify('llmctl_run_events', $21) FROM r
@@ -171,6 +171,17 @@ export class PgRunStore implements RunStore {
   async getRunResult(runId: string) {
     const r = await this.pool.query(`SELECT status, output, error FROM runs WHERE id = $1`, [runId]);
     return (r.rows[0] as { status: RunRecord['status']; output: unknown; error: ErrorInfo | null } | undefined) ?? null;
+  }
+
+  async chainTail(runId: string): Promise<string | null> {
+    const r = await this.pool.query(
+      `WITH RECURSIVE chain(id, continued_to, depth) AS (
+         SELECT id, continued_to, 0 FROM runs WHERE id = $1
+         UNION ALL SELECT r.id, r.continued_to, c.depth + 1 FROM runs r JOIN chain c ON r.id = c.continued_to WHERE c.depth < 1000000
+       ) SELECT id FROM chain ORDER BY depth DESC LIMIT 1`,
+      [runId],
+    );
+    return (r.rows[0] as { id: string } | undefined)?.id ?? null;
   }
 
   async listActiveChildRuns(parentRunId: string): Promise<string[]> {

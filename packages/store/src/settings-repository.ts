@@ -19,7 +19,7 @@ export interface RuntimeSettings {
   images: { frontier: ExecutorImage; vllm: ExecutorImage };
   timeouts: { node_timeout_s: number; model_call_timeout_s: number; tool_timeout_s: number };
   /** Server defaults for flowcharts whose settings leave a guardrail out. */
-  guardrails: { max_node_executions: number; max_runtime_minutes: number; max_parallel_nodes: number };
+  guardrails: { max_node_executions: number; max_runtime_minutes: number; max_parallel_nodes: number; max_continuations: number };
   /** When they were last saved; null while they are the defaults. */
   updated_at: string | null;
   /**
@@ -27,6 +27,11 @@ export interface RuntimeSettings {
    * global rules for their flowchart). Enforced by the server's retention job and `llmctl runs prune`.
    */
   retention: RetentionPolicy & { flowcharts: FlowchartRetentionPolicy[] };
+  /**
+   * Legacy llmctl cutover switch (docs/migration/cutover.md): while false, runs of imported flowcharts are refused
+   * (`409 cutover_disabled`). True on a fresh installation; turned false once, by the first applied import.
+   */
+  agent_runtime_cutover_enabled: boolean;
 }
 
 /** Settings of a fresh installation. */
@@ -39,6 +44,7 @@ export const DEFAULT_RUNTIME_SETTINGS: Omit<RuntimeSettings, 'updated_at'> = {
   timeouts: { node_timeout_s: 600, model_call_timeout_s: 120, tool_timeout_s: 60 },
   guardrails: { ...DEFAULT_SETTINGS },
   retention: { keep_finished_days: 0, keep_last_runs: 0, flowcharts: [] },
+  agent_runtime_cutover_enabled: true,
 };
 
 interface Issue {
@@ -115,7 +121,9 @@ export function checkRuntimeSettings(s: Omit<RuntimeSettings, 'updated_at'>): Is
   for (const [k, v] of Object.entries(s.timeouts)) checkInt(v, `timeouts.${k}`, 1, 86_400, issues);
   checkInt(s.guardrails.max_node_executions, 'guardrails.max_node_executions', 1, 1_000_000, issues);
   checkInt(s.guardrails.max_runtime_minutes, 'guardrails.max_runtime_minutes', 1, 10_080, issues);
+  if (typeof s.agent_runtime_cutover_enabled !== 'boolean') issues.push({ path: 'agent_runtime_cutover_enabled', message: 'must be a boolean' });
   checkInt(s.guardrails.max_parallel_nodes, 'guardrails.max_parallel_nodes', 1, 256, issues);
+  checkInt(s.guardrails.max_continuations, 'guardrails.max_continuations', 0, 1_000_000, issues);
   return issues;
 }
 

@@ -11,7 +11,7 @@ test('runtime settings default to the inline executor, both image tags, timeouts
     assert.equal(s.executor, 'inline');
     assert.equal(s.images.frontier.repository, 'llmctl-executor-frontier');
     assert.equal(s.images.vllm.repository, 'llmctl-executor-vllm');
-    assert.deepEqual(s.guardrails, { max_node_executions: 500, max_runtime_minutes: 60, max_parallel_nodes: 8 });
+    assert.deepEqual(s.guardrails, { max_node_executions: 500, max_runtime_minutes: 60, max_parallel_nodes: 8, max_continuations: 100 });
     assert.equal(s.updated_at, null);
     assert.deepEqual({ ...s, updated_at: undefined }, { ...DEFAULT_RUNTIME_SETTINGS, updated_at: undefined });
   } finally {

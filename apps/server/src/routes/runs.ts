@@ -61,12 +61,16 @@ export function runRoutes(orchestrator: Orchestrator): RouteInstaller {
           if (!r || WAIT_DONE.has(r.status)) finish();
         };
         const off = orchestrator.bus.onEvent((e) => {
-          if (e.run_id === runId && e.event_type === 'flowchart:run:updated') void check();
+          if (e.run_id === runId && e.event_type === 'flowchart:run:updated') checkQuietly();
         });
         const timer = setTimeout(finish, seconds * 1000);
+        // A failed read (database briefly unreachable) is retried by the next poll, never an unhandled rejection.
+        const checkQuietly = (): void => {
+          check().catch(() => undefined);
+        };
         // Runs owned by another process publish nowhere here: poll as a fallback.
-        const poll = setInterval(() => void check(), 500);
-        void check();
+        const poll = setInterval(checkQuietly, 500);
+        checkQuietly();
       });
 
     app.post<IdParams>('/api/flowcharts/:id/runs', async (req, reply) => {
@@ -124,7 +128,9 @@ export function runRoutes(orchestrator: Orchestrator): RouteInstaller {
       const id = requireId('run', req.params.id, 'run');
       const request = controlRequestOf(req.body);
       const current = await runs.require(id);
-      if (!CONTROL_FROM[request.action].includes(current.status)) {
+      // A run that continued as new is cancelled through its chain (the orchestrator cancels the chain's live run).
+      const chainCancel = request.action === 'cancel' && current.continued_to !== null;
+      if (!chainCancel && !CONTROL_FROM[request.action].includes(current.status)) {
         throw new LlmctlError('invalid_transition', `cannot ${request.action} a run that is ${current.status}`, { status: current.status, action: request.action, allowed_from: CONTROL_FROM[request.action] });
       }
       requireNodeRun(request);

@@ -121,6 +121,7 @@ export const flowchartV1Schema = {
         max_node_executions: positiveInt,
         max_runtime_minutes: { type: 'number', exclusiveMinimum: 0 },
         max_parallel_nodes: positiveInt,
+        max_continuations: { type: 'integer', minimum: 0 },
       },
     },
     retry: {

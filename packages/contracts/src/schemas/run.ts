@@ -31,6 +31,7 @@ export const runSchema = {
     },
     continued_from: nullableString,
     continued_to: nullableString,
+    continuation: { type: 'integer', minimum: 0, description: 'Position in a continue-as-new chain: 0 for a first run, +1 per continue-as-new.' },
     parent_run_id: nullableString,
     created_at: dateTime,
     started_at: nullableDateTime,

@@ -34,6 +34,7 @@ export function applyEvent(s: EngineState, e: EngineEvent): EngineState {
       s.running_since = e.at;
       s.input = e.input;
       s.started_at = e.at;
+      s.continuation = e.continuation ?? 0;
       break;
     case 'run.status': {
       const wasRunning = s.status === 'running' || s.status === 'pausing';

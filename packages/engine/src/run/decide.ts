@@ -96,6 +96,14 @@ function route(tx: Tx, nr: NodeRunState, value: unknown, routing: RoutingRecord,
     if (!e) continue;
     const token: Token = { connector_id: cid, source_node_id: nr.node_id, source_node_run_id: nr.id, output: value, seq, order: g.edgeOrder.get(cid) ?? 0 };
     if (e.target === g.startId) {
+      // Continue as new, bounded: the run that would make hop max_continuations + 1 fails the chain instead.
+      if (s.continuation + 1 > g.settings.max_continuations) {
+        failRun(tx, {
+          code: 'guardrail_max_continuations', message: `the continue-as-new chain reached max_continuations (${g.settings.max_continuations})`,
+          details: { limit: g.settings.max_continuations, continuation: s.continuation, node_id: nr.node_id, node_run_id: nr.id, connector_id: cid }, retryable: false,
+        });
+        return;
+      }
       succeedRun(tx, value, { input: value });
       return;
     }
@@ -108,10 +116,13 @@ function route(tx: Tx, nr: NodeRunState, value: unknown, routing: RoutingRecord,
 
 /** Decisions of the engine. Each returns the events to persist in one commit (already folded into `s`). */
 export const decide = {
-  /** Starts a queued run: queues the start node run whose output is the run input. */
-  start(g: CompiledGraph, s: EngineState, input: unknown, newId: IdFactory, now: string) {
+  /**
+   * Starts a queued run: queues the start node run whose output is the run input. `continuation` is the run's place
+   * in its continue-as-new chain (0 for a first run).
+   */
+  start(g: CompiledGraph, s: EngineState, input: unknown, newId: IdFactory, now: string, continuation = 0) {
     const tx = begin(g, s, newId, now);
-    tx.emit({ kind: 'run.started', input, at: now });
+    tx.emit({ kind: 'run.started', input, ...(continuation > 0 ? { continuation } : {}), at: now });
     queueActivation(tx, g.startId, [{ connector_id: null, source_node_id: null, source_node_run_id: null, output: input, seq: tx.s.seq, order: 0 }]);
     return tx.events;
   },

@@ -9,7 +9,7 @@ export type NewNodeRun = Pick<NodeRunState, 'id' | 'node_id' | 'node_type' | 'it
  * `at` is the wall-clock time the decision was made (recorded, never read back for decisions).
  */
 export type EngineEvent =
-  | { kind: 'run.started'; input: unknown; at: string }
+  | { kind: 'run.started'; input: unknown; continuation?: number; at: string }
   | { kind: 'run.status'; status: RunStatus; from: RunStatus; error?: ErrorInfo | null; output?: unknown; leftover_tokens?: LeftoverToken[]; continue_as_new?: { input: unknown }; reason?: string; at: string }
   | { kind: 'run.warning'; warning: Warning; at: string }
   | { kind: 'run.control'; action: string; actor: string; reason: string | null; params: Record<string, unknown>; at: string }

@@ -80,6 +80,8 @@ export interface EngineState {
   started_at: string | null;
   finished_at: string | null;
   continue_as_new: { input: unknown } | null;
+  /** Position of the run in its continue-as-new chain (0 for a first run), from `run.started`. */
+  continuation: number;
   /** Time spent running or pausing before `running_since` (the max_runtime_minutes guardrail). */
   running_ms: number;
   running_since: string | null;
@@ -90,7 +92,7 @@ export function initialState(runId: string): EngineState {
   return {
     run_id: runId, status: 'queued', seq: 0, input: null, output: null, error: null, warnings: [], leftover_tokens: [],
     node_runs: {}, order: [], queue: [], running: [], joins: {}, iterations: {}, executions: 0, rev: 0,
-    started_at: null, finished_at: null, continue_as_new: null, running_ms: 0, running_since: null,
+    started_at: null, finished_at: null, continue_as_new: null, continuation: 0, running_ms: 0, running_since: null,
   };
 }
 
