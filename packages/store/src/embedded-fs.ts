@@ -8,6 +8,7 @@ import { chmod, chown, cp, lstat, mkdir, readFile, readlink, realpath, rename, r
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { LlmctlError } from '@llmctl/contracts';
+import type { StoreLogger } from './pool.ts';
 
 const run = promisify(execFile);
 
@@ -108,9 +109,11 @@ export async function ensureSharedDir(dir: string): Promise<string> {
  * Where the PostgreSQL cluster (PGDATA) of `dataDir` lives. Not root, or every parent of `dataDir` is enterable by the
  * postgres user: `<dataDir>/pg`, and `dataDir` itself (llmctl's own directory, whose secrets are 0600) gets the search
  * bit for others. Otherwise the parents are left alone: the cluster lives in `<sharedDir>/clusters/<id>/pg` and
- * `<dataDir>/pg` is a symbolic link to it (an existing cluster in `<dataDir>/pg` is moved there once).
+ * `<dataDir>/pg` is a symbolic link to it (an existing cluster in `<dataDir>/pg` is moved there once). A cluster found
+ * there that no link points to (its data dir was deleted and made again) is set aside, never reused nor deleted.
  */
-export async function placeCluster(dataDir: string, as: RunAs | undefined, sharedDir: string): Promise<string> {
+export async function placeCluster(dataDir: string, as: RunAs | undefined, sharedDir: string,
+  logger?: StoreLogger): Promise<string> {
   const inPlace = join(dataDir, 'pg');
   if (!as) return inPlace;
   const current = await lstat(inPlace).catch(() => undefined);
@@ -124,6 +127,12 @@ export async function placeCluster(dataDir: string, as: RunAs | undefined, share
   await mkdir(home, { recursive: true, mode: 0o755 });
   await writeFile(join(home, 'data-dir'), `${dataDir}\n`, { mode: 0o644 });
   const target = join(home, 'pg');
+  if (await lstat(target).then(() => true, () => false)) {
+    const aside = `${target}.set-aside-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    await rename(target, aside);
+    logger?.warn({ data_dir: dataDir, cluster: aside },
+      'a cluster of this data dir without a link from it was set aside (remove it when it is not needed)');
+  }
   if (current?.isDirectory()) {
     await rename(inPlace, target).catch(async (err: NodeJS.ErrnoException) => {
       if (err.code !== 'EXDEV') throw err;

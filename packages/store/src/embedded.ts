@@ -158,7 +158,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   try {
     const as = await resolveRunAs();
     const bins = await resolveBinaries(as, sharedDir, options.binariesDir, logger);
-    const pgDir = await placeCluster(dataDir, as, sharedDir);
+    const pgDir = await placeCluster(dataDir, as, sharedDir, logger);
     const initialised = await access(join(pgDir, 'PG_VERSION')).then(() => true, () => false);
     const password = await readOrCreatePassword(dataDir, initialised);
     await preparePgDir(pgDir, as);

@@ -24,6 +24,8 @@ export type { Model, ModelInput, ModelSort } from './model-repository.ts';
 export { SettingsRepository, DEFAULT_RUNTIME_SETTINGS, EXECUTOR_BACKENDS, checkRuntimeSettings } from './settings-repository.ts';
 export type { RuntimeSettings, ExecutorBackend, ExecutorImage } from './settings-repository.ts';
 export { createRepositories } from './repositories.ts';
+export { MigrationRepository, MIGRATION_REPORT_SORTS } from './migration-repository.ts';
+export type { StorableReport, MigrationReportSummary, StoredMigrationReport, CutoverEntry } from './migration-repository.ts';
 export type { Repositories } from './repositories.ts';
 // Runtime adapters and run read side (owned by the runtime work).
 export { PgRunStore } from './run-store.ts';

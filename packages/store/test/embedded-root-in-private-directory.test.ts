@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmod, lstat, mkdir, mkdtemp, readlink, realpath, rm, stat } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readdir, readlink, realpath, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -60,6 +60,61 @@ test('as root, a data dir and the PostgreSQL binaries inside a 0700 directory st
       } finally {
         await again.stop();
       }
+    } finally {
+      await rm(priv, { recursive: true, force: true });
+      await rm(shared, { recursive: true, force: true });
+    }
+  });
+
+test('as root, a cluster already inside a data dir the postgres user can no longer reach is moved out once, with its data',
+  { skip: isRoot ? false : 'needs root: PostgreSQL runs as the postgres OS user only when llmctl runs as root (CI runs as root)' },
+  async () => {
+    const priv = await mkdtemp(join(tmpdir(), 'llmctl-private-'));
+    const shared = await mkdtemp(join(tmpdir(), 'llmctl-shared-'));
+    await chmod(shared, 0o755);
+    const dataDir = join(priv, 'data');
+    try {
+      // Reachable at first (as an older llmctl left it, after adding o+x to the parent): the cluster is created in place.
+      await chmod(priv, 0o711);
+      const first = await startEmbeddedPostgres({ dataDir, fast: true, sharedDir: shared });
+      try {
+        assert.equal(first.pgDataDir, join(dataDir, 'pg'));
+        const client = new pg.Client({ connectionString: first.url });
+        await client.connect();
+        await client.query('CREATE TABLE kept (x int); INSERT INTO kept VALUES (5);');
+        await client.end();
+      } finally {
+        await first.stop();
+      }
+      await chmod(priv, 0o700);
+
+      const second = await startEmbeddedPostgres({ dataDir, fast: true, sharedDir: shared });
+      try {
+        assert.ok(second.pgDataDir.startsWith(`${shared}/`), second.pgDataDir);
+        assert.equal(await readlink(join(dataDir, 'pg')), second.pgDataDir);
+        const client = new pg.Client({ connectionString: second.url });
+        await client.connect();
+        assert.deepEqual((await client.query('SELECT x FROM kept')).rows, [{ x: 5 }]);
+        await client.end();
+      } finally {
+        await second.stop();
+      }
+      assert.equal((await stat(priv)).mode & 0o777, 0o700);
+
+      // The data dir is deleted and made again: a fresh cluster, the unlinked one set aside (not reused, not deleted).
+      await rm(dataDir, { recursive: true });
+      const third = await startEmbeddedPostgres({ dataDir, fast: true, sharedDir: shared });
+      try {
+        assert.equal(third.pgDataDir, second.pgDataDir);
+        const client = new pg.Client({ connectionString: third.url });
+        await client.connect();
+        assert.equal((await client.query("SELECT to_regclass('kept') AS t")).rows[0].t, null);
+        await client.end();
+      } finally {
+        await third.stop();
+      }
+      const home = dirname(second.pgDataDir);
+      assert.equal((await readdir(home)).filter((n) => n.startsWith('pg.set-aside-')).length, 1);
     } finally {
       await rm(priv, { recursive: true, force: true });
       await rm(shared, { recursive: true, force: true });

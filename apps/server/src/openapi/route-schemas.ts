@@ -10,6 +10,7 @@ import {
 } from '@llmctl/store';
 import { PROVIDER_KINDS } from '@llmctl/providers';
 import { RUN_STATUS_ENUM, ref } from './components.ts';
+import { MIGRATION_ROUTE_SCHEMAS } from './migration-schemas.ts';
 
 type Json = Record<string, unknown>;
 
@@ -233,4 +234,5 @@ export const ROUTE_SCHEMAS: Record<string, Json> = {
     querystring: { type: 'object', properties: { name: { type: 'string', description: 'Document name of a raw body.' } } },
     ok: { 201: success({ type: 'object', properties: { collection: str } }, 'Ingested.') },
   }),
+  ...MIGRATION_ROUTE_SCHEMAS,
 };

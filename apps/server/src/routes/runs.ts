@@ -8,6 +8,7 @@ import type { RouteInstaller } from '../app-context.ts';
 import { ok } from '../envelope.ts';
 import { logEnvelope } from '../realtime/envelope.ts';
 import { optionalPositiveInt, queryOf, requireId, requireObjectBody } from './params.ts';
+import { assertCutoverAllowsRun } from './cutover.ts';
 
 type IdParams = { Params: { id: string } };
 const WAIT_DONE = new Set(['succeeded', 'failed', 'canceled', 'paused']);
@@ -75,6 +76,7 @@ export function runRoutes(orchestrator: Orchestrator): RouteInstaller {
 
     app.post<IdParams>('/api/flowcharts/:id/runs', async (req, reply) => {
       const id = requireId('fc', req.params.id, 'flowchart');
+      await assertCutoverAllowsRun(ctx, id); // imported llmctl flowcharts wait for the cutover (409 cutover_disabled)
       const body = req.body === undefined ? {} : requireObjectBody(req.body);
       const version = body.version === undefined ? undefined : Number(body.version);
       if (version !== undefined && (!Number.isInteger(version) || version < 1)) {
