@@ -62,8 +62,8 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'runs',
     usage: 'llmctl runs <action> <run id> [options]',
-    summary: 'control a run: pause|resume|cancel|retry|skip|rewind; --node-run ID, --output JSON, --input-override JSON, --mode now, --reason TEXT, --server URL; `runs delete <id>`; `runs prune [--keep-days N] [--keep-last N] [--flowchart ID]`',
-    options: { 'node-run': { type: 'string' }, output: { type: 'string' }, 'input-override': { type: 'string' }, mode: { type: 'string' }, reason: { type: 'string' }, server: { type: 'string' }, 'keep-days': { type: 'string' }, 'keep-last': { type: 'string' }, flowchart: { type: 'string' }, ...dataDirOption },
+    summary: 'control a run: pause|resume|cancel|retry|skip|rewind; --node-run ID, --output JSON, --input-override JSON, --mode now, --reason TEXT, --server URL; `runs list [--flowchart ID] [--status S] [--limit N] [--json]`; `runs show|events|logs <id> [--json]`; `runs delete <id>`; `runs prune [--keep-days N] [--keep-last N] [--flowchart ID]`',
+    options: { 'node-run': { type: 'string' }, output: { type: 'string' }, 'input-override': { type: 'string' }, mode: { type: 'string' }, reason: { type: 'string' }, server: { type: 'string' }, 'keep-days': { type: 'string' }, 'keep-last': { type: 'string' }, flowchart: { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, ...dataDirOption },
     run: runsControlCommand,
   },
   {
@@ -82,6 +82,13 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'execute one node attempt from a payload file (Kubernetes executor images); prints LLMCTL_EXECUTOR_STARTED, then one LLMCTL_EXECUTOR_RESULT_JSON= line',
     options: { 'payload-file': { type: 'string' } },
     run: executorRunCommand,
+  },
+  {
+    name: 'flowcharts',
+    usage: 'llmctl flowcharts list|show [id] [--search TEXT] [--version N] [--limit N] [--json]',
+    summary: 'list flowcharts, or show one (nodes, connectors, warnings); --json prints the API data',
+    options: { search: { type: 'string' }, version: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, server: { type: 'string' }, ...dataDirOption },
+    run: async (ctx) => (await import('./commands/read-commands.ts')).flowchartsCommand(ctx),
   },
   {
     name: 'db migrate',

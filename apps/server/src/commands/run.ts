@@ -15,6 +15,24 @@ function parseInput(raw: unknown): unknown {
   }
 }
 
+interface FailedNodeRun {
+  id: string;
+  node_id: string;
+  status: string;
+  retry_of: string | null;
+  error: { code: string; message: string } | null;
+}
+
+/** For a failed run: the failed node runs nobody retried yet, and the exact command that retries each. */
+export function retryHint(runId: string, nodeRuns: readonly FailedNodeRun[]): string[] {
+  const retried = new Set(nodeRuns.map((n) => n.retry_of).filter((x): x is string => typeof x === 'string'));
+  return nodeRuns.filter((n) => n.status === 'failed' && !retried.has(n.id)).flatMap((n) => [
+    `failed node run ${n.id} (node ${n.node_id})${n.error ? `: [${n.error.code}] ${n.error.message}` : ''}`,
+    `  retry it with:  llmctl runs retry ${runId} --node-run ${n.id}`,
+    `  or skip it:     llmctl runs skip ${runId} --node-run ${n.id} --output '<json>'`,
+  ]);
+}
+
 /** `llmctl run <flowchart.json|id> [--input JSON]`: starts a run, prints node states live, exits 0 only on success. */
 export async function runCommand({ args, flags, out, err }: CommandContext): Promise<number> {
   const target = args[0];
@@ -57,8 +75,9 @@ export async function runCommand({ args, flags, out, err }: CommandContext): Pro
       if (TERMINAL.has(status) || status === 'paused') break;
       if (events.length === 0) await api.call('GET', `/api/runs/${run.id}?wait_s=1`).catch(() => undefined);
     }
-    const final = await api.call<{ status: string; output: unknown }>('GET', `/api/runs/${run.id}`);
+    const final = await api.call<{ status: string; output: unknown; node_runs?: FailedNodeRun[] }>('GET', `/api/runs/${run.id}`);
     if (final.status === 'succeeded') out(JSON.stringify(final.output, null, 2));
+    if (final.status === 'failed') for (const line of retryHint(run.id, final.node_runs ?? [])) err(line);
     return final.status === 'succeeded' ? 0 : 1;
   } finally {
     await api.close();

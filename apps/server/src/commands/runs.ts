@@ -2,6 +2,7 @@ import { CONTROL_ACTIONS, LlmctlError, type ControlAction } from '@llmctl/contra
 import type { CommandContext } from '../cli.ts';
 import { connect } from './api-client.ts';
 import { runsDeleteCommand, runsPruneCommand } from './runs-prune.ts';
+import { runsEventsCommand, runsListCommand, runsShowCommand } from './read-commands.ts';
 
 /** `llmctl runs <pause|resume|cancel|retry|skip|rewind> <run id> [--node-run ID] [--output JSON] [--input-override JSON] [--mode now] [--reason TEXT]`. */
 export async function runsControlCommand(ctx: CommandContext): Promise<number> {
@@ -9,6 +10,9 @@ export async function runsControlCommand(ctx: CommandContext): Promise<number> {
   const [action, runId] = args;
   if (action === 'prune') return runsPruneCommand(ctx);
   if (action === 'delete') return runsDeleteCommand(ctx);
+  if (action === 'list') return runsListCommand(ctx);
+  if (action === 'show') return runsShowCommand(ctx);
+  if (action === 'events' || action === 'logs') return runsEventsCommand(ctx, action === 'logs');
   if (!action || !(CONTROL_ACTIONS as readonly string[]).includes(action) || !runId) {
     throw new LlmctlError('validation_failed', `usage: llmctl runs <${CONTROL_ACTIONS.join('|')}> <run id> [--node-run ID] [--output JSON] [--reason TEXT]`);
   }
