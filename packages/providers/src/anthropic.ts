@@ -5,6 +5,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { LlmctlError } from '@llmctl/contracts';
 import { emitToken, withCallScope, type CallScope } from './call-scope.ts';
+import { pinnedFetch } from './pinned-fetch.ts';
 import { extraHeaders, parseToolArguments, setting, systemText } from './messages.ts';
 import { jsonInstruction } from './structured-output.ts';
 import type { CallOptions, ChatMessage, ChatRequest, ChatResponse, ModelProvider, ProviderConfig, ToolCall } from './types.ts';
@@ -81,6 +82,7 @@ export class AnthropicProvider implements ModelProvider {
       baseURL: this.config.base_url || undefined,
       maxRetries: 0,
       defaultHeaders: extraHeaders(this.settings),
+      ...(this.config.pinned_addresses?.length ? { fetch: pinnedFetch(this.config.pinned_addresses) } : {}),
     }));
     return this.client;
   }

@@ -6,6 +6,7 @@ import type { Content, GenerateContentConfig, GenerateContentResponse, GoogleGen
 import { randomUUID } from 'node:crypto';
 import { LlmctlError } from '@llmctl/contracts';
 import { emitToken, withCallScope, type CallScope } from './call-scope.ts';
+import { pinnedFetch } from './pinned-fetch.ts';
 import { extraHeaders, setting, systemText } from './messages.ts';
 import type { CallOptions, ChatMessage, ChatRequest, ChatResponse, ModelProvider, ProviderConfig, ToolCall } from './types.ts';
 
@@ -70,9 +71,12 @@ export class GeminiProvider implements ModelProvider {
   private client: Promise<GoogleGenAI> | undefined;
   /** Thought signatures of returned function calls, sent back with them (Gemini requires them in tool loops). */
   private readonly signatures = new Map<string, string>();
+  /** The fetch requests go through: the pinned one when the config pins addresses. */
+  private readonly fetchImpl: typeof fetch = (input, init) => fetch(input, init);
 
   constructor(config: ProviderConfig, kind: 'gemini' | 'vertex') {
     this.kind = kind;
+    if (config.pinned_addresses?.length) this.fetchImpl = pinnedFetch(config.pinned_addresses);
     const settings = config.settings ?? {};
     const headers = extraHeaders(settings);
     const options: GoogleGenAIOptions = {
@@ -122,7 +126,7 @@ export class GeminiProvider implements ModelProvider {
     // The SDK's ApiError carries no headers: keep the response's to read Retry-After.
     let lastHeaders: Headers | undefined;
     const capturingFetch: typeof fetch = async (input, init) => {
-      const res = await fetch(input, init);
+      const res = await this.fetchImpl(input, init);
       lastHeaders = res.headers;
       return res;
     };

@@ -11,6 +11,7 @@ import type {
 } from 'openai/resources/chat/completions';
 import { LlmctlError } from '@llmctl/contracts';
 import { emitToken, withCallScope, type CallScope } from './call-scope.ts';
+import { pinnedFetch } from './pinned-fetch.ts';
 import { extraHeaders, parseToolArguments, setting } from './messages.ts';
 import { jsonInstruction } from './structured-output.ts';
 import type { CallOptions, ChatMessage, ChatRequest, ChatResponse, ModelProvider, ProviderConfig, ProviderKind, ToolCall } from './types.ts';
@@ -77,7 +78,10 @@ export class OpenAIChatProvider implements ModelProvider {
     this.settings = config.settings ?? {};
     const apiKey = config.api_key || (options.keyOptional ? 'EMPTY' : undefined);
     if (!apiKey) this.missingKeyMessage = `No API key is configured for the ${kind} provider`;
-    this.clientOptions = { apiKey, baseURL: config.base_url || undefined, maxRetries: 0, defaultHeaders: extraHeaders(this.settings) };
+    this.clientOptions = {
+      apiKey, baseURL: config.base_url || undefined, maxRetries: 0, defaultHeaders: extraHeaders(this.settings),
+      ...(config.pinned_addresses?.length ? { fetch: pinnedFetch(config.pinned_addresses) } : {}),
+    };
   }
 
   /** The SDK client, created (and the SDK loaded) on first use. */

@@ -125,4 +125,9 @@ export interface ProviderConfig {
   project?: string | null;
   /** Vertex AI location (region), default `global`. */
   location?: string | null;
+  /**
+   * Connect only to these addresses (the base URL's host resolved and checked by the caller: DNS-rebinding guard).
+   * The host name is kept for the Host header and TLS. Unset: the system resolver.
+   */
+  pinned_addresses?: readonly string[] | null;
 }

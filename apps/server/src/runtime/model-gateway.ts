@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ModelGateway, ResolvedModel } from '@llmctl/runtime';
-import type { BaseUrlAllowlist, ModelProvider, ProviderKind } from '@llmctl/providers';
+import { isIP } from 'node:net';
+import type { BaseUrlAllowlist, Lookup, ModelProvider, ProviderKind } from '@llmctl/providers';
 import { PROVIDER_ENDPOINTS, baseUrlNotAllowed, checkBaseUrl, createProvider, credentialValues, parseAllowedBaseUrls, withRedactedErrors } from '@llmctl/providers';
 import { joinSecrets, type ModelRepository, type SecretEntry } from '@llmctl/store';
 
@@ -24,8 +25,8 @@ function withoutCredentials(settings: Record<string, unknown>): Record<string, u
  * the base URL stored on the provider, or a base URL on the operator allowlist. A model whose custom `base_url` is
  * none of these gets only its own key; when the stored key would be needed the call fails with
  * `base_url_not_allowed` before any request. Link-local and metadata addresses are refused unless explicitly listed.
- * The base URL's host is resolved and checked at every resolve (the HTTP client resolves it again when connecting:
- * see docs/security.md on DNS rebinding).
+ * The base URL's host is resolved and checked at every resolve, and the provider client connects only to the checked
+ * addresses (`pinned_addresses`: a DNS answer that changes after the check cannot redirect the call).
  */
 export class RegistryModelGateway implements ModelGateway {
   private readonly cache = new Map<string, { stamp: string; provider: ModelProvider }>();
@@ -34,6 +35,7 @@ export class RegistryModelGateway implements ModelGateway {
     private readonly models: ModelRepository,
     private readonly credentials?: CredentialSource,
     allowedBaseUrls?: readonly string[] | BaseUrlAllowlist,
+    private readonly options: { lookup?: Lookup } = {},
   ) {
     this.allowlist = allowedBaseUrls && 'rules' in allowedBaseUrls ? allowedBaseUrls : parseAllowedBaseUrls(allowedBaseUrls as readonly string[] | undefined);
   }
@@ -49,8 +51,13 @@ export class RegistryModelGateway implements ModelGateway {
     let apiKey = own?.api_key ?? creds?.api_key ?? null;
     let providerSettings = creds?.settings ?? {};
     let refusal: Error | null = null;
+    let pinned: string[] | null = null;
     if (!scripted && m.base_url) {
-      const v = await checkBaseUrl(m.base_url, { allowlist: this.allowlist, trusted: [...PROVIDER_ENDPOINTS[kind] ?? [], ...(creds?.base_url ? [creds.base_url] : [])] });
+      const v = await checkBaseUrl(m.base_url, {
+        allowlist: this.allowlist, trusted: [...PROVIDER_ENDPOINTS[kind] ?? [], ...(creds?.base_url ? [creds.base_url] : [])],
+        ...(this.options.lookup ? { lookup: this.options.lookup } : {}),
+      });
+      if (!isIP(new URL(m.base_url).hostname.replace(/^\[|\]$/g, '')) && v.addresses.length > 0) pinned = v.addresses;
       if (v.verdict === 'forbidden') refusal = baseUrlNotAllowed(m.base_url, v.reason);
       else if (v.verdict === 'untrusted') {
         const storedSecrets = [...(creds?.api_key ? [creds.api_key] : []), ...credentialValues(providerSettings)];
@@ -72,6 +79,7 @@ export class RegistryModelGateway implements ModelGateway {
       settings: { ...providerSettings, ...settings },
       project: (settings.project as string | undefined) ?? null,
       location: (settings.location as string | undefined) ?? null,
+      pinned_addresses: pinned,
     };
     // The stamp changes whenever the model or its credentials change (a digest, never the key itself).
     const stamp = `${m.updated_at}|${createHash('sha256').update(JSON.stringify(config)).digest('hex')}`;
