@@ -89,6 +89,20 @@ export class CredentialRepository {
     return { api_key: row.api_key_enc ? this.box.open(row.api_key_enc) : null, base_url: row.base_url, settings };
   }
 
+  /** Seals provider settings credentials still stored in plain text (see `ModelRepository.sealPlaintextCredentials`). */
+  async sealPlaintextCredentials(): Promise<number> {
+    const r = await this.pool.query<{ provider: string; settings: Record<string, unknown> }>('SELECT provider, settings FROM provider_credentials WHERE secrets_enc IS NULL');
+    let changed = 0;
+    for (const row of r.rows) {
+      const split = splitSecrets(row.settings ?? {});
+      if (split.entries.length === 0) continue;
+      const u = await this.pool.query('UPDATE provider_credentials SET settings = $2, secrets_enc = $3 WHERE provider = $1 AND secrets_enc IS NULL',
+        [row.provider, JSON.stringify(split.settings), sealEntries(this.box, split.entries)]);
+      changed += u.rowCount ?? 0;
+    }
+    return changed;
+  }
+
   /** A model's own key and sealed settings values, decrypted (for the model gateway only). */
   async forModel(modelId: string): Promise<{ api_key: string | null; entries: SecretEntry[] }> {
     return new ModelRepository(this.pool, this.box).secretsOf(modelId);

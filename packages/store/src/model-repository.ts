@@ -115,6 +115,26 @@ export class ModelRepository {
     return { api_key: row.api_key_enc ? box.open(row.api_key_enc) : null, entries: openEntries(box, row.secrets_enc) };
   }
 
+  /**
+   * Seals credentials still stored in plain text in `settings` (rows written before credentials were sealed): their
+   * values move into `secrets_enc`, masks take their place. Returns how many models were changed. Idempotent.
+   */
+  async sealPlaintextCredentials(): Promise<number> {
+    if (!this.box) throw noBox();
+    const box = this.box;
+    const r = await this.pool.query<{ id: string; provider: string; settings: Record<string, unknown> }>(
+      `SELECT id, provider, settings FROM models WHERE secrets_enc IS NULL AND provider <> 'scripted'`);
+    let changed = 0;
+    for (const row of r.rows) {
+      const split = splitSecrets(row.settings ?? {});
+      if (split.entries.length === 0) continue;
+      const u = await this.pool.query('UPDATE models SET settings = $2, secrets_enc = $3 WHERE id = $1 AND secrets_enc IS NULL',
+        [row.id, JSON.stringify(split.settings), sealEntries(box, split.entries)]);
+      changed += u.rowCount ?? 0;
+    }
+    return changed;
+  }
+
   /** Creates a model (`name_taken` when the name exists). */
   async create(input: ModelInput): Promise<Model> {
     const sealed = this.seal({ settings: input.settings ?? {}, api_key: input.api_key }, input.provider, []);

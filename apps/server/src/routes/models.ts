@@ -26,6 +26,9 @@ function changed(ctx: AppContext, req: { id: string; correlationId: string }, m:
 export const modelRoutes: RouteInstaller = async (app, ctx) => {
   const models = new ModelRepository(ctx.db.pool, new SecretBox(await loadMasterKey(ctx.config.dataDir)));
   const allowlist = parseAllowedBaseUrls(ctx.config.allowedBaseUrls);
+  // Rows written before settings credentials were sealed: seal them now (idempotent, a no-op once done).
+  const sealed = await models.sealPlaintextCredentials();
+  if (sealed > 0) ctx.logger.info({ models: sealed }, 'sealed plaintext credentials found in model settings');
 
   /** Outright forbidden base URLs are refused at write time (the run-time check also covers DNS changes). */
   async function checkWrite(input: ModelInput): Promise<void> {

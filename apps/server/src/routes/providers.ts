@@ -17,6 +17,8 @@ declare module 'fastify' {
 export const providerRoutes: RouteInstaller = async (app, ctx) => {
   const credentials = new CredentialRepository(ctx.db.pool, new SecretBox(await loadMasterKey(ctx.config.dataDir)));
   app.decorate('credentials', credentials);
+  const sealed = await credentials.sealPlaintextCredentials();
+  if (sealed > 0) ctx.logger.info({ providers: sealed }, 'sealed plaintext credentials found in provider settings');
 
   app.get('/api/providers', async (_req, reply) => ok(reply, await credentials.list(PROVIDER_KINDS.filter((p) => p !== 'scripted'))));
 
