@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startOpenAIStub, type StubServer } from '../../../packages/providers/test/stubs/index.ts';
+import { loadConfig } from '../src/config.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
 const STORED = 'sk-stored-provider-key-000111222333-aaaa';
@@ -135,4 +136,12 @@ test('link-local and metadata base_urls are refused 422 unless explicitly listed
     const other = await s.request('POST', '/api/models', { name: 'other-meta', provider: 'openai', model: 'x', base_url: 'http://169.254.1.1/v1' });
     assert.equal(other.status, 422, 'only the listed address');
   });
+});
+
+test('LLMCTL_ALLOWED_BASE_URLS is parsed into the server config; a bad entry stops the start with validation_failed', () => {
+  const c = loadConfig({ LLMCTL_ALLOWED_BASE_URLS: ' 127.0.0.1, 10.0.0.0/8 ,https://vllm.internal:8000,,' });
+  assert.deepEqual(c.allowedBaseUrls, ['127.0.0.1', '10.0.0.0/8', 'https://vllm.internal:8000']);
+  assert.equal(loadConfig({}).allowedBaseUrls, undefined);
+  assert.throws(() => loadConfig({ LLMCTL_ALLOWED_BASE_URLS: 'file:///etc' }), { code: 'validation_failed' });
+  assert.throws(() => loadConfig({ LLMCTL_ALLOWED_BASE_URLS: '10.0.0.0/99' }), { code: 'validation_failed' });
 });
