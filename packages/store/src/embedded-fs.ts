@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmod, chown, cp, lstat, mkdir, readFile, readlink, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { LlmctlError } from '@llmctl/contracts';
 import type { StoreLogger } from './pool.ts';
@@ -86,11 +86,12 @@ export async function canReach(path: string, as: RunAs): Promise<boolean> {
  * sticky directory such as /tmp is fine as an ancestor), and enterable by others. Returns its real path.
  */
 export async function ensureSharedDir(dir: string): Promise<string> {
-  await mkdir(dir, { recursive: true, mode: 0o755 });
+  const created = await mkdir(dir, { recursive: true, mode: 0o755 });
   const real = await realpath(dir);
-  const own = await stat(real);
-  // Created under a strict umask: llmctl's own directory must be enterable by the postgres user.
-  if (own.uid === 0 && (own.mode & 0o055) !== 0o055) await chmod(real, (own.mode & 0o7777) | 0o755);
+  // Just created under a strict umask: make what we created enterable (an existing directory is only checked).
+  if (created !== undefined) {
+    for (let d = resolve(dir); d.startsWith(created); d = dirname(d)) await chmod(d, 0o755);
+  }
   const chain = [...ancestors(real), real];
   for (const [i, d] of chain.entries()) {
     const s = await stat(d);

@@ -15,6 +15,7 @@ import { LlmctlError } from '@llmctl/contracts';
 import { resolveBinaries, type Binaries } from './embedded-binaries.ts';
 import { acquireDataDirLock, type DataDirLock } from './embedded-lock.ts';
 import { placeCluster, preparePgDir, readOrCreatePassword, resolveRunAs, type RunAs } from './embedded-fs.ts';
+import { isPostmasterOf } from './embedded-process.ts';
 import { clearLeftoverPostmaster, launchPostmaster, pgEnv, tail, type LaunchSpec } from './embedded-launch.ts';
 import {
   DEFAULT_RESTART_POLICY, PostmasterSupervisor, type DownInfo, type EmbeddedState, type FailedInfo, type RestartInfo, type RestartPolicy,
@@ -23,9 +24,9 @@ import type { StoreLogger } from './pool.ts';
 
 export type { DownInfo, EmbeddedState, FailedInfo, RestartInfo, RestartPolicy };
 
-/** Default of {@link EmbeddedPostgresOptions.sharedDir}: `LLMCTL_EMBEDDED_PG_DIR`, else `/var/lib/llmctl`. */
+/** Default of {@link EmbeddedPostgresOptions.sharedDir}: `LLMCTL_EMBEDDED_PG_DIR`, else `/var/lib/llmctl-pg`. */
 export function defaultSharedDir(): string {
-  return process.env.LLMCTL_EMBEDDED_PG_DIR || '/var/lib/llmctl';
+  return process.env.LLMCTL_EMBEDDED_PG_DIR || '/var/lib/llmctl-pg';
 }
 
 /** Options of {@link startEmbeddedPostgres}. */
@@ -205,7 +206,11 @@ async function running(supervisor: PostmasterSupervisor, spec: LaunchSpec, lock:
   const auth = `postgres:${encodeURIComponent(spec.password)}@127.0.0.1:${spec.port}`;
   const adminUrl = `postgres://${auth}/postgres`;
   await ensureDatabase(adminUrl, ctx.database);
-  const onExit = () => { try { process.kill(supervisor.pid, 'SIGINT'); } catch { /* gone */ } };
+  const onExit = () => {
+    const pid = supervisor.pid;
+    if (!isPostmasterOf(pid, spec.pgDir)) return;
+    try { process.kill(pid, 'SIGINT'); } catch { /* gone */ }
+  };
   process.on('exit', onExit);
   let stopping: Promise<void> | undefined;
   ctx.logger?.info({ pid: supervisor.pid, port: spec.port, data_dir: ctx.dataDir, pg_data_dir: spec.pgDir }, 'embedded PostgreSQL started');

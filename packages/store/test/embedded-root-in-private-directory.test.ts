@@ -23,7 +23,7 @@ test('as root, a data dir and the PostgreSQL binaries inside a 0700 directory st
   async () => {
     // mktemp -d: 0700, root-owned, the postgres user cannot enter it.
     const priv = await mkdtemp(join(tmpdir(), 'llmctl-private-'));
-    // Where llmctl may put what the postgres user must reach (the default is /var/lib/llmctl).
+    // Where llmctl may put what the postgres user must reach (the default is /var/lib/llmctl-pg).
     const shared = await mkdtemp(join(tmpdir(), 'llmctl-shared-'));
     await chmod(shared, 0o755);
     try {
