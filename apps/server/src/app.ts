@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { createRepositories } from '@llmctl/store';
 import type { AppContext, AppDeps, ExecutorStatus, RouteInstaller } from './app-context.ts';
 import { frameworkErrorHandler, installErrorHandler, installNotFound, MAX_PARAM_LENGTH } from './error-mapper.ts';
-import { clientErrorHandler } from './client-error.ts';
+import { clientErrorHandler, installHostHeaderCheck } from './client-error.ts';
 import { installUnstorableInputGuard } from './unstorable-input.ts';
 import { installIdempotency } from './idempotency.ts';
 import { installAuth } from './auth/install-auth.ts';
@@ -62,6 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
+    http: { requireHostHeader: false },
   }) as unknown as FastifyInstance;
 
   const repos = createRepositories(db.pool);
@@ -89,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', req.id);
     reply.header('x-correlation-id', req.correlationId);
   });
+  installHostHeaderCheck(app);
 
   installJsonBodyParser(app);
   installUnstorableInputGuard(app);

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { CONTRACT_VERSION, ERROR_CODES, type ErrorCode } from '@llmctl/contracts';
+import { CONTRACT_VERSION, ERROR_CODES, LlmctlError, type ErrorCode } from '@llmctl/contracts';
 import { newId } from '@llmctl/store';
 import type { Logger } from 'pino';
 
@@ -55,4 +55,17 @@ export function clientErrorHandler(this: FastifyInstance, err: Error & { code?: 
   }
   (this.log as Logger | undefined)?.info({ code: err.code }, 'refused a malformed request');
   socket.end(clientErrorResponse(err.code));
+}
+
+/**
+ * Node answers an HTTP/1.1 request without `Host` with a bodiless 400 of its own; the app turns that off
+ * (`requireHostHeader: false`) and answers it here instead, in the envelope (`400 validation_failed`). Call before
+ * auth and the routes.
+ */
+export function installHostHeaderCheck(app: FastifyInstance): void {
+  app.addHook('onRequest', async (req) => {
+    if (req.raw.httpVersion === '1.1' && !req.headers.host) {
+      throw new LlmctlError('validation_failed', 'An HTTP/1.1 request needs a Host header.', { errors: [{ path: 'headers.host', message: 'required' }] });
+    }
+  });
 }

@@ -41,6 +41,8 @@ test('requests the HTTP parser refuses get a raw 400 or 431 whose body is the en
       ['GET /api/health HTTP/1.1\r\nHost: x\r\nX-N: a\u0000b\r\n\r\n', 400, 'validation_failed'],
       ['GET /api/health HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n', 400, 'validation_failed'],
       ['GET /api/health HTTP/9.9\r\n\r\n', 400, 'validation_failed'],
+      // Node's own answer to a missing Host is a bodiless 400; the app answers it in the envelope.
+      ['GET /api/health HTTP/1.1\r\nConnection: close\r\n\r\n', 400, 'validation_failed'],
       [`GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'headers_too_large'],
     ];
     for (const [request, status, code] of cases) {
