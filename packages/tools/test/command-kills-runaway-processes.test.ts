@@ -36,25 +36,22 @@ test('a command that never ends (sleep 1000) is killed at its timeout', async ()
   assert.ok(await eventually(() => !isAlive(r.error?.details.pid as number)));
 });
 
-test('the whole process group is killed at timeout, background children included', async () => {
-  const r = await run({ program: 'sh', args: ['-c', 'sleep 1000 & echo $!; wait'], timeout_ms: 400 });
+test('every process of the command is killed at timeout, background children and new sessions included', async () => {
+  const r = await run({ program: 'sh', args: ['-c', 'sleep 1000.25 & setsid sleep 1000.25 & wait'], timeout_ms: 400 });
   assert.equal(r.error?.code, 'command_timeout');
   const shPid = r.error?.details.pid as number;
   assert.ok(await eventually(() => !isAlive(shPid)));
-  const groupAlive = (): boolean => {
-    // every process whose process group is the shell's
-    return readdirSync('/proc').some((p: string) => {
+  // The background sleeper lives in the sandbox's own session and PID namespace: find it by its unique command line.
+  const sleeperAlive = (): boolean =>
+    readdirSync('/proc').some((p: string) => {
       if (!/^\d+$/.test(p)) return false;
       try {
-        const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return Number(fields[2]) === shPid && fields[0] !== 'Z';
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8') === 'sleep\u00001000.25\u0000' && isAlive(Number(p));
       } catch {
         return false;
       }
     });
-  };
-  assert.ok(await eventually(() => !groupAlive()), 'no process of the group survives');
+  assert.ok(await eventually(() => !sleeperAlive()), 'no process of the command survives');
 });
 
 test('canceling the invocation kills the running command', async () => {
