@@ -10,6 +10,7 @@ import { runCommand } from './commands/run.ts';
 import { validateCommand } from './commands/validate.ts';
 import { runsControlCommand } from './commands/runs.ts';
 import { workerCommand } from './commands/worker.ts';
+import { migrateCommand } from './commands/migrate.ts';
 import { executorRunCommand } from './commands/executor.ts';
 
 /** What a command gets. */
@@ -89,6 +90,16 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'list flowcharts, or show one (nodes, connectors, warnings); --json prints the API data',
     options: { search: { type: 'string' }, version: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, server: { type: 'string' }, ...dataDirOption },
     run: async (ctx) => (await import('./commands/read-commands.ts')).flowchartsCommand(ctx),
+  },
+  {
+    name: 'migrate',
+    usage: 'llmctl migrate <file|-> [--from-url URL] [--from-database URL] [--model-map FILE] [--apply] [--non-strict] [--report-json FILE] [--server URL]',
+    summary: 'import legacy llmctl flowcharts: compatibility report per flowchart (dry run), --apply the ready ones; exit 0 all ready, 2 any blocked, 1 bad input',
+    options: {
+      'from-url': { type: 'string' }, 'from-database': { type: 'string' }, 'model-map': { type: 'string' }, apply: { type: 'boolean' }, 'non-strict': { type: 'boolean' },
+      'report-json': { type: 'string' }, server: { type: 'string' }, ...dataDirOption,
+    },
+    run: migrateCommand,
   },
   {
     name: 'db migrate',
