@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ModelRepository, createPool } from '@llmctl/store';
 import type { Lookup } from '@llmctl/providers';
-import { startOpenAIStub } from '../../../packages/providers/test/stubs/index.ts';
+import { startOpenAIStub, startStubServer } from '../../../packages/providers/test/stubs/index.ts';
 import { createTestDatabase } from '../../../scripts/test-database.ts';
 import { RegistryModelGateway } from '../src/runtime/model-gateway.ts';
 
@@ -49,6 +49,33 @@ test('the gateway connects to the address it checked, and refuses a name that re
     assert.ok(lookups.filter((h) => h === 'vllm.invalid').length >= 2, 'resolved again on every call');
   } finally {
     await stub.close();
+    await pool.end();
+    await scratch.drop();
+  }
+});
+
+test('a base_url that redirects elsewhere is not followed (the key and the request stay with the checked address), and an unresolvable name sends nothing', async () => {
+  const scratch = await createTestDatabase({ migrated: true });
+  const pool = createPool(scratch.url, { max: 2 });
+  const target = await startOpenAIStub({ tokens: ['pong'] });
+  const redirector = await startStubServer((_reply, _req, res) => {
+    res.writeHead(307, { location: `${target.url}/v1/chat/completions` });
+    res.end();
+  });
+  try {
+    const credentials = { forProvider: async () => ({ api_key: KEY, base_url: null, settings: {} }) };
+    const models = new ModelRepository(pool);
+    await models.create({ name: 'redir', provider: 'openai_compatible', model: 'x', base_url: `${redirector.url}/v1` });
+    await models.create({ name: 'nowhere', provider: 'openai_compatible', model: 'x', base_url: 'http://no-such-host.invalid/v1' });
+    const gateway = new RegistryModelGateway(models, credentials, ['127.0.0.1']);
+    const req = { model: 'x', messages: [{ role: 'user' as const, content: 'hi' }] };
+    await assert.rejects((await gateway.resolve('redir'))!.chat(req), (e: { code?: string }) => typeof e.code === 'string' && e.code.startsWith('provider_'));
+    assert.equal(redirector.requests.length, 1);
+    assert.equal(target.requests.length, 0, 'the redirect was not followed');
+    await assert.rejects((await gateway.resolve('nowhere'))!.chat(req), { code: 'provider_unavailable' });
+  } finally {
+    await redirector.close();
+    await target.close();
     await pool.end();
     await scratch.drop();
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ModelGateway, ResolvedModel } from '@llmctl/runtime';
-import { isIP } from 'node:net';
+import { LlmctlError } from '@llmctl/contracts';
 import type { BaseUrlAllowlist, Lookup, ModelProvider, ProviderKind } from '@llmctl/providers';
 import { PROVIDER_ENDPOINTS, baseUrlNotAllowed, checkBaseUrl, createProvider, credentialValues, parseAllowedBaseUrls, withRedactedErrors } from '@llmctl/providers';
 import { joinSecrets, type ModelRepository, type SecretEntry } from '@llmctl/store';
@@ -57,8 +57,14 @@ export class RegistryModelGateway implements ModelGateway {
         allowlist: this.allowlist, trusted: [...PROVIDER_ENDPOINTS[kind] ?? [], ...(creds?.base_url ? [creds.base_url] : [])],
         ...(this.options.lookup ? { lookup: this.options.lookup } : {}),
       });
-      if (!isIP(new URL(m.base_url).hostname.replace(/^\[|\]$/g, '')) && v.addresses.length > 0) pinned = v.addresses;
+      // Always pinned (an IP literal to itself): no second resolution, and the pinned fetch follows no redirects.
+      pinned = v.addresses;
+      const host = new URL(m.base_url).hostname;
       if (v.verdict === 'forbidden') refusal = baseUrlNotAllowed(m.base_url, v.reason);
+      else if (v.addresses.length === 0) {
+        // Not resolvable now: sending nothing beats letting the client resolve it again unchecked.
+        refusal = new LlmctlError('provider_unavailable', `The provider host ${host} could not be resolved.`, { host });
+      }
       else if (v.verdict === 'untrusted') {
         const storedSecrets = [...(creds?.api_key ? [creds.api_key] : []), ...credentialValues(providerSettings)];
         apiKey = own?.api_key ?? null;
