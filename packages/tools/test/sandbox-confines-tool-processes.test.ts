@@ -76,6 +76,13 @@ test('nothing of the host but system directories is visible: no data dir, no /ro
   }
 });
 
+test('/dev holds only the minimal devices, none of the host\'s disks or memory', async () => {
+  const { out } = await run({ program: 'ls', args: ['/dev'] });
+  const devices = (out?.stdout ?? '').split('\n').filter(Boolean);
+  assert.ok(devices.includes('null') && devices.includes('urandom'));
+  for (const d of devices) assert.doesNotMatch(d, /^(sd|vd|nvme|xvd|loop|mem$|kmem$|port$|kmsg$|dm-|mapper$|disk$)/, d);
+});
+
 test('only the workspace is writable: system directories are read-only, /tmp is private', async () => {
   const usr = await run({ program: 'touch', args: ['/usr/llmctl-escape'] });
   assert.notEqual(usr.out?.exit_code, 0);

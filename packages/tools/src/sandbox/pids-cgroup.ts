@@ -3,7 +3,7 @@
  * the pids controller): RLIMIT_NPROC does not bind a process whose real user is root, pids.max does.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 const CANDIDATES = ['/sys/fs/cgroup/pids', '/sys/fs/cgroup'];
@@ -18,12 +18,32 @@ async function findBase(): Promise<string | null> {
       await mkdir(probe);
       const ok = existsSync(path.join(probe, 'pids.max'));
       await rmdir(probe);
-      if (ok) return dir;
+      if (ok) {
+        await removeStale(dir);
+        return dir;
+      }
     } catch {
       // not writable here
     }
   }
   return null;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the empty cgroups a killed server left behind (`llmctl-<dead pid>-<n>`). */
+async function removeStale(dir: string): Promise<void> {
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const m = /^llmctl-(\d+)-\d+$/.exec(name);
+    if (m && !alive(Number(m[1]))) await rmdir(path.join(dir, name)).catch(() => undefined);
+  }
 }
 
 /** A created pids cgroup: the file to write a pid into, and its removal. */
