@@ -12,3 +12,5 @@ export { evaluateLegacyCondition, legacyDecisionRouting, legacyDecisionContext, 
 export { pyStringify, pyJsonDumps, pyFloatRepr, extractPathValue, coerceBool } from './legacy-python.ts';
 export { simulateRouting, simulationInputs, RUN_FAILED } from './simulate.ts';
 export { analyzeLegacyFlowchart, summarizeBatch } from './gate.ts';
+export { readLegacyDatabase } from './source-database.ts';
+export { readLegacyHttp } from './source-http.ts';
