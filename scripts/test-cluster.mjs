@@ -1,6 +1,6 @@
 // The shared PostgreSQL of a test run (scripts/run-tests.mjs starts one for the whole run). It reuses the store's
 // embedded-postgres bootstrap (TypeScript, loaded through tsx, registered here so plain `node` can run this file).
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { register } from 'tsx/esm/api';
@@ -17,6 +17,18 @@ export async function startTestCluster() {
   if (fromEnv) return { url: fromEnv, external: true, stop: async () => undefined };
   const { startEmbeddedPostgres } = await import('@llmctl/store');
   const dir = await mkdtemp(join(tmpdir(), 'llmctl-test-cluster-'));
+  // As root, binaries copies and clusters the postgres user cannot reach in place go to LLMCTL_EMBEDDED_PG_DIR: give
+  // the run (and the test processes, which inherit it) a private one, removed at the end, not /var/lib/llmctl-pg.
+  let shared;
+  if (!process.env.LLMCTL_EMBEDDED_PG_DIR) {
+    shared = await mkdtemp(join(tmpdir(), 'llmctl-test-shared-'));
+    await chmod(shared, 0o755);
+    process.env.LLMCTL_EMBEDDED_PG_DIR = shared;
+  }
+  const cleanUp = async () => {
+    await rm(dir, { recursive: true, force: true });
+    if (shared) await rm(shared, { recursive: true, force: true });
+  };
   try {
     const pg = await startEmbeddedPostgres({ dataDir: dir, database: 'postgres', fast: true, settings: { max_connections: 300 } });
     return {
@@ -24,11 +36,11 @@ export async function startTestCluster() {
       external: false,
       async stop() {
         await pg.stop();
-        await rm(dir, { recursive: true, force: true });
+        await cleanUp();
       },
     };
   } catch (err) {
-    await rm(dir, { recursive: true, force: true });
+    await cleanUp();
     throw err;
   }
 }

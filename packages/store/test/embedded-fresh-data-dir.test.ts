@@ -4,13 +4,15 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '@llmctl/store';
-import { freshDir } from './support/embedded.ts';
+import { freshDir, freshSharedDir } from './support/embedded.ts';
 
 test('the embedded PostgreSQL starts in a fresh mktemp -d data dir, local TCP only, and reuses its password', async () => {
   const tmp = await freshDir();
+  // As root, tmp.dir (0700) keeps the postgres user out: the cluster goes to the shared dir (see the root tests).
+  const shared = await freshSharedDir();
   const dataDir = join(tmp.dir, 'nested', 'data');
   try {
-    const server = await startEmbeddedPostgres({ dataDir, fast: true });
+    const server = await startEmbeddedPostgres({ dataDir, fast: true, sharedDir: shared.dir });
     let password: string;
     try {
       const client = new pg.Client({ connectionString: server.url });
@@ -27,7 +29,7 @@ test('the embedded PostgreSQL starts in a fresh mktemp -d data dir, local TCP on
       await server.stop();
     }
     await assert.rejects(stat(join(dataDir, 'llmctl.pid')), /ENOENT/);
-    const again = await startEmbeddedPostgres({ dataDir, fast: true });
+    const again = await startEmbeddedPostgres({ dataDir, fast: true, sharedDir: shared.dir });
     try {
       assert.ok(again.url.includes(encodeURIComponent(password)));
     } finally {
@@ -35,5 +37,6 @@ test('the embedded PostgreSQL starts in a fresh mktemp -d data dir, local TCP on
     }
   } finally {
     await tmp.remove();
+    await shared.remove();
   }
 });

@@ -1,12 +1,22 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** A fresh `mktemp -d` style directory (mode 0700). */
 export async function freshDir(): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'llmctl-embedded-'));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A fresh directory for `sharedDir` (mode 0755, root-owned when run as root): what the postgres OS user cannot reach
+ * in place goes there instead of `/var/lib/llmctl-pg`, and the test removes it.
+ */
+export async function freshSharedDir(): Promise<{ dir: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'llmctl-shared-'));
+  await chmod(dir, 0o755);
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
