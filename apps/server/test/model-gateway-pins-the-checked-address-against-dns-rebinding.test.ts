@@ -47,6 +47,11 @@ test('the gateway connects to the address it checked, and refuses a name that re
     await assert.rejects((await gateway.resolve('pinned'))!.chat(req), { code: 'base_url_not_allowed' });
     assert.equal(stub.requests.length, 1);
     assert.ok(lookups.filter((h) => h === 'vllm.invalid').length >= 2, 'resolved again on every call');
+    // The base URL stored on the provider is checked the same way (trusted for its key, never for metadata addresses).
+    await models.create({ name: 'inherits', provider: 'openai_compatible', model: 'x' });
+    const viaProvider = new RegistryModelGateway(models, { forProvider: async () => ({ api_key: KEY, base_url: `http://rebind.invalid:${port}/v1`, settings: {} }) }, [], { lookup });
+    await assert.rejects((await viaProvider.resolve('inherits'))!.chat(req), { code: 'base_url_not_allowed' });
+    assert.equal(stub.requests.length, 1);
   } finally {
     await stub.close();
     await pool.end();

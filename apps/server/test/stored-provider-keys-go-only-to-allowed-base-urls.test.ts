@@ -126,6 +126,9 @@ test('link-local and metadata base_urls are refused 422 unless explicitly listed
       const p = await s.request('PUT', '/api/providers/openai', { base_url: url });
       assert.equal(p.status, 400, url);
     }
+    const prov = await s.request('PUT', '/api/providers/openai_compatible', { base_url: 'http://169.254.169.254/v1' });
+    assert.equal(prov.status, 422, 'the provider base_url too');
+    assert.equal(prov.body.error.code, 'base_url_not_allowed');
     const ok = await s.request('POST', '/api/models', { name: 'fine', provider: 'openai', model: 'x' });
     const upd = await s.request('PUT', `/api/models/${ok.body.data.id}`, { base_url: 'http://169.254.169.254/' });
     assert.equal(upd.status, 422);

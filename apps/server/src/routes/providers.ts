@@ -1,5 +1,5 @@
 import { LlmctlError } from '@llmctl/contracts';
-import { PROVIDER_KINDS } from '@llmctl/providers';
+import { PROVIDER_ENDPOINTS, PROVIDER_KINDS, baseUrlNotAllowed, checkBaseUrl, parseAllowedBaseUrls, type ProviderKind } from '@llmctl/providers';
 import { CredentialRepository, SecretBox } from '@llmctl/store';
 import type { RouteInstaller } from '../app-context.ts';
 import { ok } from '../envelope.ts';
@@ -17,6 +17,7 @@ declare module 'fastify' {
 export const providerRoutes: RouteInstaller = async (app, ctx) => {
   const credentials = new CredentialRepository(ctx.db.pool, new SecretBox(await loadMasterKey(ctx.config.dataDir)));
   app.decorate('credentials', credentials);
+  const allowlist = parseAllowedBaseUrls(ctx.config.allowedBaseUrls);
   const sealed = await credentials.sealPlaintextCredentials();
   if (sealed > 0) ctx.logger.info({ providers: sealed }, 'sealed plaintext credentials found in provider settings');
 
@@ -34,6 +35,11 @@ export const providerRoutes: RouteInstaller = async (app, ctx) => {
     if (body.base_url !== undefined && body.base_url !== null && (typeof body.base_url !== 'string' || !/^https?:\/\//.test(body.base_url))) errors.push({ path: 'base_url', message: 'must be an http(s) URL or null' });
     if (body.settings !== undefined && (typeof body.settings !== 'object' || body.settings === null || Array.isArray(body.settings))) errors.push({ path: 'settings', message: 'must be an object' });
     if (errors.length > 0) throw new LlmctlError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
+    if (typeof body.base_url === 'string') {
+      // Link-local and metadata addresses are refused here too, unless listed in LLMCTL_ALLOWED_BASE_URLS.
+      const v = await checkBaseUrl(body.base_url, { allowlist, trusted: PROVIDER_ENDPOINTS[provider as ProviderKind] ?? [] });
+      if (v.verdict === 'forbidden') throw baseUrlNotAllowed(body.base_url, v.reason);
+    }
     const view = await credentials.put(provider, body as { api_key?: string | null; base_url?: string | null; settings?: Record<string, unknown> });
     return ok(reply, view);
   });

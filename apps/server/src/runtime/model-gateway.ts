@@ -52,25 +52,27 @@ export class RegistryModelGateway implements ModelGateway {
     let providerSettings = creds?.settings ?? {};
     let refusal: Error | null = null;
     let pinned: string[] | null = null;
-    if (!scripted && m.base_url) {
-      const v = await checkBaseUrl(m.base_url, {
+    // The URL the call goes to: the model's, else the one stored on the provider (trusted for its key, but link-local
+    // and metadata addresses are refused there too, and it is pinned the same way).
+    const baseUrl = m.base_url ?? creds?.base_url ?? null;
+    if (!scripted && baseUrl) {
+      const v = await checkBaseUrl(baseUrl, {
         allowlist: this.allowlist, trusted: [...PROVIDER_ENDPOINTS[kind] ?? [], ...(creds?.base_url ? [creds.base_url] : [])],
         ...(this.options.lookup ? { lookup: this.options.lookup } : {}),
       });
       // Always pinned (an IP literal to itself): no second resolution, and the pinned fetch follows no redirects.
       pinned = v.addresses;
-      const host = new URL(m.base_url).hostname;
-      if (v.verdict === 'forbidden') refusal = baseUrlNotAllowed(m.base_url, v.reason);
+      const host = new URL(baseUrl).hostname;
+      if (v.verdict === 'forbidden') refusal = baseUrlNotAllowed(baseUrl, v.reason);
       else if (v.addresses.length === 0) {
         // Not resolvable now: sending nothing beats letting the client resolve it again unchecked.
         refusal = new LlmctlError('provider_unavailable', `The provider host ${host} could not be resolved.`, { host });
-      }
-      else if (v.verdict === 'untrusted') {
+      } else if (v.verdict === 'untrusted') {
         const storedSecrets = [...(creds?.api_key ? [creds.api_key] : []), ...credentialValues(providerSettings)];
         apiKey = own?.api_key ?? null;
         providerSettings = withoutCredentials(providerSettings);
         if (!own?.api_key && storedSecrets.length > 0) {
-          refusal = baseUrlNotAllowed(m.base_url, `${v.reason}, so it may not receive the stored ${m.provider} credentials (give the model its own api_key, or list the URL in LLMCTL_ALLOWED_BASE_URLS)`);
+          refusal = baseUrlNotAllowed(baseUrl, `${v.reason}, so it may not receive the stored ${m.provider} credentials (give the model its own api_key, or list the URL in LLMCTL_ALLOWED_BASE_URLS)`);
         }
       }
     }
@@ -80,7 +82,7 @@ export class RegistryModelGateway implements ModelGateway {
     }
     const config = {
       provider: kind,
-      base_url: m.base_url ?? creds?.base_url ?? null,
+      base_url: baseUrl,
       api_key: apiKey,
       settings: { ...providerSettings, ...settings },
       project: (settings.project as string | undefined) ?? null,
