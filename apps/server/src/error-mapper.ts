@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, LlmctlError, type ErrorCode } from '@llmctl/contracts';
+import { classifyStoreError } from '@llmctl/runtime';
 import { errorEnvelope } from './envelope.ts';
 import { correlationIdOf } from './request-context.ts';
 
@@ -64,6 +65,8 @@ export function mapError(err: unknown, bodyLimit: number): MappedError {
     return mapped('validation_failed', fe.message ?? 'The request is invalid.');
   }
   if (status === 503) return mapped('unavailable', 'The service is not ready; retry shortly.');
+  // The database is down or cut off (connection refused / reset / terminated): 503, retry later, not a bare 500.
+  if (classifyStoreError(err) === 'transient') return mapped('unavailable', 'The database is unreachable; retry shortly.', { database: 'unreachable' });
   return mapped('internal', 'An unexpected server error occurred. The request id identifies it in the server logs.');
 }
 

@@ -22,3 +22,7 @@ export { createToolGateway, artifactEventPublisher, agentToolAnswer, toolCallKey
 export type { ToolGateway, ToolGatewayOptions, ArtifactPersistedPayload } from './nodes/tool-gateway.ts';
 export { inlineExecutor } from './executor.ts';
 export type { NodeExecutor } from './executor.ts';
+export { findUnstorable, unstorableError, classifyStoreError, sqlStateOf } from './storable.ts';
+export type { Unstorable, StoreFailureKind } from './storable.ts';
+export { retryWhileUnreachable } from './store-retry.ts';
+export type { StoreRetryOptions } from './store-retry.ts';

@@ -83,6 +83,11 @@ function rawErrorInfo(err: unknown): ErrorInfo {
     return { code: 'unavailable', message: `the database could not be reached: ${(err as Error).message ?? String(err)}`, details: {}, retryable: true };
   }
   if (state) return { code: 'internal', message: `database error ${state}: ${(err as Error).message}`, details: { sqlstate: state }, retryable: false };
+  // A raw socket error reaching here comes from a store port (providers and tools code theirs): retryable, coded.
+  const code = (err as { code?: unknown } | null)?.code;
+  if ((code === undefined || (typeof code === 'string' && /^E[A-Z]+$/.test(code))) && classifyStoreError(err) === 'transient') {
+    return { code: 'unavailable', message: `a backing service could not be reached: ${(err as Error).message ?? String(err)}`, details: {}, retryable: true };
+  }
   const e = err as { code?: unknown; message?: unknown; retryable?: unknown; details?: unknown };
   if (e && typeof e.code === 'string' && typeof e.message === 'string') {
     return { code: e.code, message: e.message, details: (e.details as Record<string, unknown>) ?? {}, retryable: e.retryable === true };

@@ -3,6 +3,7 @@ import { redactUrl } from '@llmctl/store';
 import type { RouteInstaller } from '../app.ts';
 import { loadConfig, parsePort, parseTokens } from '../config.ts';
 import { startServer } from '../server.ts';
+import { installProcessGuards } from '../process-guards.ts';
 import type { CommandContext } from '../cli.ts';
 
 /** Route installers `llmctl serve` adds to the built-in API (the runtime's run routes are plugged in here). */
@@ -17,6 +18,7 @@ function isLoopback(host: string): boolean {
  * added to those of LLMCTL_API_TOKENS; with any, every API route but health needs `Authorization: Bearer`.
  */
 export async function serveCommand({ flags, out }: CommandContext): Promise<number> {
+  installProcessGuards();
   const env = loadConfig(process.env);
   const cliTokens = typeof flags.token === 'string' ? parseTokens('--token', flags.token) : [];
   const tokens = [...new Set([...(env.apiTokens ?? []), ...cliTokens])];
@@ -27,6 +29,7 @@ export async function serveCommand({ flags, out }: CommandContext): Promise<numb
     ...(tokens.length > 0 ? { apiTokens: tokens } : {}),
   });
   const server = await startServer({ config, extraRoutes: SERVE_EXTRA_ROUTES });
+  installProcessGuards(server.logger);
   out(`llmctl Studio is running at ${server.url}`);
   out(server.db.embedded
     ? `database: embedded PostgreSQL, data in ${server.db.dataDir} (logs: ${server.db.dataDir}/postgres.log)`

@@ -6,6 +6,7 @@ import { loadMasterKey } from '../master-key.ts';
 import { loadConfig } from '../config.ts';
 import { composeRuntime } from '../runtime/compose-runtime.ts';
 import type { CommandContext } from '../cli.ts';
+import { installProcessGuards } from '../process-guards.ts';
 
 function intFlag(v: unknown, name: string, def: number, min: number, max: number): number {
   if (v === undefined) return def;
@@ -28,6 +29,7 @@ function classesOf(v: unknown): ExecutorClass[] {
  * `--data-dir DIR` to the embedded PostgreSQL of a `llmctl serve` running from DIR on this machine.
  */
 export async function workerCommand({ out, flags }: CommandContext): Promise<number> {
+  installProcessGuards({ error: (obj, msg) => out(`${msg}: ${JSON.stringify(obj)}`) });
   const config = loadConfig(process.env);
   const dataDirFlag = typeof flags['data-dir'] === 'string' ? flags['data-dir'] : undefined;
   const concurrency = intFlag(flags.concurrency, 'concurrency', 4, 1, 256);

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { FlowchartSettings } from '@llmctl/contracts';
 import type { ModelCallRecord, NodeExecutor, NodeHandlers, ToolGateway } from '@llmctl/runtime';
 import {
-  EventBus, Orchestrator, artifactEventPublisher, createToolGateway, decisionHandler, endHandler, inlineExecutor, specialHandlers, startHandler,
+  EventBus, Orchestrator, artifactEventPublisher, retryWhileUnreachable, createToolGateway, decisionHandler, endHandler, inlineExecutor, specialHandlers, startHandler,
   subflowHandler, taskHandler,
 } from '@llmctl/runtime';
 import { DispatchingExecutor, QueueBackend, type ExecutorBackend } from '@llmctl/executors';
@@ -56,6 +56,14 @@ export function composeRuntime(o: RuntimeOptions): {
 } {
   const store = new PgRunStore(o.pool);
   const calls = new PgModelCallLog(o.pool);
+  {
+    // A model call already made (and paid for) is recorded even across a short database outage: retried, not failed.
+    const record = calls.record.bind(calls);
+    const count = calls.countScripted.bind(calls);
+    const onUnreachable = (err: unknown): void => o.logError?.('the database is unreachable; retrying a model-call record', err);
+    calls.record = (c) => retryWhileUnreachable(() => record(c), { onUnreachable });
+    calls.countScripted = (...a) => retryWhileUnreachable(() => count(...a), { onUnreachable });
+  }
   if (o.onModelCall) {
     const record = calls.record.bind(calls);
     const observe = o.onModelCall;
