@@ -25,6 +25,7 @@ import { migrationRoutes } from './routes/migrations.ts';
 import { providerRoutes } from './routes/providers.ts';
 import { specialRoutes } from './routes/special.ts';
 import { observabilityRoutes } from './observability/observability-routes.ts';
+import { executorHealth, workerRoutes } from './routes/workers.ts';
 
 export type { AppContext, AppDeps, RouteInstaller } from './app-context.ts';
 
@@ -75,12 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         logger.warn({ err }, 'event listener failed');
       }
     },
-    executorStatus: deps.executorStatus ?? (async (): Promise<ExecutorStatus> => {
-      const settings = await repos.settings.getRuntime();
-      return settings.executor === 'inline'
-        ? { backend: 'inline', ok: true, detail: 'node work runs inside the server process' }
-        : { backend: settings.executor, ok: null, detail: 'status is reported by the runtime once it is connected' };
-    }),
+    executorStatus: deps.executorStatus ?? (async (): Promise<ExecutorStatus> => executorHealth(db.pool, (await repos.settings.getRuntime()).executor)),
   };
   installErrorHandler(app, config.bodyLimit);
   app.decorate('llmctl', ctx);
@@ -97,7 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installIdempotency(app, db.pool);
   await installApiDocs(app, config.version);
   await installAuth(app, ctx);
-  for (const install of [...BUILTIN_ROUTES, ...(deps.extraRoutes ?? [])]) await install(app, ctx);
+  for (const install of [...BUILTIN_ROUTES, workerRoutes, ...(deps.extraRoutes ?? [])]) await install(app, ctx);
   const studioFallback = await installStudio(app, config.studioDist);
   installNotFound(app, studioFallback);
   return app;

@@ -160,7 +160,10 @@ export class PgRunStore implements RunStore {
   async findRunsToRecover(owner: string, isDead: (owner: string) => boolean): Promise<string[]> {
     const r = await this.pool.query(
       `SELECT id, lease_owner, (lease_owner IS NULL OR lease_expires_at < now()) AS free FROM runs
-       WHERE status IN ${ACTIVE_UNLEASHED} AND (lease_owner IS NULL OR lease_owner <> $1) ORDER BY created_at`,
+       WHERE status IN ${ACTIVE_UNLEASHED} AND (lease_owner IS NULL OR lease_owner <> $1)
+         -- a run created a moment ago and not yet leased belongs to the process starting it (it leases it next)
+         AND NOT (lease_owner IS NULL AND last_sequence = 0 AND created_at > now() - interval '10 seconds')
+       ORDER BY created_at`,
       [owner],
     );
     return (r.rows as { id: string; lease_owner: string | null; free: boolean }[])

@@ -1,6 +1,7 @@
 import client from 'prom-client';
 import type pg from 'pg';
 import type { EventBus } from '@llmctl/runtime';
+import { queueStats } from '@llmctl/executors';
 
 /**
  * Prometheus metrics of one server: runs by status and queue depth (read from the database at scrape time, so
@@ -27,6 +28,15 @@ export class ServerMetrics {
       queue.set(0);
       running.set(0);
       for (const row of q.rows as { status: string; n: number }[]) (row.status === 'queued' ? queue : running).set(row.n);
+    });
+    const execQueue = new client.Gauge({ name: 'llmctl_executor_queue_depth', help: 'Node attempts waiting for a queue worker', registers: [this.registry] });
+    const execActive = new client.Gauge({ name: 'llmctl_executor_attempts_active', help: 'Node attempts running on queue workers', registers: [this.registry] });
+    const execWorkers = new client.Gauge({ name: 'llmctl_executor_live_workers', help: 'Queue workers with a fresh heartbeat', registers: [this.registry] });
+    this.collectors.push(async () => {
+      const q = await queueStats(pool);
+      execQueue.set(q.depth);
+      execActive.set(q.active);
+      execWorkers.set(q.live_workers);
     });
     client.collectDefaultMetrics({ register: this.registry, prefix: 'llmctl_' });
     const started = new Map<string, number>();

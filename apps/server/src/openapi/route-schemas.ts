@@ -182,6 +182,13 @@ export const ROUTE_SCHEMAS: Record<string, Json> = {
     body: ref('ProviderCredentialInput'), ok: { 200: success(ref('ProviderCredential'), 'The stored credential (masked).') },
   }),
   'GET /api/settings/runtime': schema({ tags: ['settings'], summary: 'Runtime settings', ok: { 200: success(ref('RuntimeSettings'), 'The settings.') } }),
+  'GET /api/workers': schema({
+    tags: ['system'], summary: 'Queue workers seen in the last hour (live, draining or lost)',
+    ok: { 200: success({ type: 'array', items: { type: 'object', required: ['id', 'name', 'host', 'pid', 'classes', 'concurrency', 'active', 'started_at', 'heartbeat_at', 'status'], properties: {
+      id: str, name: str, host: str, pid: { type: 'integer' }, classes: { type: 'array', items: { enum: ['frontier', 'vllm'] } }, concurrency: { type: 'integer' },
+      active: { type: 'integer' }, started_at: str, heartbeat_at: str, status: { enum: ['live', 'draining', 'lost'] },
+    } } }, 'Every worker.') },
+  }),
   'PUT /api/settings/runtime': schema({
     tags: ['settings'], summary: 'Change runtime settings (deep-merged; unknown keys are 400)',
     body: { type: 'object', description: 'A partial RuntimeSettings.' }, ok: { 200: success(ref('RuntimeSettings'), 'The saved settings.') },

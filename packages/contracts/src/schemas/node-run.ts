@@ -2,6 +2,22 @@ import { NODE_RUN_STATUSES } from '../run.ts';
 import { NODE_TYPES } from '../flowchart.ts';
 import { dateTime, errorInfo, nonEmptyString, nullableDateTime, nullableString, routingRecord, schemaHeader, warning } from './common.ts';
 
+/** Where an attempt ran (executors.md "Dispatch contract"). Mirrors `ExecutorInfo`. */
+const executorInfo = {
+  type: 'object',
+  required: ['backend', 'class', 'worker_id', 'job_id', 'image', 'dispatch_state', 'degraded_reason'],
+  additionalProperties: false,
+  properties: {
+    backend: { enum: ['inline', 'queue', 'kubernetes'] },
+    class: { enum: ['frontier', 'vllm'] },
+    worker_id: nullableString,
+    job_id: nullableString,
+    image: nullableString,
+    dispatch_state: { enum: ['pending', 'submitted', 'confirmed', 'finished', 'failed'] },
+    degraded_reason: nullableString,
+  },
+} as const;
+
 /** A node run without header (inlined by `run`). Mirrors `NodeRun`. */
 export const nodeRunBody = {
   type: 'object',
@@ -58,6 +74,7 @@ export const nodeRunBody = {
           started_at: dateTime,
           finished_at: nullableDateTime,
           error: { anyOf: [errorInfo, { type: 'null' }] },
+          executor: executorInfo,
         },
       },
     },
@@ -67,6 +84,7 @@ export const nodeRunBody = {
     started_at: nullableDateTime,
     finished_at: nullableDateTime,
     usage: { type: ['object', 'null'] },
+    executor: executorInfo,
   },
 } as const;
 
