@@ -37,6 +37,9 @@ export async function buildServer(outDir = serverDist) {
     entryPoints: { cli: 'apps/server/src/cli.ts' },
     outdir: outDir,
     bundle: true,
+    // Code splitting keeps dynamically imported modules (OpenTelemetry export, …) in chunks loaded on first use.
+    splitting: true,
+    chunkNames: '[name]-[hash]', // beside cli.js: paths relative to import.meta.url stay the same in every chunk
     platform: 'node',
     format: 'esm',
     target: 'node20',

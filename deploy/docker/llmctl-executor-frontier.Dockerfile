@@ -36,5 +36,5 @@ USER 10001:10001
 # A Job container has no port to probe: the check proves the compiled CLI is intact and loads.
 HEALTHCHECK --interval=60s --timeout=10s --retries=3 \
   CMD ["node", "/app/apps/server/bin/llmctl.mjs", "--help"]
-ENTRYPOINT ["node", "/app/apps/server/bin/llmctl.mjs"]
+ENTRYPOINT ["node", "--max-semi-space-size=2", "/app/apps/server/bin/llmctl.mjs"]
 CMD ["executor", "run", "--payload-file", "/var/run/llmctl/payload.json"]

@@ -48,5 +48,5 @@ VOLUME ["/tmp", "/var/cache/huggingface"]
 USER 10001:10001
 HEALTHCHECK --interval=60s --timeout=10s --retries=3 \
   CMD ["node", "/app/apps/server/bin/llmctl.mjs", "--help"]
-ENTRYPOINT ["node", "/app/apps/server/bin/llmctl.mjs"]
+ENTRYPOINT ["node", "--max-semi-space-size=2", "/app/apps/server/bin/llmctl.mjs"]
 CMD ["executor", "run", "--payload-file", "/var/run/llmctl/payload.json"]

@@ -40,5 +40,5 @@ USER 10001:10001
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.LLMCTL_PORT||8080)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-ENTRYPOINT ["node", "/app/apps/server/bin/llmctl.mjs"]
+ENTRYPOINT ["node", "--max-semi-space-size=2", "/app/apps/server/bin/llmctl.mjs"]
 CMD ["serve"]

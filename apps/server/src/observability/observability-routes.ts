@@ -2,7 +2,7 @@ import { readTraceRows } from '@llmctl/store';
 import type { RouteInstaller } from '../app-context.ts';
 import { buildTrace } from '../runtime/trace.ts';
 import { ServerMetrics } from './metrics.ts';
-import { RunTraceExporter, otlpEnabled } from './otel-export.ts';
+import { otlpEnabled } from './otel-enabled.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -29,6 +29,7 @@ export const observabilityRoutes: RouteInstaller = async (app, ctx) => {
   });
   app.addHook('onClose', async () => offLog());
   if (!otlpEnabled()) return;
+  const { RunTraceExporter } = await import('./otel-export.ts');
   const exporter = new RunTraceExporter();
   const off = app.orchestrator.bus.onEvent((e) => {
     const p = e.payload as { kind: string; status?: string };

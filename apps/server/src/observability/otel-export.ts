@@ -4,11 +4,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Span } from '../runtime/trace.ts';
 
-/** True when the standard OTEL_* variables ask for OTLP trace export (off by default). */
-export function otlpEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.OTEL_SDK_DISABLED === 'true' || env.OTEL_TRACES_EXPORTER === 'none') return false;
-  return env.OTEL_TRACES_EXPORTER === 'otlp' || !!env.OTEL_EXPORTER_OTLP_ENDPOINT || !!env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
-}
+export { otlpEnabled } from './otel-enabled.ts';
 
 /** Exports finished run traces (the same span tree as GET /api/runs/:id/trace) through OTLP/HTTP. */
 export class RunTraceExporter {
