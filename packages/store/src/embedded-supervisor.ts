@@ -3,9 +3,9 @@
  * (even by SIGKILL), and a postmaster that dies while llmctl runs is restarted on the same port with backoff.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { clearLeftoverPostmaster, launchPostmaster, pgEnv, tail, type LaunchSpec } from './embedded-launch.ts';
 import { isPostmasterOf, stopPostmaster, waitForExit } from './embedded-process.ts';
+import { WATCHDOG_SOURCE } from './embedded-watchdog.ts';
 import type { StoreLogger } from './pool.ts';
 
 /** State of the embedded PostgreSQL as its supervisor sees it. */
@@ -31,14 +31,12 @@ export interface RestartInfo { pid: number; previousPid: number; attempts: numbe
 /** Every restart attempt of an outage failed; the database stays down until llmctl is restarted. */
 export interface FailedInfo { attempts: number; lastLog: string }
 
-const WATCHDOG = fileURLToPath(new URL('./embedded-watchdog.mjs', import.meta.url));
-
 /** The watchdog of one cluster: told every postmaster pid; released before an orderly stop. */
 class Watchdog {
   private readonly child: ChildProcess;
 
   constructor(pgDir: string) {
-    this.child = spawn(process.execPath, [WATCHDOG, pgDir], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], env: pgEnv() });
+    this.child = spawn(process.execPath, ['-e', WATCHDOG_SOURCE, pgDir], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], env: pgEnv() });
     this.child.on('error', () => undefined);
     this.child.stdin!.on('error', () => undefined);
     this.child.unref();
