@@ -2,7 +2,7 @@
 # llmctl-server: `llmctl serve` (API + built studio), compiled JavaScript only. Also runs `llmctl worker` and
 # `llmctl db migrate`. Build from the repository root:
 #   docker build -f deploy/docker/llmctl-server.Dockerfile --build-arg VERSION=0.1.0 --build-arg REVISION=$(git rev-parse HEAD) .
-# Bases are pinned by tag; pin digests too with deploy/docker/README.md § Refreshing base digests.
+# Bases are pinned by tag; pin digests too: docs/deploy/images.md § Pinned bases and refreshing digests.
 ARG NODE_IMAGE=node:20.19-bookworm-slim
 
 # 1. Build: full install (esbuild, vite), then assemble the app layer with the same script the tests run.
