@@ -58,7 +58,9 @@ export function redactSecrets<T>(value: T, knownSecrets: readonly string[] = [],
   if (depth > 32 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v, knownSecrets, depth + 1)) as T;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = redactSecrets(v, knownSecrets, depth + 1);
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    Object.defineProperty(out, k, { value: redactSecrets(v, knownSecrets, depth + 1), enumerable: true, writable: true, configurable: true });
+  }
   return out as T;
 }
 

@@ -44,7 +44,8 @@ export function splitSecrets(settings: Record<string, unknown>, previous: Secret
     if (Array.isArray(v)) return v.map((x, i) => walk(x, [...path, String(i)], secret, depth + 1));
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-      out[k] = walk(x, [...path, k], secret || CREDENTIAL_FIELD_RE.test(k) || (depth === 0 && k === 'headers'), depth + 1);
+      // defineProperty: a `__proto__` key (valid JSON) stays an own property.
+      Object.defineProperty(out, k, { value: walk(x, [...path, k], secret || CREDENTIAL_FIELD_RE.test(k) || (depth === 0 && k === 'headers'), depth + 1), enumerable: true, writable: true, configurable: true });
     }
     return out;
   };
@@ -57,11 +58,11 @@ export function joinSecrets(settings: Record<string, unknown>, entries: SecretEn
   for (const e of entries) {
     let node: Record<string, unknown> = out;
     for (const p of e.path.slice(0, -1)) {
-      const next = node[p];
+      const next = Object.hasOwn(node, p) ? node[p] : undefined;
       if (next === null || typeof next !== 'object') break;
       node = next as Record<string, unknown>;
     }
-    node[e.path.at(-1)!] = e.value;
+    Object.defineProperty(node, e.path.at(-1)!, { value: e.value, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
