@@ -1,8 +1,12 @@
 import type { FlowchartDocument } from '@llmctl/contracts';
 import type { NodeRunState } from '@llmctl/engine';
 import type { Commit, NewRun, RunProjection, RunRecord, RunStore, StoredEvent } from './ports.ts';
+import type { RunSnapshot } from './fold-log.ts';
 import { FencedError } from './ports.ts';
 import { findUnstorable } from './storable.ts';
+
+/** Snapshots kept per run (the PostgreSQL adapter keeps the same number). */
+const SNAPSHOTS_KEPT = 4;
 
 interface MemRun extends RunRecord {
   projection: RunProjection | null;
@@ -14,6 +18,8 @@ export class InMemoryRunStore implements RunStore {
   readonly runs = new Map<string, MemRun>();
   readonly events = new Map<string, StoredEvent[]>();
   readonly nodeRuns = new Map<string, Map<string, NodeRunState>>();
+  /** Snapshots per run, oldest first (as JSON text, like the database keeps them). */
+  readonly snapshots = new Map<string, { sequence: number; format: number; json: string }[]>();
 
   /** Test helper: stores a flowchart version (1-based). */
   putFlowchart(id: string, doc: FlowchartDocument): number {
@@ -69,6 +75,16 @@ export class InMemoryRunStore implements RunStore {
     if (c.run.continued_to) r.continued_to = c.run.continued_to;
     const nrs = this.nodeRuns.get(c.run_id)!;
     for (const nr of c.node_runs) nrs.set(nr.id, structuredClone(nr));
+    if (c.snapshot) {
+      const list = this.snapshots.get(c.run_id) ?? [];
+      list.push({ sequence: c.snapshot.sequence, format: c.snapshot.format, json: c.snapshot.state_json });
+      this.snapshots.set(c.run_id, list.slice(-SNAPSHOTS_KEPT));
+    }
+  }
+
+  async loadSnapshot(runId: string, atOrBefore: number): Promise<RunSnapshot | null> {
+    const hit = [...(this.snapshots.get(runId) ?? [])].reverse().find((x) => x.sequence <= atOrBefore);
+    return hit ? { sequence: hit.sequence, format: hit.format, state: JSON.parse(hit.json) as RunSnapshot['state'] } : null;
   }
 
   async loadEvents(runId: string, afterSequence: number, limit = 1000): Promise<StoredEvent[]> {

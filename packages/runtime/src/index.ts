@@ -24,5 +24,7 @@ export { inlineExecutor } from './executor.ts';
 export type { NodeExecutor } from './executor.ts';
 export { findUnstorable, unstorableError, classifyStoreError, sqlStateOf } from './storable.ts';
 export type { Unstorable, StoreFailureKind } from './storable.ts';
+export { foldLog, snapshotDue, SNAPSHOT_FORMAT, DEFAULT_SNAPSHOT_EVERY } from './fold-log.ts';
+export type { RunSnapshot } from './fold-log.ts';
 export { retryWhileUnreachable } from './store-retry.ts';
 export type { StoreRetryOptions } from './store-retry.ts';

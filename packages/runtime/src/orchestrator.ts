@@ -1,9 +1,10 @@
+import { foldLog } from './fold-log.ts';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { ControlRequest, FlowchartSettings } from '@llmctl/contracts';
 import { DEFAULT_SETTINGS, LlmctlError } from '@llmctl/contracts';
 import type { CompiledGraph, ControlMeta, EngineState } from '@llmctl/engine';
-import { applyEvent, compileGraph, control, initialState, decide } from '@llmctl/engine';
+import { compileGraph, control, initialState, decide } from '@llmctl/engine';
 import { EventBus } from './event-bus.ts';
 import type { NodeHandlers } from './nodes/node-handler.ts';
 import type { NodeExecutor } from './executor.ts';
@@ -27,6 +28,8 @@ export interface OrchestratorOptions {
   defaults?: Required<FlowchartSettings>;
   backoffMs?: (n: number, backoffMs: number) => number;
   logError?: (msg: string, err: unknown) => void;
+  /** Events between two snapshots of a run's folded state (default 50; 0 turns snapshots off). */
+  snapshotEvery?: number;
 }
 
 export interface ControlResult {
@@ -212,14 +215,7 @@ export class Orchestrator {
 
   /** The state folded from the log up to and including `sequence`. */
   async foldUntil(runId: string, sequence: number): Promise<EngineState> {
-    const s = initialState(runId);
-    for (let after = 0; after < sequence; ) {
-      const batch = await this.o.store.loadEvents(runId, after, Math.min(5000, sequence - after));
-      for (const e of batch) if (e.sequence <= sequence) applyEvent(s, e.payload);
-      if (batch.length === 0) break;
-      after = batch[batch.length - 1]!.sequence;
-    }
-    return s;
+    return foldLog(this.o.store, runId, sequence);
   }
 
   /** The actor of a run, taking its lease and folding its log when this process does not own it yet. */
@@ -244,6 +240,7 @@ export class Orchestrator {
       store: this.o.store, bus: this.bus, executor: this.executor, owner: this.owner, newId: this.o.newId,
       clock: this.o.clock ?? (() => new Date()), backoffMs: this.o.backoffMs ?? defaultBackoff,
       logError: (m, e) => this.log(m, e),
+      snapshotEvery: this.o.snapshotEvery,
       onSettled: (a, reason) => this.onSettled(a, reason),
       onRunCreated: (id) => void this.adopt(id),
     }, record, graph, epoch);

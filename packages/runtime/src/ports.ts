@@ -1,5 +1,6 @@
 import type { EngineEvent, NodeRunState } from '@llmctl/engine';
 import type { ErrorInfo, FlowchartDocument, LeftoverToken, RunStatus, Warning } from '@llmctl/contracts';
+import type { RunSnapshot } from './fold-log.ts';
 
 /** One row of a run's event log. */
 export interface StoredEvent {
@@ -78,6 +79,11 @@ export interface Commit {
   run: RunProjection;
   /** Runs created in the same transaction (continue-as-new). */
   new_runs?: NewRun[];
+  /**
+   * The folded state after this commit's last event, when a snapshot is due (see `fold-log.ts`): stored in the same
+   * transaction, as JSON text. Older snapshots of the run may be dropped by the adapter (it keeps at least the newest).
+   */
+  snapshot?: { sequence: number; format: number; state_json: string };
 }
 
 /** Thrown by `commit` when the run moved on (sequence) or the lease was taken over (epoch). */
@@ -108,6 +114,8 @@ export interface RunStore {
   getRunResult(runId: string): Promise<{ status: RunStatus; output: unknown; error: ErrorInfo | null } | null>;
   /** The newest run of the continue-as-new chain `runId` belongs to (following `continued_to`). */
   chainTail?(runId: string): Promise<string | null>;
+  /** The newest snapshot of a run's folded state at or before `atOrBefore` (adapters without snapshots omit this). */
+  loadSnapshot?(runId: string, atOrBefore: number): Promise<RunSnapshot | null>;
   /** Active child runs of a run (cancel cascades to them). */
   listActiveChildRuns(parentRunId: string): Promise<string[]>;
 }

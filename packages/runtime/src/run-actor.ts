@@ -1,7 +1,8 @@
+import { DEFAULT_SNAPSHOT_EVERY, SNAPSHOT_FORMAT, foldLog, snapshotDue } from './fold-log.ts';
 import type { ErrorInfo, Warning } from '@llmctl/contracts';
 import { LlmctlError } from '@llmctl/contracts';
 import type { CompiledGraph, EngineEvent, EngineState, NodeRunState } from '@llmctl/engine';
-import { applyEvent, conditionsToEvaluate, decide, initialState, selectRouting, triggeringOutput, upstreamOf } from '@llmctl/engine';
+import { applyEvent, conditionsToEvaluate, decide, selectRouting, triggeringOutput, upstreamOf } from '@llmctl/engine';
 import { evaluateConditions } from './conditions.ts';
 import type { EventBus, PublishedEvent } from './event-bus.ts';
 import type { NodeResult } from './nodes/node-handler.ts';
@@ -49,6 +50,8 @@ export interface ActorDeps {
   /** Backoff before retry attempt n (n ≥ 2) of a node with `backoff_ms`. */
   backoffMs: (n: number, backoffMs: number) => number;
   logError: (msg: string, err: unknown) => void;
+  /** Events between two snapshots of the folded state (default {@link DEFAULT_SNAPSHOT_EVERY}; 0 turns them off). */
+  snapshotEvery?: number;
 }
 
 interface Inflight {
@@ -132,15 +135,9 @@ export class RunActor {
     private epoch: number,
   ) {}
 
-  /** Rebuilds the run state by folding its log. */
+  /** Rebuilds the run state from its latest snapshot and the log after it. */
   static async load(deps: ActorDeps, record: RunRecord, graph: CompiledGraph, epoch: number): Promise<RunActor> {
-    const state = initialState(record.id);
-    for (let after = 0; ; ) {
-      const batch = await deps.store.loadEvents(record.id, after, 5000);
-      for (const e of batch) applyEvent(state, e.payload);
-      if (batch.length < 5000) break;
-      after = batch[batch.length - 1]!.sequence;
-    }
+    const state = await foldLog(deps.store, record.id);
     if (state.seq !== record.last_sequence) throw new Error(`run ${record.id}: log has ${state.seq} events, run row says ${record.last_sequence}`);
     return new RunActor(deps, record, graph, state, epoch);
   }
@@ -286,6 +283,8 @@ export class RunActor {
       writes: { snapshot: writes.snapshot, output: writes.output, run_input: writes.run_input },
       run: runProjection(s),
     };
+    const every = this.deps.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
+    if (snapshotDue(expected, s.seq, every)) commit.snapshot = { sequence: s.seq, format: SNAPSHOT_FORMAT, state_json: JSON.stringify(s) };
     const can = payloads.find((e) => e.kind === 'run.status' && e.continue_as_new);
     let newRun: NewRun | null = null;
     if (can && can.kind === 'run.status' && can.continue_as_new) {

@@ -1,8 +1,11 @@
 import type pg from 'pg';
 import type { ErrorInfo, FlowchartDocument } from '@llmctl/contracts';
 import { LlmctlError } from '@llmctl/contracts';
-import type { Commit, NewRun, RunRecord, RunStore, StoredEvent } from '@llmctl/runtime';
+import type { Commit, NewRun, RunRecord, RunSnapshot, RunStore, StoredEvent } from '@llmctl/runtime';
 import { FencedError, nodeRunView } from '@llmctl/runtime';
+
+/** Snapshots kept per run: the newest few (rewinds further back fold from an older one or from the start). */
+const SNAPSHOTS_KEPT = 4;
 
 const ACTIVE_UNLEASHED = `('queued','running','pausing','canceling')`;
 
@@ -104,6 +107,13 @@ export class PgRunStore implements RunStore {
         SELECT n.id, n.flowchart_id, n.flowchart_version, 'queued', n.input, n.parent_run_id, n.parent_node_run_id, n.continued_from, n.request_id, n.correlation_id, COALESCE(n.continuation, 0)
         FROM r, jsonb_to_recordset($19::jsonb) AS n(id text, flowchart_id text, flowchart_version int, input jsonb, parent_run_id text,
           parent_node_run_id text, continued_from text, request_id text, correlation_id text, continuation int)
+      ), sn AS (
+        -- a snapshot of the folded state, when due; older ones beyond the newest few are dropped
+        INSERT INTO run_snapshots (run_id, sequence, state)
+        SELECT $1, $22::bigint, jsonb_build_object('format', $23::int, 'state', $24::jsonb) FROM r WHERE $22::bigint IS NOT NULL
+      ), sd AS (
+        DELETE FROM run_snapshots WHERE run_id = $1 AND $22::bigint IS NOT NULL AND EXISTS (SELECT 1 FROM r)
+          AND sequence < (SELECT min(sequence) FROM (SELECT sequence FROM run_snapshots WHERE run_id = $1 ORDER BY sequence DESC LIMIT ${SNAPSHOTS_KEPT - 1}) AS newest)
       ), nt AS (
         -- delivered by PostgreSQL only when this statement commits
         SELECT pg_notify('llmctl_run_events', $21) FROM r
@@ -116,9 +126,19 @@ export class PgRunStore implements RunStore {
       JSON.stringify(events), JSON.stringify(nodeRuns),
       JSON.stringify((c.new_runs ?? []).map((n) => ({ ...n, input: n.input ?? null }))),
       writeRunInput, JSON.stringify({ run_id: c.run_id, last_sequence: c.expected_sequence + c.events.length }),
+      c.snapshot?.sequence ?? null, c.snapshot?.format ?? null, c.snapshot?.state_json ?? null,
     ];
     const res = await this.pool.query(sql, params);
     if ((res.rows[0] as { n: number }).n !== 1) throw new FencedError(c.run_id);
+  }
+
+  async loadSnapshot(runId: string, atOrBefore: number): Promise<RunSnapshot | null> {
+    const r = await this.pool.query<{ sequence: string | number; state: { format: number; state: RunSnapshot['state'] } }>(
+      `SELECT sequence, state FROM run_snapshots WHERE run_id = $1 AND sequence <= $2 ORDER BY sequence DESC LIMIT 1`,
+      [runId, Number.isFinite(atOrBefore) ? atOrBefore : Number.MAX_SAFE_INTEGER],
+    );
+    const row = r.rows[0];
+    return row ? { sequence: Number(row.sequence), format: row.state.format, state: row.state.state } : null;
   }
 
   async loadEvents(runId: string, afterSequence: number, limit = 1000): Promise<StoredEvent[]> {
