@@ -47,7 +47,8 @@ test('exit 2 when any flowchart is blocked, 1 on a malformed export', async () =
 test('--apply sends the ready flowcharts to the server', async () => {
   const s = await startTestServer();
   try {
-    await s.request('POST', '/api/models', { name: 'demo', provider: 'scripted', settings: { responses: [{ output: 'ok' }] } });
+    const m = await s.request('POST', '/api/models', { name: 'demo', provider: 'scripted', settings: { responses: [{ output: 'ok' }] } });
+    assert.equal(m.status, 201, m.text);
     const r = await runCli(['migrate', file('apply.json', [multiMatchWithJoin, untranslatableCondition]), '--model-map', mapFile, '--apply', '--server', s.url], env);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stdout, /41\s+triage-multi-match\s+ready\s+0\s+\d+\s+fc_\S+ v1/);

@@ -50,7 +50,11 @@ async function ourTargets(g: CompiledGraph, plan: DecisionPlan, output: unknown)
     output, input: {}, context: {}, node: { id: plan.nodeId, iteration: 1 },
     upstream: plan.upstreamId !== null ? { [`n${plan.upstreamId}`]: output } : {},
   };
-  const results = await evaluateConditions(conditionsToEvaluate(g, plan.nodeId), scope);
+  const list = conditionsToEvaluate(g, plan.nodeId);
+  let results = await evaluateConditions(list, scope);
+  // The evaluator's 100 ms time box is wall-clock: on a loaded machine a condition can be cut (JSONata D1012). That
+  // is not a routing result, so the simulation evaluates again (the run-time behaviour is unchanged).
+  for (let i = 0; i < 5 && results.some((r) => 'error' in r && r.error.code === 'D1012'); i++) results = await evaluateConditions(list, scope);
   const r = selectRouting(g, plan.nodeId, results);
   if (!r.ok) return [RUN_FAILED];
   return r.routing.matched_connector_ids.map((id) => g.edges.get(id)!.target);
