@@ -26,8 +26,6 @@ export type { RuntimeSettings, ExecutorBackend, ExecutorImage } from './settings
 export { createRepositories } from './repositories.ts';
 export { MigrationRepository, MIGRATION_REPORT_SORTS } from './migration-repository.ts';
 export type { StorableReport, MigrationReportSummary, StoredMigrationReport, CutoverEntry } from './migration-repository.ts';
-export { MigrationRepository, MIGRATION_REPORT_SORTS } from './migration-repository.ts';
-export type { StorableReport, MigrationReportSummary, StoredMigrationReport, CutoverEntry } from './migration-repository.ts';
 export type { Repositories } from './repositories.ts';
 // Runtime adapters and run read side (owned by the runtime work).
 export { PgRunStore } from './run-store.ts';
