@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { ModelGateway, ResolvedModel } from '@llmctl/runtime';
 import { LlmctlError } from '@llmctl/contracts';
-import type { BaseUrlAllowlist, Lookup, ModelProvider, ProviderKind } from '@llmctl/providers';
+import type { BaseUrlAllowlist, Lookup, ModelProvider, ProviderConfig, ProviderKind } from '@llmctl/providers';
 import { PROVIDER_ENDPOINTS, baseUrlNotAllowed, checkBaseUrl, createProvider, credentialValues, parseAllowedBaseUrls, withRedactedErrors } from '@llmctl/providers';
-import { joinSecrets, type ModelRepository, type SecretEntry } from '@llmctl/store';
+import { joinSecrets, type Model, type ModelRepository, type SecretEntry } from '@llmctl/store';
 
 /** Provider credentials the gateway may add to a model's own settings (API keys are decrypted only here). */
 export interface CredentialSource {
@@ -41,6 +41,36 @@ export class RegistryModelGateway implements ModelGateway {
   }
 
   async resolve(name: string): Promise<ResolvedModel | null> {
+    const r = await this.providerConfig(name);
+    if (!r) return null;
+    const { model: m } = r;
+    if ('refusal' in r) {
+      const err = r.refusal;
+      return { name: m.name, provider: m.provider, model: m.model, chat: () => Promise.reject(err) };
+    }
+    const { config, secrets } = r;
+    // The stamp changes whenever the model or its credentials change (a digest, never the key itself).
+    const stamp = `${m.updated_at}|${createHash('sha256').update(JSON.stringify(config)).digest('hex')}`;
+    let entry = this.cache.get(m.id);
+    if (!entry || entry.stamp !== stamp) {
+      entry = { stamp, provider: withRedactedErrors(createProvider(config), secrets) };
+      this.cache.set(m.id, entry);
+    }
+    const provider = entry.provider;
+    return { name: m.name, provider: m.provider, model: m.model, chat: (req, opts) => provider.chat(req, opts) };
+  }
+
+  /**
+   * What a call of model `name` uses, with the egress policy applied: the provider configuration (secrets joined,
+   * stored credentials only where allowed, addresses pinned) and every secret in play (for redaction), or the coded
+   * refusal. Null when no model has that name. Anything that runs model calls elsewhere (an executor payload) must
+   * build its provider from this, never from the raw rows.
+   */
+  async providerConfig(name: string): Promise<
+    | { model: Model; config: ProviderConfig; secrets: string[] }
+    | { model: Model; refusal: LlmctlError }
+    | null
+  > {
     const m = await this.models.findByName(name);
     if (!m) return null;
     const kind = m.provider as ProviderKind;
@@ -50,7 +80,7 @@ export class RegistryModelGateway implements ModelGateway {
     const settings = own ? joinSecrets(m.settings ?? {}, own.entries) : (m.settings ?? {});
     let apiKey = own?.api_key ?? creds?.api_key ?? null;
     let providerSettings = creds?.settings ?? {};
-    let refusal: Error | null = null;
+    let refusal: LlmctlError | null = null;
     let pinned: string[] | null = null;
     // The URL the call goes to: the model's, else the one stored on the provider (trusted for its key, but link-local
     // and metadata addresses are refused there too, and it is pinned the same way).
@@ -76,11 +106,8 @@ export class RegistryModelGateway implements ModelGateway {
         }
       }
     }
-    if (refusal) {
-      const err = refusal;
-      return { name: m.name, provider: m.provider, model: m.model, chat: () => Promise.reject(err) };
-    }
-    const config = {
+    if (refusal) return { model: m, refusal };
+    const config: ProviderConfig = {
       provider: kind,
       base_url: baseUrl,
       api_key: apiKey,
@@ -89,18 +116,10 @@ export class RegistryModelGateway implements ModelGateway {
       location: (settings.location as string | undefined) ?? null,
       pinned_addresses: pinned,
     };
-    // The stamp changes whenever the model or its credentials change (a digest, never the key itself).
-    const stamp = `${m.updated_at}|${createHash('sha256').update(JSON.stringify(config)).digest('hex')}`;
-    let entry = this.cache.get(m.id);
-    if (!entry || entry.stamp !== stamp) {
-      // Every secret in play is redacted from errors, also those this call does not send (a provider cannot echo
-      // them, but a proxy in front of it might).
-      const secrets = [...new Set([apiKey, creds?.api_key, own?.api_key, ...credentialValues(creds?.settings ?? {}), ...credentialValues(settings)]
-        .filter((s): s is string => typeof s === 'string'))];
-      entry = { stamp, provider: withRedactedErrors(createProvider(config), secrets) };
-      this.cache.set(m.id, entry);
-    }
-    const provider = entry.provider;
-    return { name: m.name, provider: m.provider, model: m.model, chat: (req, opts) => provider.chat(req, opts) };
+    // Every secret in play is redacted from errors, also those this call does not send (a provider cannot echo them,
+    // but a proxy in front of it might).
+    const secrets = [...new Set([apiKey, creds?.api_key, own?.api_key, ...credentialValues(creds?.settings ?? {}), ...credentialValues(settings)]
+      .filter((x): x is string => typeof x === 'string'))];
+    return { model: m, config, secrets };
   }
 }
