@@ -21,7 +21,6 @@ import { settingsRoutes } from './routes/settings.ts';
 import { retentionRoutes } from './routes/run-retention.ts';
 import { runtimeRoutes } from './runtime/runtime-routes.ts';
 import { migrationRoutes } from './routes/migrations.ts';
-import { migrationRoutes } from './routes/migrations.ts';
 import { providerRoutes } from './routes/providers.ts';
 import { specialRoutes } from './routes/special.ts';
 import { observabilityRoutes } from './observability/observability-routes.ts';
@@ -37,7 +36,7 @@ declare module 'fastify' {
 }
 
 /** The built-in API routes, in registration order. */
-export const BUILTIN_ROUTES: RouteInstaller[] = [healthRoutes, contractRoutes, flowchartRoutes, modelRoutes, settingsRoutes, providerRoutes, runtimeRoutes, migrationRoutes, migrationRoutes, retentionRoutes, specialRoutes, observabilityRoutes, realtimeRoutes];
+export const BUILTIN_ROUTES: RouteInstaller[] = [healthRoutes, contractRoutes, flowchartRoutes, modelRoutes, settingsRoutes, providerRoutes, runtimeRoutes, migrationRoutes, retentionRoutes, specialRoutes, observabilityRoutes, realtimeRoutes];
 
 /**
  * Builds the HTTP app (not listening): JSON body parsing with the configured limit, request and correlation ids,

@@ -92,7 +92,6 @@ export const COMPONENTS: Json[] = [
       executor: { enum: ['inline', 'queue', 'kubernetes'] },
       images: obj, timeouts: obj, guardrails: obj, retention: obj, updated_at: { type: ['string', 'null'], format: 'date-time' },
       agent_runtime_cutover_enabled: { type: 'boolean', description: 'Legacy llmctl cutover switch (docs/migration/cutover.md).' },
-      agent_runtime_cutover_enabled: { type: 'boolean', description: 'Legacy llmctl cutover switch (docs/migration/cutover.md).' },
     },
   },
   {
