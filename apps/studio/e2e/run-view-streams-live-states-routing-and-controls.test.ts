@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { byTestId, screenshot, waitFor } from './support/browser.ts';
 import { clickNode } from './support/canvas.ts';
-import { lineDoc, triageDoc, triageResponses } from './support/flowcharts.ts';
+import { HOLD_MS, lineDoc, triageDoc, triageResponses } from './support/flowcharts.ts';
 import { useStudio } from './support/suite.ts';
 
 /** Records every `data-state` each run-graph node shows, from the first paint on (installed before navigation). */
@@ -40,8 +40,8 @@ describe('run view', () => {
 
   test('a run started from the editor shows live node states and the routing inspector of its decision', { timeout: 60_000 }, async () => {
     const { server } = studio;
-    // The classifier takes 2.5 s, so the run is still live when its page is open.
-    await server.scriptedModel('triage-live', triageResponses(2500));
+    // The classifier's answer is held until the page has shown it running, so the run is live whatever the load.
+    const model = await server.scriptedModel('triage-live', triageResponses(HOLD_MS));
     const fc = await server.flowchart(triageDoc('Ticket triage', 'triage-live'));
 
     await studio.withPage(async ({ page, go }) => {
@@ -57,6 +57,8 @@ describe('run view', () => {
       await waitFor(page, 'live-status', { 'data-status': 'live' });
       await waitFor(page, 'node-state-classify', { 'data-state': 'running' });
       await waitFor(page, 'node-state-route', { 'data-state': 'idle' });
+      // Release the held answer (the model now answers at once; pause now + resume restarts the classifier).
+      await server.release(runId, model, triageResponses(0));
       // Everything after this point reaches the page over the socket (the run view does not poll).
       await waitFor(page, 'run-status', { 'data-status': 'succeeded' }, 30_000);
       for (const n of ['start', 'classify', 'route', 'fix', 'merge', 'done']) await waitFor(page, `node-state-${n}`, { 'data-state': 'succeeded' });
@@ -90,14 +92,17 @@ describe('run view', () => {
 
   test('a live run is paused and resumed from the run view', { timeout: 60_000 }, async () => {
     const { server } = studio;
-    await server.scriptedModel('pacer', [{ match: 'Step', output: 'ok', delay_ms: 1500 }]);
+    // step1 is held (it answers only when aborted), so the run is running whenever the page acts.
+    const model = await server.scriptedModel('pacer', [{ match: 'Step', output: 'ok', delay_ms: HOLD_MS }]);
     const fc = await server.flowchart(lineDoc('Two slow steps', 'pacer', ['step1', 'step2']));
     const runId = await server.startRun(fc, {});
 
     await studio.withPage(async ({ page, go }) => {
       await go(`/runs/${encodeURIComponent(runId)}`);
       await waitFor(page, 'live-status', { 'data-status': 'live' });
-      // Pause is only offered while the run is queued or running (the click waits for the button to be enabled).
+      await waitFor(page, 'node-state-step1', { 'data-state': 'running' });
+      // Pause now interrupts the held step (the click waits for the button to be enabled).
+      await byTestId(page, 'control-pause-now').check();
       await byTestId(page, 'control-pause').click();
       await waitFor(page, 'run-status', { 'data-status': 'paused' }, 30_000);
       assert.equal(await byTestId(page, 'control-pause').isDisabled(), true);
@@ -106,6 +111,8 @@ describe('run view', () => {
       await waitFor(page, 'node-state-done', { 'data-state': 'idle' });
       assert.equal((await server.run(runId)).status, 'paused');
 
+      // From now on the steps answer at once; resume dispatches the interrupted step again.
+      await server.setResponses(model, [{ match: 'Step', output: 'ok' }]);
       await byTestId(page, 'control-resume').click();
       await waitFor(page, 'run-status', { 'data-status': 'succeeded' }, 30_000);
       await waitFor(page, 'node-state-done', { 'data-state': 'succeeded' });

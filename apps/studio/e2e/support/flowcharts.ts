@@ -32,7 +32,14 @@ export function triageDoc(name: string, model: string): FlowchartDocument {
   };
 }
 
-/** Responses of the triage model; `classifyDelayMs` keeps the first task running for a while. */
+/**
+ * How long a held scripted response waits: far longer than any test, so a run stays live until the test releases
+ * it (pause `now` or cancel abort the wait; the test then swaps the model's responses for instant ones). Tests never
+ * race this delay: they gate on DOM and server state.
+ */
+export const HOLD_MS = 600_000;
+
+/** Responses of the triage model; `classifyDelayMs` (e.g. {@link HOLD_MS}) keeps the first task running. */
 export function triageResponses(classifyDelayMs = 0): ScriptedResponse[] {
   return [
     { match: 'Classify', output: 'bug', delay_ms: classifyDelayMs },

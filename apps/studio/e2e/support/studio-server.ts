@@ -23,6 +23,13 @@ export interface StudioServer {
   api<T = any>(method: string, path: string, body?: unknown): Promise<T>;
   /** Registers a scripted model and returns its id. */
   scriptedModel(name: string, responses: ScriptedResponse[]): Promise<string>;
+  /** Replaces the scripted responses of a model (e.g. to release a held response: the next call answers at once). */
+  setResponses(modelId: string, responses: ScriptedResponse[]): Promise<void>;
+  /**
+   * Releases a run held by a scripted response: swaps the model's responses, pauses the run with `mode: now` (which
+   * aborts the held call), waits until it is paused, and resumes it. Gated on the run's status, never on a delay.
+   */
+  release(runId: string, modelId: string, responses: ScriptedResponse[]): Promise<void>;
   /** Creates a flowchart and returns its id. */
   flowchart(doc: FlowchartDocument): Promise<string>;
   /** Starts a run of the latest version and returns its id. */
@@ -48,6 +55,19 @@ export async function startStudioServer(): Promise<StudioServer> {
     api,
     async scriptedModel(name, responses) {
       return (await api<{ id: string }>('POST', '/api/models', { name, provider: 'scripted', model: 'scripted', settings: { responses } })).id;
+    },
+    async setResponses(modelId, responses) {
+      await api('PUT', `/api/models/${encodeURIComponent(modelId)}`, { settings: { responses } });
+    },
+    async release(runId, modelId, responses) {
+      await api('PUT', `/api/models/${encodeURIComponent(modelId)}`, { settings: { responses } });
+      const path = `/api/runs/${encodeURIComponent(runId)}`;
+      await api('POST', `${path}/control`, { action: 'pause', mode: 'now', reason: 'e2e: release a held response' });
+      // Long-poll until the run is paused (the server answers as soon as it is).
+      for (let i = 0; (await api<Run>('GET', `${path}?wait_s=10`)).status !== 'paused'; i++) {
+        if (i > 30) throw new Error(`run ${runId} did not reach paused`);
+      }
+      await api('POST', `${path}/control`, { action: 'resume' });
     },
     async flowchart(doc) {
       return (await api<{ id: string }>('POST', '/api/flowcharts', doc)).id;

@@ -139,7 +139,7 @@ function RunControlButtons({ run }: { run: Run }) {
         ❚❚ Pause
       </button>
       <label className="check small" title="interrupt running node runs instead of letting them finish">
-        <input type="checkbox" checked={now} onChange={(e) => setNow(e.target.checked)} disabled={!legal.pause} /> now
+        <input type="checkbox" checked={now} onChange={(e) => setNow(e.target.checked)} disabled={!legal.pause} data-testid="control-pause-now" /> now
       </label>
       <button className="btn small" disabled={!legal.resume || control.isPending} onClick={() => control.mutate({ action: 'resume' })} data-testid="control-resume">
         ▶ Resume
