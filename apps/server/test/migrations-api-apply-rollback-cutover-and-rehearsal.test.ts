@@ -13,7 +13,7 @@ import { multiMatchWithJoin, routeKeyDecision } from '../../../packages/migrate/
 
 const MODEL = {
   name: 'demo', provider: 'scripted',
-  settings: { responses: [{ match: 'Classify', output: { route_key: 'approve', message: 'urgent approval' } }, { match: 'Decide', output: { route_key: 'reject' } }, { output: 'ok' }] },
+  settings: { responses: [{ match: 'Classify', output: { route_key: 'approve', message: 'urgent approval' } }, { match: 'Decide', output: { route_key: 'approve' } }, { output: 'ok' }] },
 };
 const MAP = { '7': 'demo', '8': 'demo' };
 
@@ -122,6 +122,16 @@ test('migrations API', async (t) => {
       assert.equal(run.status, 'succeeded');
       const full = (await s.request('GET', `/api/runs/${runId}`)).body.data;
       assert.deepEqual(full.node_runs.map((n: any) => n.node_id), ['n1', 'n2', 'n3', 'n4', 'n5', 'n7', 'n8']);
+    });
+
+    await t.test('later applies leave the cutover switch alone', async () => {
+      const res = await s.request('POST', '/api/migrations/flowcharts', { source: routeKeyDecision, model_map: MAP, apply: true });
+      assert.equal(res.body.data.applied_count, 1);
+      assert.equal(await cutover(), true);
+      // the legacy route-key decision routes by its key (llmctl's own migration would take the fallback every time)
+      const run = await finishedRun(s, await startRun(s, res.body.data.reports[0].apply.flowchart_id));
+      const full = (await s.request('GET', `/api/runs/${run.id}`)).body.data;
+      assert.deepEqual(full.node_runs.map((n: any) => n.node_id), ['n1', 'n2', 'n3', 'n11']);
     });
 
     await t.test('bad input is a coded error and nothing is half-imported', async () => {
