@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmod, chown, cp, lstat, mkdir, readFile, readlink, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, cp, lchown, lstat, mkdir, readdir, readFile, readlink, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { LlmctlError } from '@llmctl/contracts';
@@ -124,7 +124,9 @@ export async function placeCluster(dataDir: string, as: RunAs | undefined, share
     if (!allows(s, as, 1)) await chmod(dataDir, (s.mode & 0o7777) | 0o001);
     return inPlace;
   }
-  const home = join(await ensureSharedDir(sharedDir), 'clusters', createHash('sha256').update(dataDir).digest('hex').slice(0, 16));
+  const clusters = join(await ensureSharedDir(sharedDir), 'clusters');
+  const home = join(clusters, createHash('sha256').update(dataDir).digest('hex').slice(0, 16));
+  await reportAbandonedClusters(clusters, logger);
   await mkdir(home, { recursive: true, mode: 0o755 });
   await writeFile(join(home, 'data-dir'), `${dataDir}\n`, { mode: 0o644 });
   const target = join(home, 'pg');
@@ -145,6 +147,18 @@ export async function placeCluster(dataDir: string, as: RunAs | undefined, share
   return target;
 }
 
+/** Logs the clusters whose data directory no longer exists (never removed automatically: it may be unmounted). */
+async function reportAbandonedClusters(clusters: string, logger?: StoreLogger): Promise<void> {
+  const abandoned: string[] = [];
+  for (const id of await readdir(clusters).catch(() => [] as string[])) {
+    const owner = (await readFile(join(clusters, id, 'data-dir'), 'utf8').catch(() => '')).trim();
+    if (owner && !(await lstat(owner).then(() => true, () => false))) abandoned.push(`${join(clusters, id)} (${owner})`);
+  }
+  if (abandoned.length > 0) {
+    logger?.warn({ clusters: abandoned }, 'embedded PostgreSQL clusters whose data directory is gone: remove them when they are not needed');
+  }
+}
+
 async function allParentsEnterable(dir: string, as: RunAs): Promise<boolean> {
   for (const d of ancestors(dir)) if (!allows(await stat(d), as, 1)) return false;
   return true;
@@ -158,10 +172,10 @@ export async function preparePgDir(pgDir: string, as: RunAs | undefined): Promis
   if ((s.mode & 0o077) !== 0) await chmod(pgDir, 0o700);
 }
 
+/** Hands a tree to `as`; symbolic links are changed themselves, never followed. */
 async function chownTree(path: string, as: RunAs): Promise<void> {
-  const { readdir } = await import('node:fs/promises');
-  await chown(path, as.uid, as.gid);
-  const s = await stat(path);
+  await lchown(path, as.uid, as.gid);
+  const s = await lstat(path);
   if (!s.isDirectory()) return;
   for (const name of await readdir(path)) await chownTree(join(path, name), as);
 }
