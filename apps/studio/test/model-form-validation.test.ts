@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateModelForm, type ModelFormValues } from '../src/core/model-form.ts';
+import { modelRequestBody, validateModelForm, type ModelFormValues } from '../src/core/model-form.ts';
 
 const v = (p: Partial<ModelFormValues>): ModelFormValues => ({ name: 'm', provider: 'openai', model: 'gpt-4o-mini', base_url: '', settingsText: '{}', ...p });
 
@@ -28,4 +28,12 @@ test('settings must be a JSON object, with responses for scripted models', () =>
 
 test('an unknown provider is rejected', () => {
   assert.equal(validateModelForm(v({ provider: 'codex' })).provider, 'choose a provider');
+});
+
+test('the request body omits optional fields left empty (never ""), and an emptied base URL of an existing model is null', () => {
+  const scripted = modelRequestBody(v({ provider: 'scripted', model: ' ', settingsText: '{"responses":[{"output":"hi"}]}' }), false);
+  assert.deepEqual(scripted, { name: 'm', provider: 'scripted', settings: { responses: [{ output: 'hi' }] } });
+  assert.deepEqual(modelRequestBody(v({}), false), { name: 'm', provider: 'openai', model: 'gpt-4o-mini', settings: {} });
+  assert.equal(modelRequestBody(v({}), true).base_url, null);
+  assert.equal(modelRequestBody(v({ base_url: ' http://h/v1 ' }), true).base_url, 'http://h/v1');
 });

@@ -46,3 +46,19 @@ export function validateModelForm(v: ModelFormValues): Partial<Record<keyof Mode
   else if (v.provider === 'scripted' && !Array.isArray(s.value?.responses)) errs.settingsText = 'scripted models need settings.responses (an array)';
   return errs;
 }
+
+/**
+ * The `POST /api/models` / `PUT /api/models/:id` body of a form: optional fields left empty are omitted (an empty
+ * model id of a scripted model gets the server's default), never sent as `""`; an emptied base URL of an existing
+ * model is `null` (removes it).
+ */
+export function modelRequestBody(v: ModelFormValues, existing: boolean): Record<string, unknown> {
+  const settings = parseJsonObject(v.settingsText);
+  const body: Record<string, unknown> = { name: v.name.trim(), provider: v.provider, settings: (settings.ok && settings.value) || {} };
+  const model = v.model.trim();
+  if (model) body.model = model;
+  const baseUrl = v.base_url.trim();
+  if (baseUrl) body.base_url = baseUrl;
+  else if (existing) body.base_url = null;
+  return body;
+}

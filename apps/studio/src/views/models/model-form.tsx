@@ -5,8 +5,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, newIdempotencyKey } from '../../api/http.ts';
 import { useModel } from '../../api/queries.ts';
 import { PROVIDERS, PROVIDER_LABELS, type Model, type ModelTestResult } from '../../api/types.ts';
-import { parseJsonObject, prettyJson } from '../../core/json-text.ts';
-import { validateModelForm, type ModelFormValues as FormValues } from '../../core/model-form.ts';
+import { prettyJson } from '../../core/json-text.ts';
+import { modelRequestBody, validateModelForm, type ModelFormValues as FormValues } from '../../core/model-form.ts';
 import { formatTime } from '../../core/format.ts';
 import { ErrorBox, Field, JsonView, Loading } from '../../ui/common.tsx';
 import { PageHeader } from '../../ui/shell.tsx';
@@ -52,8 +52,7 @@ function ModelForm({ model }: { model: Model | undefined }) {
 
   const save = useMutation({
     mutationFn: async () => {
-      const settings = parseJsonObject(v.settingsText);
-      const body = { name: v.name.trim(), provider: v.provider, model: v.model.trim(), base_url: v.base_url.trim() || null, settings: (settings.ok && settings.value) || {} };
+      const body = modelRequestBody(v, !!model);
       if (model) return (await api<Model>('PUT', `/api/models/${encodeURIComponent(model.id)}`, body, { idempotencyKey: newIdempotencyKey() })).data;
       return (await api<Model>('POST', '/api/models', body, { idempotencyKey: newIdempotencyKey() })).data;
     },
@@ -107,7 +106,7 @@ function ModelForm({ model }: { model: Model | undefined }) {
         {v.provider === 'scripted' && (
           <div className="note" data-testid="scripted-note">
             scripted (offline): answers from <code>settings.responses</code> without calling any provider — for demos and tests.{' '}
-            <button type="button" className="link" onClick={() => set({ settingsText: prettyJson(SCRIPTED_EXAMPLE) })}>
+            <button type="button" className="link" onClick={() => set({ settingsText: prettyJson(SCRIPTED_EXAMPLE) })} data-testid="scripted-insert-example">
               insert example
             </button>
           </div>
