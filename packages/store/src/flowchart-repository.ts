@@ -26,6 +26,13 @@ export interface FlowchartVersionInfo {
   created_at: string;
 }
 
+/** The server-side draft of a flowchart: a working copy that may be invalid, apart from the numbered versions. */
+export interface FlowchartDraft {
+  flowchart_id: string;
+  document: unknown;
+  updated_at: string;
+}
+
 /** Sort fields of the flowchart list. */
 export const FLOWCHART_SORTS = ['name', 'created_at', 'updated_at'] as const;
 export type FlowchartSort = (typeof FLOWCHART_SORTS)[number];
@@ -168,6 +175,32 @@ export class FlowchartRepository {
         WHERE jsonb_path_exists(v.document, '$.nodes[*].config.model ? (@ == $name)', jsonb_build_object('name', $1::text))
         ORDER BY lower(f.name), f.id`, [model]);
     return r.rows;
+  }
+
+  /**
+   * Stores the server-side draft of flowchart `id` (one per flowchart, replaced on each save; `not_found` for an
+   * unknown flowchart). A draft is any JSON object, valid or not; it is no version and never runs.
+   */
+  async saveDraft(id: string, document: unknown): Promise<FlowchartDraft> {
+    const r = await this.pool.query<FlowchartDraft>(
+      `INSERT INTO flowchart_drafts (flowchart_id, document) SELECT id, $2 FROM flowcharts WHERE id = $1
+         ON CONFLICT (flowchart_id) DO UPDATE SET document = EXCLUDED.document, updated_at = now()
+       RETURNING flowchart_id, document, updated_at`, [id, JSON.stringify(document)]);
+    if (!r.rows[0]) throw notFound(id);
+    return r.rows[0];
+  }
+
+  /** The draft of flowchart `id`; `not_found` (details.draft = true) when it has none. */
+  async getDraft(id: string): Promise<FlowchartDraft> {
+    const r = await this.pool.query<FlowchartDraft>('SELECT flowchart_id, document, updated_at FROM flowchart_drafts WHERE flowchart_id = $1', [id]);
+    if (!r.rows[0]) throw new LlmctlError('not_found', `Flowchart ${id} has no draft.`, { flowchart_id: id, draft: true });
+    return r.rows[0];
+  }
+
+  /** Removes the draft of flowchart `id`; resolves whether there was one. */
+  async deleteDraft(id: string): Promise<boolean> {
+    const r = await this.pool.query('DELETE FROM flowchart_drafts WHERE flowchart_id = $1', [id]);
+    return (r.rowCount ?? 0) > 0;
   }
 
   /** Number of flowcharts. */

@@ -72,6 +72,10 @@ const flowchartBody = {
   description: 'A flowchart-v1 document, or `{ "document": { … } }`.',
   anyOf: [ref('FlowchartDocument'), { type: 'object', required: ['document'], properties: { document: ref('FlowchartDocument') } }],
 };
+const flowchartDraft = {
+  type: 'object', required: ['flowchart_id', 'document', 'updated_at', 'validation'],
+  properties: { flowchart_id: str, document: { type: 'object' }, updated_at: { type: 'string', format: 'date-time' }, validation: ref('ValidationResult') },
+};
 const filter = (description: string): Json => ({ type: 'string', maxLength: 200, description });
 const specialFilters = { flowchart_id: filter('Only this flowchart\'s.'), run_id: filter('Only this run\'s.') };
 const deleted = success({ type: 'object', required: ['id', 'deleted'], properties: { id: str, deleted: { const: true } } }, 'Deleted.');
@@ -112,6 +116,19 @@ export const ROUTE_SCHEMAS: Record<string, Json> = {
   }),
   'PUT /api/flowcharts/:id': schema({ tags: ['flowcharts'], summary: 'Save a new version', params: params('id'), body: flowchartBody, ok: { 200: success(ref('Flowchart'), 'The new version.') } }),
   'DELETE /api/flowcharts/:id': schema({ tags: ['flowcharts'], summary: 'Delete a flowchart (409 conflict while runs are active)', params: params('id'), ok: { 200: deleted } }),
+  'GET /api/flowcharts/:id/draft': schema({
+    tags: ['flowcharts'], summary: 'The server-side draft (404 not_found when there is none)', params: params('id'),
+    ok: { 200: success(flowchartDraft, 'The draft with its current validation result.') },
+  }),
+  'PUT /api/flowcharts/:id/draft': schema({
+    tags: ['flowcharts'], summary: 'Save the server-side draft (may be invalid; never a version, never runnable)', params: params('id'),
+    body: { type: 'object', description: 'Any JSON object (a possibly invalid flowchart-v1 document), or `{ "document": { … } }`.' },
+    ok: { 200: success(flowchartDraft, 'The stored draft with its validation errors and warnings.') },
+  }),
+  'DELETE /api/flowcharts/:id/draft': schema({
+    tags: ['flowcharts'], summary: 'Discard the server-side draft', params: params('id'),
+    ok: { 200: success({ type: 'object', required: ['id', 'deleted'], properties: { id: str, deleted: { type: 'boolean', description: 'Whether there was a draft.' } } }, 'Discarded.') },
+  }),
   'GET /api/flowcharts/:id/versions': schema({
     tags: ['flowcharts'], summary: 'Version history', params: params('id'), querystring: listQuery(['version']),
     ok: { 200: listOf(ref('FlowchartVersionInfo'), 'A page of versions.') },

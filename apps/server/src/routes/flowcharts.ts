@@ -80,6 +80,29 @@ export const flowchartRoutes: RouteInstaller = async (app, ctx) => {
     return ok(reply, { id, deleted: true });
   });
 
+  // Server-side drafts: a working copy that may be invalid, kept apart from the numbered versions and never run.
+  app.get<IdParams>('/api/flowcharts/:id/draft', async (req, reply) => {
+    const id = requireId('fc', req.params.id, 'flowchart');
+    const draft = await ctx.repos.flowcharts.getDraft(id);
+    return ok(reply, { ...draft, validation: await validateDocument(ctx.repos, draft.document, id) });
+  });
+
+  app.put<IdParams>('/api/flowcharts/:id/draft', async (req, reply) => {
+    const id = requireId('fc', req.params.id, 'flowchart');
+    const doc = documentOf(req.body);
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
+      throw new LlmctlError('validation_failed', 'A draft is a JSON object (a flowchart document, valid or not).', { errors: [{ path: '', message: 'must be an object' }] });
+    }
+    const draft = await ctx.repos.flowcharts.saveDraft(id, doc);
+    return ok(reply, { ...draft, validation: await validateDocument(ctx.repos, doc, id) });
+  });
+
+  app.delete<IdParams>('/api/flowcharts/:id/draft', async (req, reply) => {
+    const id = requireId('fc', req.params.id, 'flowchart');
+    await ctx.repos.flowcharts.get(id);
+    return ok(reply, { id, deleted: await ctx.repos.flowcharts.deleteDraft(id) });
+  });
+
   app.get<IdParams>('/api/flowcharts/:id/versions', async (req, reply) => {
     const id = requireId('fc', req.params.id, 'flowchart');
     const list = await ctx.repos.flowcharts.listVersions(id, queryOf(req.query));
