@@ -28,7 +28,7 @@ export { MigrationRepository, MIGRATION_REPORT_SORTS } from './migration-reposit
 export type { StorableReport, MigrationReportSummary, StoredMigrationReport, CutoverEntry } from './migration-repository.ts';
 export type { Repositories } from './repositories.ts';
 // Runtime adapters and run read side (owned by the runtime work).
-export { PgRunStore } from './run-store.ts';
+export { PgRunStore, RECOVERY_BATCH } from './run-store.ts';
 export { RunRepository, RUN_SORTS } from './run-repository.ts';
 export type { RunView, RunEventRow, RunSort } from './run-repository.ts';
 export { PgModelCallLog } from './model-call-log.ts';

@@ -7,6 +7,9 @@ import { FencedError, nodeRunView } from '@llmctl/runtime';
 /** Snapshots kept per run: the newest few (rewinds further back fold from an older one or from the start). */
 const SNAPSHOTS_KEPT = 4;
 
+/** Runs one recovery scan may adopt at once (a process that died with thousands of runs is taken over in batches). */
+export const RECOVERY_BATCH = 100;
+
 const ACTIVE_UNLEASHED = `('queued','running','pausing','canceling')`;
 
 const RUN_COLUMNS = `id, flowchart_id, flowchart_version, status, input, parent_run_id, parent_node_run_id, continued_from,
@@ -177,14 +180,23 @@ export class PgRunStore implements RunStore {
     await this.pool.query(`UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_owner = $2`, [runId, owner]);
   }
 
+  /**
+   * Runs this process may take over, oldest lease first, at most {@link RECOVERY_BATCH} (the next scan takes the
+   * rest): free or expired leases, plus leases of owners on this host (`isDead` probes their pid). Leases of live
+   * owners on other hosts are filtered out in SQL (partial index `runs_active_lease_idx`).
+   */
   async findRunsToRecover(owner: string, isDead: (owner: string) => boolean): Promise<string[]> {
+    const host = owner.split(':')[1] ?? '';
+    const sameHost = `llmctl:${host.replace(/[\\%_]/g, (c) => `\\${c}`)}:%`;
     const r = await this.pool.query(
       `SELECT id, lease_owner, (lease_owner IS NULL OR lease_expires_at < now()) AS free FROM runs
        WHERE status IN ${ACTIVE_UNLEASHED} AND (lease_owner IS NULL OR lease_owner <> $1)
+         AND (lease_owner IS NULL OR lease_expires_at < now() OR lease_owner LIKE $2)
          -- a run created a moment ago and not yet leased belongs to the process starting it (it leases it next)
          AND NOT (lease_owner IS NULL AND last_sequence = 0 AND created_at > now() - interval '10 seconds')
-       ORDER BY created_at`,
-      [owner],
+       ORDER BY lease_expires_at NULLS FIRST, created_at
+       LIMIT $3`,
+      [owner, sameHost, RECOVERY_BATCH],
     );
     return (r.rows as { id: string; lease_owner: string | null; free: boolean }[])
       .filter((x) => x.free || (x.lease_owner !== null && isDead(x.lease_owner)))
