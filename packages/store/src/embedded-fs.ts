@@ -118,7 +118,7 @@ export async function placeCluster(dataDir: string, as: RunAs | undefined, share
   const inPlace = join(dataDir, 'pg');
   if (!as) return inPlace;
   const current = await lstat(inPlace).catch(() => undefined);
-  if (current?.isSymbolicLink()) return readlink(inPlace);
+  if (current?.isSymbolicLink()) return resolve(dataDir, await readlink(inPlace));
   if (await allParentsEnterable(dataDir, as)) {
     const s = await stat(dataDir);
     if (!allows(s, as, 1)) await chmod(dataDir, (s.mode & 0o7777) | 0o001);
