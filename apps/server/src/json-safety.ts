@@ -58,6 +58,16 @@ export function unstorableText(s: string): string | undefined {
   return undefined;
 }
 
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+
+/**
+ * `s` made storable where refusing it would be wrong (text extracted from an uploaded document): NUL characters are
+ * dropped and lone surrogates become U+FFFD.
+ */
+export function storableText(s: string): string {
+  return s.replace(/\u0000/g, '').replace(LONE_SURROGATES, '\ufffd');
+}
+
 function join(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;
   return /^[A-Za-z_$][\w$]*$/.test(key) ? (path ? `${path}.${key}` : key) : `${path}[${JSON.stringify(key).slice(0, 80)}]`;

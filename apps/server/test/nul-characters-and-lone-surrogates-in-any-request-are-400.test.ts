@@ -92,6 +92,21 @@ test('a NUL in a raw text upload is 400 validation_failed', async () => {
   }
 });
 
+test('a NUL inside an uploaded document (base64 text) is stored safely: dropped from the extracted text', async () => {
+  const s = await startTestServer();
+  try {
+    const c = await s.request('POST', '/api/rag/collections', { name: 'docs' });
+    const content_base64 = Buffer.from('refunds\u0000 within 14 days').toString('base64');
+    const res = await s.request('POST', `/api/rag/collections/${c.body.data.id}/documents`, { name: 'nul.txt', media_type: 'text/plain', content_base64 });
+    assert.equal(res.status, 201, res.text);
+    const hits = await s.request('GET', `/api/rag/collections/${c.body.data.id}/search?q=refunds`);
+    assert.equal(hits.status, 200, hits.text);
+    assert.equal(hits.body.data.results[0].text, 'refunds within 14 days');
+  } finally {
+    await s.close();
+  }
+});
+
 test('parseListParams refuses a NUL in q', () => {
   assert.throws(() => parseListParams({ q: 'a\u0000' }, { sorts: ['name'], defaultSort: 'name', defaultOrder: 'asc' }), (e: Error & { code?: string }) => e.code === 'validation_failed' && /NUL/.test(e.message));
 });

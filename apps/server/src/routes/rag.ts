@@ -6,6 +6,7 @@ import type { RouteInstaller } from '../app-context.ts';
 import { ok } from '../envelope.ts';
 import { queryOf, requireObjectBody } from './params.ts';
 import { extractPdfText } from './pdf-text.ts';
+import { storableText } from '../json-safety.ts';
 
 type IdParams = { Params: { id: string } };
 
@@ -70,12 +71,12 @@ function uploadOf(req: FastifyRequest): DocumentUpload {
       const v = chunking?.[k];
       if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 100_000)) throw invalid(`chunking.${k}`, `chunking.${k} must be an integer from 0 to 100000`);
     }
-    return { name: b.name.trim(), media_type: mediaType, text: documentText(mediaType, body), ...(chunking ? { chunking: chunking as DocumentUpload['chunking'] } : {}) };
+    return { name: b.name.trim(), media_type: mediaType, text: storableText(documentText(mediaType, body)), ...(chunking ? { chunking: chunking as DocumentUpload['chunking'] } : {}) };
   }
   if (!(RAG_MEDIA_TYPES as readonly string[]).includes(type)) throw unsupported(type);
   const name = queryOf(req.query).name;
   if (name !== undefined && (typeof name !== 'string' || name.trim() === '' || name.length > 500)) throw invalid('name', 'name must be a non-empty string of at most 500 characters');
-  return { name: typeof name === 'string' ? name.trim() : 'document', media_type: type, text: documentText(type, req.body as string | Buffer) };
+  return { name: typeof name === 'string' ? name.trim() : 'document', media_type: type, text: storableText(documentText(type, req.body as string | Buffer)) };
 }
 
 function topK(query: Record<string, unknown>): number {
