@@ -4,7 +4,8 @@
  */
 export * from './types.ts';
 export { canonicalJson, canonicalHash } from './canonical.ts';
-export { iterateInput, checkInput, checkGraph, parseExportText, type InputItem } from './parse-input.ts';
+export { iterateInput, checkInput, checkGraph, itemOf, parseExportText, type InputItem } from './parse-input.ts';
+export { streamExportFile, streamExportValues, type ExportValue } from './stream-export.ts';
 export { mapFlowchart, type DecisionPlan, type MappingResult } from './map-flowchart.ts';
 export { translateCondition, type Translation, type TranslateOptions } from './translate-condition.ts';
 export { translateRouteKey } from './translate-route-key.ts';

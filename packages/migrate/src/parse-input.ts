@@ -52,7 +52,8 @@ export function checkGraph(v: unknown, path: string): LegacyGraph {
   return v as unknown as LegacyGraph;
 }
 
-function itemOf(v: unknown, path: string, index: number): InputItem {
+/** One element of a batch (a graph or an llmctl report with `pre_migration_snapshot`), checked. */
+export function itemOf(v: unknown, path: string, index: number): InputItem {
   if (isObj(v) && v.pre_migration_snapshot !== undefined) return { index, kind: 'migration_snapshot', graph: checkGraph(v.pre_migration_snapshot, `${path}.pre_migration_snapshot`) };
   return { index, kind: 'graph_json', graph: checkGraph(v, path) };
 }

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { LlmctlError } from '@llmctl/contracts';
 import {
-  analyzeLegacyFlowchart, checkInput, iterateInput, parseExportText, readLegacyDatabase, readLegacyHttp, type InputItem, type MigrationReport,
+  analyzeLegacyFlowchart, checkInput, iterateInput, itemOf, parseExportText, readLegacyDatabase, readLegacyHttp, streamExportFile, type InputItem, type MigrationReport,
 } from '@llmctl/migrate';
 import type { CommandContext } from '../cli.ts';
 import { connect } from './api-client.ts';
@@ -27,17 +27,42 @@ async function* fromParsed(parsed: unknown): AsyncGenerator<InputItem> {
   yield* iterateInput(parsed);
 }
 
+/** A file streamed element by element (memory bounded by the largest flowchart, not by the export). */
+async function* fromFile(path: string): AsyncGenerator<InputItem> {
+  let index = 0;
+  for await (const v of streamExportFile(path)) {
+    if (v.element) yield itemOf(v.value, v.path, index++);
+    else yield* iterateInput(v.value);
+  }
+}
+
+async function countFile(path: string): Promise<number> {
+  let n = 0;
+  for await (const v of streamExportFile(path, { parse: false })) n += v.element ? 1 : 0;
+  return n;
+}
+
 /** The source named by the arguments (exactly one of a file, --from-url, --from-database). */
-export function sourceOf(ctx: CommandContext): Source {
+export async function sourceOf(ctx: CommandContext): Promise<Source> {
   const url = ctx.flags['from-url'];
   const db = ctx.flags['from-database'];
   const given = [ctx.args.length > 0, typeof url === 'string', typeof db === 'string'].filter(Boolean).length;
   if (given !== 1) throw new LlmctlError('validation_failed', 'give exactly one source: <file|->, --from-url URL or --from-database URL', { errors: [{ path: 'source', message: 'exactly one' }] });
   if (typeof url === 'string') return { items: () => readLegacyHttp(url, { token: process.env.LLMCTL_LEGACY_TOKEN }), total: null, label: url };
   if (typeof db === 'string') return { items: () => readLegacyDatabase(db), total: null, label: 'llmctl database' };
-  const parsed = parseExportText(readText(ctx.args[0]!));
-  const total = checkInput(parsed);
-  return { items: () => fromParsed(parsed), total, label: ctx.args[0]! };
+  const file = ctx.args[0]!;
+  if (file === '-') {
+    const parsed = parseExportText(readText(file));
+    return { items: () => fromParsed(parsed), total: checkInput(parsed), label: 'stdin' };
+  }
+  let total: number;
+  try {
+    total = await countFile(file);
+  } catch (e) {
+    if (e instanceof LlmctlError) throw e;
+    throw new LlmctlError('migration_input_invalid', `Cannot read ${file}: ${(e as Error).message}`, { path: '', problem: 'unreadable' });
+  }
+  return { items: () => fromFile(file), total: total > 0 ? total : null, label: file };
 }
 
 function modelMapOf(path: unknown): Record<string, string> {
@@ -51,7 +76,7 @@ function modelMapOf(path: unknown): Record<string, string> {
 
 /** Runs the command. */
 export async function migrateCommand(ctx: CommandContext): Promise<number> {
-  const source = sourceOf(ctx);
+  const source = await sourceOf(ctx);
   const modelMap = modelMapOf(ctx.flags['model-map']);
   const strict = ctx.flags['non-strict'] !== true;
   const apply = ctx.flags.apply === true;
@@ -68,6 +93,7 @@ export async function migrateCommand(ctx: CommandContext): Promise<number> {
     bar.tick(r.source.name);
   }
   bar.done();
+  if (rows.length === 0) throw new LlmctlError('migration_input_invalid', 'The export holds no flowchart.', { path: '', problem: 'empty' });
   let applied = 0;
   if (apply && ready.length > 0) {
     const api = await connect(ctx.flags, ctx.err);
