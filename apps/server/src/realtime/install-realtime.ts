@@ -12,6 +12,7 @@
  * Across processes: logged events travel through the log (`LISTEN llmctl_run_events`, then a read of `run_events`),
  * unlogged ones (config, tokens, artifacts) as batched `pg_notify('llmctl_unlogged_events', …)` envelopes.
  */
+import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import { Server, type Namespace } from 'socket.io';
@@ -36,6 +37,12 @@ export interface Realtime {
   hub: RealtimeHub;
   /** This process's id in relayed batches. */
   origin: string;
+  /**
+   * Commit signals of every process on the database: `run` (run id) for each `llmctl_run_events` notification, and
+   * `reconnect` after the notification connection came back (signals sent meanwhile were lost: re-read what you wait
+   * for). Long-polls wait on these instead of polling the database.
+   */
+  runSignals: EventEmitter;
 }
 
 declare module 'fastify' {
@@ -126,14 +133,21 @@ export const realtimeRoutes: RouteInstaller = async (app, ctx) => {
     }
   };
 
+  const runSignals = new EventEmitter();
+  runSignals.setMaxListeners(0);
   const listener = new PgListener({
     client: ctx.db.pool.options,
     channels: [RUN_EVENTS_CHANNEL, UNLOGGED_CHANNEL],
     logger: ctx.logger,
-    onReconnect: () => hub.refillAll(),
+    onReconnect: () => {
+      hub.refillAll();
+      runSignals.emit('reconnect');
+    },
     onNotification(channel, payload) {
       if (channel === RUN_EVENTS_CHANNEL) {
         hub.onRunNotification(payload);
+        const runId = /"run_id"\s*:\s*"([^"]+)"/.exec(payload)?.[1];
+        if (runId) runSignals.emit('run', runId);
         return;
       }
       let batch: UnloggedBatch;
@@ -148,7 +162,7 @@ export const realtimeRoutes: RouteInstaller = async (app, ctx) => {
   });
   await listener.start();
 
-  app.decorate('realtime', { io, nsp, hub, origin } satisfies Realtime);
+  app.decorate('realtime', { io, nsp, hub, origin, runSignals } satisfies Realtime);
   // Sockets end before the HTTP server closes (upgraded connections would keep it open).
   app.addHook('preClose', async () => {
     for (const ns of [nsp, io.of('/')]) ns.disconnectSockets(true);

@@ -61,16 +61,28 @@ export function runRoutes(orchestrator: Orchestrator): RouteInstaller {
           const r = await runs.get(runId, false);
           if (!r || WAIT_DONE.has(r.status)) finish();
         };
-        const off = orchestrator.bus.onEvent((e) => {
-          if (e.run_id === runId && e.event_type === 'flowchart:run:updated') checkQuietly();
-        });
-        const timer = setTimeout(finish, seconds * 1000);
-        // A failed read (database briefly unreachable) is retried by the next poll, never an unhandled rejection.
+        // A failed read (database briefly unreachable) is retried on the next signal, never an unhandled rejection.
         const checkQuietly = (): void => {
           check().catch(() => undefined);
         };
-        // Runs owned by another process publish nowhere here: poll as a fallback.
-        const poll = setInterval(checkQuietly, 500);
+        const offBus = orchestrator.bus.onEvent((e) => {
+          if (e.run_id === runId && e.event_type === 'flowchart:run:updated') checkQuietly();
+        });
+        // Runs owned by another process: their commits arrive as LISTEN/NOTIFY signals of the realtime layer (after a
+        // reconnect of its connection, check again). An app built without realtime polls as a fallback.
+        const signals = app.hasDecorator('realtime') ? app.realtime.runSignals : null;
+        const onRun = (id: string): void => {
+          if (id === runId) checkQuietly();
+        };
+        signals?.on('run', onRun);
+        signals?.on('reconnect', checkQuietly);
+        const off = (): void => {
+          offBus();
+          signals?.off('run', onRun);
+          signals?.off('reconnect', checkQuietly);
+        };
+        const timer = setTimeout(finish, seconds * 1000);
+        const poll = signals ? undefined : setInterval(checkQuietly, 500);
         checkQuietly();
       });
 
