@@ -13,7 +13,7 @@ import { flowchartDocument } from './support/flowchart-arbitrary.ts';
 import { scriptedModel } from './support/documents.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
-const RUNS = Number(process.env.LLMCTL_FUZZ_FLOWCHARTS ?? 120);
+const RUNS = Number(process.env.LLMCTL_FUZZ_FLOWCHARTS ?? 100);
 const SEED = process.env.LLMCTL_FUZZ_SEED ? Number(process.env.LLMCTL_FUZZ_SEED) : undefined;
 const SETTLED = new Set(['succeeded', 'failed', 'canceled', 'paused']);
 
@@ -74,7 +74,7 @@ test(`generated flowcharts validate, save and run with coded failures only (${RU
       tally.byRunStatus.set(run.status, (tally.byRunStatus.get(run.status) ?? 0) + 1);
       assertCodedFailures(run);
       if (run.status === 'paused') assertEnvelope('cancel', await s.request('POST', `/api/runs/${run.id}/control`, { action: 'cancel' }));
-    }), { numRuns: RUNS, seed: SEED });
+    }), { numRuns: RUNS, seed: SEED, includeErrorInReport: true });
     t.diagnostic(`fuzz-flowcharts validated=${tally.validated} valid=${tally.valid} saved=${tally.saved} runs=${tally.runs} statuses ${[...tally.byRunStatus].map(([k, v]) => `${k}:${v}`).join(' ')}`);
     assert.ok(tally.runs > 0, 'no generated flowchart was valid enough to run');
   } finally {
