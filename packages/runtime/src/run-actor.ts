@@ -446,6 +446,13 @@ export class RunActor {
           await guarded((d) => ({ events: decide.requeue(d.g, d.s, nr.id, 'worker_lost', d.now), result: undefined }));
           return;
         }
+        if (info.code === 'unavailable') {
+          // The database went away under the attempt (a store port failed): like a crash, the attempt ends
+          // interrupted (not counted against retry.max_attempts) and runs again once the requeue could be committed,
+          // i.e. once the database is back (runtime-semantics.md "Values that cannot be stored and commit failures").
+          await guarded((d) => ({ events: decide.requeue(d.g, d.s, nr.id, 'database_unreachable', d.now), result: undefined }));
+          return;
+        }
         if (info.retryable && n < maxAttempts) {
           await guarded((d) => ({ events: decide.attemptFailed(d.g, d.s, nr.id, n, info, d.now), result: undefined }));
           const retryAfter = typeof info.details.retry_after_ms === 'number' ? info.details.retry_after_ms : 0;
