@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { LlmctlError } from '@llmctl/contracts';
 import { startEmbeddedPostgres } from '@llmctl/store';
 import { processArgv } from '../src/embedded-process.ts';
 
@@ -115,6 +116,30 @@ test('as root, a cluster already inside a data dir the postgres user can no long
       }
       const home = dirname(second.pgDataDir);
       assert.equal((await readdir(home)).filter((n) => n.startsWith('pg.set-aside-')).length, 1);
+    } finally {
+      await rm(priv, { recursive: true, force: true });
+      await rm(shared, { recursive: true, force: true });
+    }
+  });
+
+test('as root, a shared directory that others can write to is refused with embedded_database_failed (nothing copied)',
+  { skip: isRoot ? false : 'needs root: the shared directory is only used when llmctl runs as root (CI runs as root)' },
+  async () => {
+    const priv = await mkdtemp(join(tmpdir(), 'llmctl-private-'));
+    const shared = await mkdtemp(join(tmpdir(), 'llmctl-shared-'));
+    await chmod(shared, 0o777);
+    try {
+      const native = join(priv, 'native');
+      await run('cp', ['-al', await installedNative(), native]);
+      await assert.rejects(startEmbeddedPostgres({ dataDir: join(priv, 'data'), fast: true, binariesDir: native, sharedDir: shared }),
+        (err: unknown) => {
+          assert.ok(err instanceof LlmctlError);
+          assert.equal(err.code, 'embedded_database_failed');
+          assert.match(err.message, /must be owned by root, not writable by others/);
+          return true;
+        });
+      assert.deepEqual(await readdir(shared), []);
+      await assert.rejects(stat(join(priv, 'data', 'llmctl.pid')), /ENOENT/);
     } finally {
       await rm(priv, { recursive: true, force: true });
       await rm(shared, { recursive: true, force: true });
