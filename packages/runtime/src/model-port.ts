@@ -53,6 +53,10 @@ export interface ResolvedModel {
   provider: string;
   model: string;
   chat(req: PortChatRequest, opts?: PortCallOptions): Promise<PortChatResponse>;
+  /** Non-secret provider settings (no keys, headers or sealed values), journaled with each call. */
+  settings?: Record<string, unknown>;
+  /** The provider redactor with this model's secrets: runs over everything journaled. */
+  redact?: <T>(value: T) => T;
 }
 
 export interface ModelGateway {

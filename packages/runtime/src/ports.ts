@@ -131,15 +131,67 @@ export interface ModelCallRecord {
   attempt: number;
   kind: 'chat' | 'repair' | 'agent_step';
   response_index: number | null;
-  status: 'succeeded' | 'failed';
+  /** `replayed`: a tool-loop step answered from the journal of an earlier attempt (no model call was made). */
+  status: 'succeeded' | 'failed' | 'replayed';
   error: ErrorInfo | null;
   usage: Record<string, unknown> | null;
   started_at: string;
   finished_at: string;
+  /** Journal key of a tool-loop step: `<node run key>:model:<step>` (null for repairs). */
+  idempotency_key?: string | null;
+  /** Tool-loop step (0 = the first call of the attempt); null for repairs. */
+  step?: number | null;
+  /** Repair attempt number (1…max_repair_attempts) of a `repair` call. */
+  repair_attempt?: number | null;
+  /** What was sent: the message list (texts bounded), request settings, tool names, a digest of the full request. */
+  request?: ModelCallRequestJournal | null;
+  /** What came back: the raw text (bounded), the tool calls requested, finish reason. */
+  response?: ModelCallResponseJournal | null;
+  /** The parsed structured answer (`{ value }`) or the problems found (`{ problems }`); null without an output schema. */
+  parsed_output?: unknown;
+  latency_ms?: number | null;
+  /** Cost as the provider reported it (null when it does not). */
+  cost?: number | null;
+  /** The journaled call a `replayed` row reuses. */
+  replayed_from?: string | null;
+}
+
+/** A journaled message: `content` may be truncated (then `content_length` is the full length). */
+export interface JournalMessage {
+  role: string;
+  content: string;
+  content_length?: number;
+  tool_call_id?: string;
+  tool_calls?: { id: string; name: string; arguments: Record<string, unknown> }[];
+}
+
+/** The request half of a model-call journal entry (never credentials: only non-secret settings, redacted). */
+export interface ModelCallRequestJournal {
+  messages: JournalMessage[];
+  /** Messages left out of a very long conversation (the first and the newest are kept). */
+  omitted_messages?: number;
+  settings: Record<string, unknown>;
+  tools: string[];
+  /** sha256 of the full request (messages, tools, schema): a step is replayed only for the same request. */
+  digest: string;
+}
+
+/** The response half of a model-call journal entry. */
+export interface ModelCallResponseJournal {
+  text: string;
+  text_length: number;
+  tool_calls: { id: string; name: string; arguments: Record<string, unknown> }[];
+  finish_reason: string;
+  raw_model?: string;
 }
 
 export interface ModelCallLog {
   record(call: ModelCallRecord): Promise<void>;
   /** Calls recorded for (model, run, node id, scripted response index). */
   countScripted(modelName: string, runId: string, nodeId: string, responseIndex: number): Promise<number>;
+  /**
+   * The journaled tool-loop steps of a node run key (rows whose `idempotency_key` starts with `<key>:model:`,
+   * status `succeeded`), oldest first. Adapters without a journal omit it (agent loops then never replay).
+   */
+  journal?(runId: string, nodeId: string, nodeRunKey: string): Promise<ModelCallRecord[]>;
 }

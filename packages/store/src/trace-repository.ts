@@ -4,8 +4,12 @@ import type pg from 'pg';
 export interface TraceRows {
   run: { id: string; flowchart_id: string; flowchart_version: number; status: string; created_at: string; started_at: string | null; finished_at: string | null; error: unknown; correlation_id: string | null } | null;
   node_runs: { id: string; node_id: string; node_type: string; iteration: number; status: string; outcome: string | null; started_at: string | null; finished_at: string | null; attempts: { n: number; started_at: string; finished_at: string | null; error: unknown }[]; error: unknown; usage: unknown; idempotency_key: string; retry_of: string | null; rewound_from: string | null }[];
-  model_calls: { id: string; node_run_id: string; attempt: number; kind: string; model_name: string; provider: string; status: string; error: unknown; usage: unknown; started_at: string; finished_at: string | null }[];
-  tool_calls: { idempotency_key: string; node_run_id: string; tool: string; status: string; attempts: number; started_at: string; finished_at: string | null; result: unknown }[];
+  model_calls: {
+    id: string; node_run_id: string; attempt: number; kind: string; model_name: string; provider: string; status: string; error: unknown; usage: unknown;
+    started_at: string; finished_at: string | null; idempotency_key: string | null; step: number | null; repair_attempt: number | null;
+    request: unknown; response: unknown; parsed_output: unknown; latency_ms: number | null; cost: number | null; replayed_from: string | null;
+  }[];
+  tool_calls: { idempotency_key: string; node_run_id: string; tool: string; status: string; attempts: number; started_at: string; finished_at: string | null; input: unknown; result: unknown }[];
 }
 
 /** Reads everything a run's trace shows (run → node runs → attempts → model and tool calls). */
@@ -13,8 +17,9 @@ export async function readTraceRows(pool: pg.Pool, runId: string): Promise<Trace
   const [run, nodeRuns, modelCalls, toolCalls] = await Promise.all([
     pool.query(`SELECT id, flowchart_id, flowchart_version, status, created_at, started_at, finished_at, error, correlation_id FROM runs WHERE id = $1`, [runId]),
     pool.query(`SELECT id, node_id, node_type, iteration, status, outcome, started_at, finished_at, attempts, error, usage, idempotency_key, retry_of, rewound_from FROM node_runs WHERE run_id = $1 ORDER BY created_order`, [runId]),
-    pool.query(`SELECT id, node_run_id, attempt, kind, model_name, provider, status, error, usage, started_at, finished_at FROM model_calls WHERE run_id = $1 ORDER BY started_at, id`, [runId]),
-    pool.query(`SELECT idempotency_key, node_run_id, tool, status, attempts, started_at, finished_at, result FROM tool_calls WHERE run_id = $1 ORDER BY started_at`, [runId]),
+    pool.query(`SELECT id, node_run_id, attempt, kind, model_name, provider, status, error, usage, started_at, finished_at,
+      idempotency_key, step, repair_attempt, request, response, parsed_output, latency_ms, cost, replayed_from FROM model_calls WHERE run_id = $1 ORDER BY started_at, id`, [runId]),
+    pool.query(`SELECT idempotency_key, node_run_id, tool, status, attempts, started_at, finished_at, input, result FROM tool_calls WHERE run_id = $1 ORDER BY started_at`, [runId]),
   ]);
   return { run: run.rows[0] ?? null, node_runs: nodeRuns.rows, model_calls: modelCalls.rows, tool_calls: toolCalls.rows } as TraceRows;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ModelGateway, ResolvedModel } from '@llmctl/runtime';
 import { LlmctlError } from '@llmctl/contracts';
 import type { BaseUrlAllowlist, Lookup, ModelProvider, ProviderConfig, ProviderKind } from '@llmctl/providers';
-import { PROVIDER_ENDPOINTS, baseUrlNotAllowed, checkBaseUrl, createProvider, credentialValues, parseAllowedBaseUrls, withRedactedErrors } from '@llmctl/providers';
+import { PROVIDER_ENDPOINTS, baseUrlNotAllowed, checkBaseUrl, createProvider, credentialValues, parseAllowedBaseUrls, redactSecrets, withRedactedErrors } from '@llmctl/providers';
 import { joinSecrets, type Model, type ModelRepository, type SecretEntry } from '@llmctl/store';
 
 /** Provider credentials the gateway may add to a model's own settings (API keys are decrypted only here). */
@@ -57,7 +57,11 @@ export class RegistryModelGateway implements ModelGateway {
       this.cache.set(m.id, entry);
     }
     const provider = entry.provider;
-    return { name: m.name, provider: m.provider, model: m.model, chat: (req, opts) => provider.chat(req, opts) };
+    // Journaled with each call: settings without credentials, and everything journaled goes through the redactor.
+    return {
+      name: m.name, provider: m.provider, model: m.model, chat: (req, opts) => provider.chat(req, opts),
+      settings: redactSecrets(withoutCredentials(config.settings ?? {}), secrets), redact: (v) => redactSecrets(v, secrets),
+    };
   }
 
   /**

@@ -1,3 +1,4 @@
+import { redactSecrets } from '@llmctl/providers';
 import type { TraceRows } from '@llmctl/store';
 
 /** One span of a run trace. */
@@ -23,7 +24,11 @@ function span(p: Omit<Span, 'duration_ms' | 'children'>): Span {
   return { ...p, duration_ms: duration(p.started_at, p.finished_at), children: [] };
 }
 
-/** Builds the span tree run → node runs → attempts → model calls / tool calls from the stored rows. */
+/**
+ * Builds the span tree run → node runs → attempts → model calls / tool calls from the stored rows. Model-call spans
+ * carry the journal (request messages and settings, raw response, tool calls, parsed output, usage, latency, cost);
+ * tool-call spans their input and result; both pass the provider redactor once more.
+ */
 export function buildTrace(rows: TraceRows): Span | null {
   if (!rows.run) return null;
   const r = rows.run;
@@ -57,14 +62,19 @@ export function buildTrace(rows: TraceRows): Span | null {
       const parent = attemptAt(mc.attempt, mc.started_at);
       parent.children.push(span({
         span_id: mc.id, parent_span_id: parent.span_id, kind: 'model_call', name: `${mc.kind} ${mc.model_name}`, status: mc.status,
-        started_at: mc.started_at, finished_at: mc.finished_at, attributes: { model: mc.model_name, provider: mc.provider, kind: mc.kind, usage: mc.usage }, error: mc.error,
+        started_at: mc.started_at, finished_at: mc.finished_at, error: mc.error,
+        attributes: redactSecrets({
+          model: mc.model_name, provider: mc.provider, kind: mc.kind, usage: mc.usage, attempt: mc.attempt, step: mc.step, repair_attempt: mc.repair_attempt,
+          idempotency_key: mc.idempotency_key, request: mc.request, response: mc.response, parsed_output: mc.parsed_output,
+          latency_ms: mc.latency_ms, cost: mc.cost, replayed_from: mc.replayed_from,
+        }),
       }));
     }
     for (const tc of rows.tool_calls.filter((t) => t.node_run_id === nr.id)) {
       const parent = attemptAt(null, tc.started_at);
       parent.children.push(span({
         span_id: tc.idempotency_key, parent_span_id: parent.span_id, kind: 'tool_call', name: `tool ${tc.tool}`, status: tc.status,
-        started_at: tc.started_at, finished_at: tc.finished_at, attributes: { tool: tc.tool, idempotency_key: tc.idempotency_key, attempts: tc.attempts }, error: null,
+        started_at: tc.started_at, finished_at: tc.finished_at, attributes: redactSecrets({ tool: tc.tool, idempotency_key: tc.idempotency_key, attempts: tc.attempts, input: tc.input, result: tc.result }), error: null,
       }));
     }
   }

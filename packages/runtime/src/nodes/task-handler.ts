@@ -1,8 +1,9 @@
 import type { TaskConfig } from '@llmctl/contracts';
 import { LlmctlError } from '@llmctl/contracts';
 import { renderTemplate, renderText } from '@llmctl/engine';
-import type { ModelCallLog } from '../ports.ts';
-import type { ModelGateway, PortChatMessage, PortChatResponse, ResolvedModel } from '../model-port.ts';
+import type { ModelCallLog, ModelCallRecord } from '../ports.ts';
+import type { ModelGateway, PortChatMessage, PortChatRequest, PortChatResponse, ResolvedModel } from '../model-port.ts';
+import { journalRequest, journalResponse, modelCallKey, replayable, reportedCost, requestDigest } from './model-journal.ts';
 import { parseJsonAnswer, schemaErrors } from '../structured-output.ts';
 import type { NodeExecution, NodeHandler, NodeResult } from './node-handler.ts';
 import { missingWarnings } from './builtin-handlers.ts';
@@ -19,42 +20,90 @@ export interface TaskDeps {
   maxAgentSteps?: number;
 }
 
-/** One traced model call of a node run attempt, recorded in the model-call log. */
-export async function callModel(
-  deps: TaskDeps, x: NodeExecution, model: ResolvedModel, messages: PortChatMessage[],
-  opts: { kind: 'chat' | 'repair' | 'agent_step'; json_schema?: Record<string, unknown>; tools?: ReturnType<NonNullable<TaskDeps['tools']>['specs']>; prompt: string; toolCallsReturned: boolean; temperature?: number; max_tokens?: number },
-): Promise<PortChatResponse> {
-  const started = new Date().toISOString();
-  let responseIndex: number | null = null;
-  const base = { id: deps.newId('mc'), run_id: x.run.id, node_run_id: x.nodeRun.id, node_id: x.node.id, model_name: model.name, provider: model.provider, attempt: x.attempt, kind: opts.kind };
+/** Options of {@link callModel}. */
+export interface CallModelOptions {
+  kind: 'chat' | 'repair' | 'agent_step';
+  json_schema?: Record<string, unknown>;
+  tools?: ReturnType<NonNullable<TaskDeps['tools']>['specs']>;
+  prompt: string;
+  toolCallsReturned: boolean;
+  temperature?: number;
+  max_tokens?: number;
+  /** Tool-loop step of a chat / agent_step call: journaled under `<node run key>:model:<step>`. */
+  step?: number;
+  /** Repair attempt number of a repair call. */
+  repair_attempt?: number;
+  /** Journaled steps of earlier attempts: a recorded step of the same request is replayed, not called again. */
+  journal?: readonly ModelCallRecord[];
+}
+
+function parsedOutcome(schema: Record<string, unknown> | undefined, res: PortChatResponse): unknown {
+  if (!schema || res.tool_calls.length > 0) return null;
   try {
-    const res = await model.chat(
-      {
-        model: model.model, messages,
-        ...(opts.json_schema ? { json_schema: opts.json_schema } : {}),
-        ...(opts.tools && opts.tools.length > 0 ? { tools: opts.tools } : {}),
-        ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
-        ...(opts.max_tokens !== undefined ? { max_tokens: opts.max_tokens } : {}),
-      },
-      {
-        signal: x.signal,
-        onToken: (d) => x.emitToken(d),
-        scripted: {
-          render: (v) => renderTemplate(v, x.scope).value,
-          countPriorCalls: (i) => deps.calls.countScripted(model.name, x.run.id, x.node.id, i),
-          recordCall: async (i) => {
-            responseIndex = i;
-          },
-          toolCallsAlreadyReturned: opts.toolCallsReturned,
-          prompt: opts.prompt,
+    const value = parseJsonAnswer(res.text);
+    const problems = schemaErrors(schema, value);
+    return problems.length === 0 ? { value } : { value, problems };
+  } catch (err) {
+    return { problems: [err instanceof Error ? err.message : String(err)] };
+  }
+}
+
+/**
+ * One traced model call of a node run attempt, journaled in the model-call log (request, raw response, tool calls,
+ * parsed output, usage, latency, cost) in the one insert that records the call. A tool-loop step already journaled
+ * for the same request by an earlier attempt of this node run key is replayed instead (status `replayed`).
+ */
+export async function callModel(deps: TaskDeps, x: NodeExecution, model: ResolvedModel, messages: PortChatMessage[], opts: CallModelOptions): Promise<PortChatResponse> {
+  const started = new Date().toISOString();
+  const t0 = performance.now();
+  let responseIndex: number | null = null;
+  const req: PortChatRequest = {
+    model: model.model, messages,
+    ...(opts.json_schema ? { json_schema: opts.json_schema } : {}),
+    ...(opts.tools && opts.tools.length > 0 ? { tools: opts.tools } : {}),
+    ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
+    ...(opts.max_tokens !== undefined ? { max_tokens: opts.max_tokens } : {}),
+  };
+  const key = opts.step !== undefined ? modelCallKey(x.nodeRun.idempotency_key, opts.step) : null;
+  const request = journalRequest(model, req);
+  const base = {
+    id: deps.newId('mc'), run_id: x.run.id, node_run_id: x.nodeRun.id, node_id: x.node.id, model_name: model.name, provider: model.provider,
+    attempt: x.attempt, kind: opts.kind, idempotency_key: key, step: opts.step ?? null, repair_attempt: opts.repair_attempt ?? null, request,
+  };
+  const replay = key && opts.journal ? replayable(opts.journal, key, requestDigest(req)) : null;
+  if (replay) {
+    await deps.calls.record({
+      ...base, response_index: null, status: 'replayed', error: null, usage: replay.record.usage, response: replay.record.response ?? null,
+      parsed_output: null, latency_ms: 0, cost: null, replayed_from: replay.record.id, started_at: started, finished_at: new Date().toISOString(),
+    });
+    return replay.response;
+  }
+  try {
+    const res = await model.chat(req, {
+      signal: x.signal,
+      onToken: (d) => x.emitToken(d),
+      scripted: {
+        render: (v) => renderTemplate(v, x.scope).value,
+        countPriorCalls: (i) => deps.calls.countScripted(model.name, x.run.id, x.node.id, i),
+        recordCall: async (i) => {
+          responseIndex = i;
         },
+        toolCallsAlreadyReturned: opts.toolCallsReturned,
+        prompt: opts.prompt,
       },
-    );
-    await deps.calls.record({ ...base, response_index: responseIndex, status: 'succeeded', error: null, usage: res.usage as unknown as Record<string, unknown>, started_at: started, finished_at: new Date().toISOString() });
+    });
+    await deps.calls.record({
+      ...base, response_index: responseIndex, status: 'succeeded', error: null, usage: res.usage as unknown as Record<string, unknown>,
+      response: journalResponse(model, res), parsed_output: model.redact ? model.redact(parsedOutcome(opts.json_schema, res)) : parsedOutcome(opts.json_schema, res),
+      latency_ms: Math.round(performance.now() - t0), cost: reportedCost(res), started_at: started, finished_at: new Date().toISOString(),
+    });
     return res;
   } catch (err) {
     const e = err instanceof LlmctlError ? err.toInfo() : { code: 'provider_error', message: String((err as Error)?.message ?? err), details: {}, retryable: false };
-    await deps.calls.record({ ...base, response_index: responseIndex, status: 'failed', error: e, usage: null, started_at: started, finished_at: new Date().toISOString() }).catch(() => undefined);
+    await deps.calls.record({
+      ...base, response_index: responseIndex, status: 'failed', error: e, usage: null, response: null, parsed_output: null,
+      latency_ms: Math.round(performance.now() - t0), cost: null, started_at: started, finished_at: new Date().toISOString(),
+    }).catch(() => undefined);
     throw err;
   }
 }
@@ -87,7 +136,10 @@ export function taskHandler(deps: TaskDeps): NodeHandler {
     const common = { prompt: prompt.value as string, temperature: cfg.temperature, max_tokens: cfg.max_tokens, json_schema: cfg.output_schema };
 
     // Agent loop: the model may call tools; each result goes back until it answers without tool calls.
-    let res = await callModel(deps, x, model, messages, { ...common, kind: 'chat', tools, toolCallsReturned: false });
+    // An attempt that runs the loop again (interrupted, retried) replays the steps journaled for this node run key.
+    const again = x.attempt > 1 || x.nodeRun.attempts.length > 1 || x.nodeRun.retry_of !== null;
+    const journal = tools && again && deps.calls.journal ? await deps.calls.journal(x.run.id, x.node.id, x.nodeRun.idempotency_key) : undefined;
+    let res = await callModel(deps, x, model, messages, { ...common, kind: 'chat', tools, toolCallsReturned: false, step: 0, ...(journal ? { journal } : {}) });
     add(res);
     let toolIndex = 0;
     for (let step = 0; res.tool_calls.length > 0; step++) {
@@ -98,7 +150,7 @@ export function taskHandler(deps: TaskDeps): NodeHandler {
         const out = await deps.tools.invoke(x, call.name, call.arguments, toolIndex++);
         messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(out) });
       }
-      res = await callModel(deps, x, model, messages, { ...common, kind: 'agent_step', tools, toolCallsReturned: true });
+      res = await callModel(deps, x, model, messages, { ...common, kind: 'agent_step', tools, toolCallsReturned: true, step: step + 1, ...(journal ? { journal } : {}) });
       add(res);
     }
 
@@ -134,7 +186,7 @@ export async function completeStructured(
     }
     messages.push({ role: 'assistant', content: res.text });
     messages.push({ role: 'user', content: `Your answer is not valid: ${problems.join('; ')}. Answer again with only a JSON value that validates against the schema.` });
-    res = await callModel(deps, x, model, messages, { ...common, json_schema: schema, kind: 'repair', toolCallsReturned: true });
+    res = await callModel(deps, x, model, messages, { ...common, json_schema: schema, kind: 'repair', toolCallsReturned: true, repair_attempt: repair + 1 });
     onResponse(res);
   }
 }
