@@ -94,3 +94,22 @@ test('a node added with avoidOverlap never lands on an existing node', () => {
   const overlaps = s.history.present.nodes.filter((n) => n.id !== 'task' && Math.abs(n.position.x - added.x) < 180 && Math.abs(n.position.y - added.y) < 64);
   assert.deepEqual(overlaps, []);
 });
+
+test('undo history survives a save: undoing after a save brings back the unsaved state', () => {
+  let s = editorReducer(init(), { type: 'addNode', nodeType: 'rag', position: { x: 0, y: 0 } });
+  s = editorReducer(s, { type: 'saved' });
+  assert.equal(isDirty(s), false);
+  s = editorReducer(s, { type: 'undo' });
+  assert.equal(s.history.present.nodes.some((n) => n.id === 'rag'), false);
+  assert.equal(isDirty(s), true, 'the saved version has the node, the editor no longer does');
+});
+
+test('restoring a draft is one undoable edit and leaves the editor dirty', () => {
+  const base = init();
+  const draft = editorReducer(base, { type: 'addNode', nodeType: 'plan', position: { x: 5, y: 5 } }).history.present;
+  let s = editorReducer(base, { type: 'restore', graph: draft });
+  assert.equal(isDirty(s), true);
+  assert.ok(s.history.present.nodes.some((n) => n.id === 'plan'));
+  s = editorReducer(s, { type: 'undo' });
+  assert.equal(isDirty(s), false);
+});

@@ -23,6 +23,8 @@ export interface EditorState {
 export type EditorAction =
   | { type: 'load'; graph: Graph }
   | { type: 'saved' }
+  /** Replaces the graph as one undoable edit, keeping the saved document (a restored draft is unsaved work). */
+  | { type: 'restore'; graph: Graph }
   | { type: 'addNode'; nodeType: NodeType; position: XY; avoidOverlap?: boolean }
   | { type: 'connect'; source: string; target: string; mode?: EdgeMode }
   | { type: 'deleteSelection' }
@@ -83,6 +85,8 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       return initEditor(action.graph);
     case 'saved':
       return { ...state, savedJson: documentJson(g) };
+    case 'restore':
+      return { ...commit(state, action.graph), selectedNodes: [], selectedEdges: [] };
     case 'addNode': {
       const r = addNode(g, action.nodeType, action.avoidOverlap ? freePosition(g, action.position) : action.position);
       return { ...commit(state, r.graph), selectedNodes: [r.id], selectedEdges: [] };

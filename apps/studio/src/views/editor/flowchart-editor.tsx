@@ -21,6 +21,9 @@ import { Inspector } from './inspector.tsx';
 import { ProblemsPanel } from './problems.tsx';
 import { RunDialog } from './run-dialog.tsx';
 import { useValidation } from './use-validation.ts';
+import { useDrafts } from './use-drafts.ts';
+import { readableFit } from './readable-fit.ts';
+import { DraftOffers, LeaveGuard } from './draft-offers.tsx';
 
 let memoryClipboard: Clipboard | null = null;
 
@@ -69,7 +72,7 @@ function Editor({ flowchart }: { flowchart: Flowchart }) {
 
   const dispatch = useCallback((a: EditorAction) => {
     rawDispatch(a);
-    if (a.type === 'undo' || a.type === 'redo' || a.type === 'load') setRevision((r) => r + 1);
+    if (a.type === 'undo' || a.type === 'redo' || a.type === 'load' || a.type === 'restore') setRevision((r) => r + 1);
   }, []);
 
   const graph = state.history.present;
@@ -96,17 +99,27 @@ function Editor({ flowchart }: { flowchart: Flowchart }) {
   const validation = useValidation(doc, docJson);
   const issues = useMemo(() => indexIssues(validation.result, validation.doc ?? doc), [validation.result, validation.doc, doc]);
   const errorCount = validation.result?.errors.length ?? 0;
+  const drafts = useDrafts(flowchart.id, version, docJson, state.savedJson, dirty);
+  // The document JSON of the last successful save, known before React re-renders (a save followed at once by a
+  // navigation, e.g. "save and run", must not be stopped by the leave guard).
+  const justSaved = useRef<string | null>(null);
+  const leaveRef = useRef({ dirty, docJson });
+  leaveRef.current = { dirty, docJson };
+  const dirtyNow = useCallback(() => leaveRef.current.dirty && leaveRef.current.docJson !== justSaved.current, []);
 
   const save = useCallback(async (): Promise<number | null> => {
     setSaving(true);
     setSaveError(null);
     try {
       const r = await api<Flowchart>('PUT', `/api/flowcharts/${encodeURIComponent(flowchart.id)}`, doc, { idempotencyKey: newIdempotencyKey() });
+      justSaved.current = docJson;
       rawDispatch({ type: 'saved' });
       setVersion(r.data.version);
       qc.setQueryData(['flowchart', flowchart.id, 'latest'], r.data);
       void qc.invalidateQueries({ queryKey: ['flowchart-versions', flowchart.id] });
       void qc.invalidateQueries({ queryKey: ['flowcharts'] });
+      // Drafts are obsolete once a version is saved (the notice follows their removal).
+      await drafts.clearAll();
       setNotice(`Saved version ${r.data.version}`);
       return r.data.version;
     } catch (e) {
@@ -119,7 +132,34 @@ function Editor({ flowchart }: { flowchart: Flowchart }) {
     } finally {
       setSaving(false);
     }
-  }, [doc, flowchart.id, qc, validation]);
+  }, [doc, docJson, flowchart.id, qc, validation, drafts]);
+
+  /** Keeps the work as the server-side draft (errors allowed, never runnable); resolves whether it was stored. */
+  const saveDraft = useCallback(async (): Promise<boolean> => {
+    setSaveError(null);
+    try {
+      const d = await drafts.saveServerDraft(doc);
+      drafts.discardLocal();
+      const n = d.validation.errors.length;
+      setNotice(`Draft saved${n ? ` with ${n} error${n > 1 ? 's' : ''}` : ''} — not a version, never runs`);
+      return true;
+    } catch (e) {
+      setSaveError(e);
+      return false;
+    }
+  }, [doc, drafts]);
+
+  const openDocument = useCallback(
+    (json: unknown, label: string): void => {
+      try {
+        dispatch({ type: 'restore', graph: documentToGraph(json as FlowchartDocument) });
+        setNotice(`${label} restored (unsaved)`);
+      } catch (e) {
+        setSaveError(e);
+      }
+    },
+    [dispatch],
+  );
 
   useEffect(() => {
     if (!notice) return;
@@ -127,14 +167,24 @@ function Editor({ flowchart }: { flowchart: Flowchart }) {
     return () => clearTimeout(t);
   }, [notice]);
 
-  const addAtCenter = useCallback(
+  // A node added from the palette lands next to the selected node (else in the middle of the view), and the view pans
+  // to it when that spot is outside.
+  const addFromPalette = useCallback(
     (type: NodeType) => {
       const el = document.querySelector('[data-testid="canvas"]');
       const rect = el?.getBoundingClientRect();
-      const p = rect ? rf.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 }) : { x: 0, y: 0 };
-      dispatch({ type: 'addNode', nodeType: type, position: { x: Math.round(p.x - 90), y: Math.round(p.y - 32) }, avoidOverlap: true });
+      const sel = state.selectedNodes.length > 0 ? graph.nodes.find((n) => n.id === state.selectedNodes[state.selectedNodes.length - 1]) : undefined;
+      const center = rect ? rf.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 }) : { x: 0, y: 0 };
+      const p = sel ? { x: sel.position.x + (sel.measured?.width ?? 180) + 60, y: sel.position.y } : { x: Math.round(center.x - 90), y: Math.round(center.y - 32) };
+      dispatch({ type: 'addNode', nodeType: type, position: { x: Math.round(p.x), y: Math.round(p.y) }, avoidOverlap: true });
+      if (rect) {
+        const tl = rf.flowToScreenPosition({ x: p.x, y: p.y });
+        const br = rf.flowToScreenPosition({ x: p.x + 180, y: p.y + 64 });
+        const inside = tl.x >= rect.left && tl.y >= rect.top && br.x <= rect.right && br.y <= rect.bottom;
+        if (!inside) void rf.setCenter(p.x + 90, p.y + 32, { zoom: rf.getZoom() });
+      }
     },
-    [rf, dispatch],
+    [rf, dispatch, state.selectedNodes, graph.nodes],
   );
 
   const copy = useCallback(() => {
@@ -189,14 +239,6 @@ function Editor({ flowchart }: { flowchart: Flowchart }) {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [dispatch]);
-
-  useEffect(() => {
-    const onUnload = (e: BeforeUnloadEvent): void => {
-      if (stateRef.current.dirty) e.preventDefault();
-    };
-    window.addEventListener('beforeunload', onUnload);
-    return () => window.removeEventListener('beforeunload', onUnload);
-  }, []);
 
   const loadVersion = async (v: number): Promise<void> => {
     if (dirty && !window.confirm('Discard unsaved changes and load version ' + v + '?')) return;
@@ -258,7 +300,8 @@ function Editor({ flowchart }: { flowchart: Flowchart }) {
             className="btn small"
             onClick={() => {
               dispatch({ type: 'layout' });
-              setTimeout(() => void rf.fitView({ padding: 0.2, duration: 300 }), 50);
+              // After the new positions are rendered.
+              requestAnimationFrame(() => requestAnimationFrame(() => readableFit(rf, document.querySelector('[data-testid="canvas"]'))));
             }}
             data-testid="layout-button"
             title="Auto-layout"
@@ -277,6 +320,9 @@ function Editor({ flowchart }: { flowchart: Flowchart }) {
           <button className="btn primary small" disabled={saving || !dirty} onClick={() => void save()} data-testid="save-button" title="Save a new version (Ctrl+S)">
             {saving ? 'Saving…' : 'Save'}
           </button>
+          <button className="btn small" disabled={saving || !dirty} onClick={() => void saveDraft()} data-testid="save-draft-button" title="Keep the work as a draft on the server (errors allowed; drafts never run)">
+            Save draft
+          </button>
           <button className="btn small run" onClick={() => setShowRun(true)} data-testid="run-button" title="Start a run">
             ▶ Run
           </button>
@@ -289,8 +335,23 @@ function Editor({ flowchart }: { flowchart: Flowchart }) {
             <ErrorBox error={saveError} compact onDismiss={() => setSaveError(null)} />
           </div>
         ) : null}
+        <DraftOffers
+          local={drafts.localOffer}
+          server={drafts.serverOffer}
+          onRestoreLocal={() => {
+            if (drafts.localOffer) openDocument(JSON.parse(drafts.localOffer.json), 'Local draft');
+            drafts.dismissLocal();
+          }}
+          onDiscardLocal={drafts.discardLocal}
+          onOpenServer={() => {
+            if (drafts.serverOffer) openDocument(drafts.serverOffer.document, 'Server draft');
+            drafts.dismissServer();
+          }}
+          onDiscardServer={() => void drafts.discardServer().catch(setSaveError)}
+        />
+        <LeaveGuard dirty={dirty} dirtyNow={dirtyNow} onSaveDraft={saveDraft} onDiscard={drafts.discardLocal} />
         <div className="editor-body">
-          <Palette onAdd={addAtCenter} />
+          <Palette onAdd={addFromPalette} />
           <div className="editor-center">
             <EditorCanvas selectedNodes={state.selectedNodes} selectedEdges={state.selectedEdges} />
             <ProblemsPanel validating={validation.validating} checkedOnce={validation.result !== null} error={validation.error} />
