@@ -80,7 +80,7 @@ function rawErrorInfo(err: unknown): ErrorInfo {
   // Only errors carrying a SQLSTATE are database errors (a provider's ECONNRESET is not).
   const kind = state ? classifyStoreError(err) : null;
   if (kind === 'unstorable') {
-    return unstorableError({ path: '/', reason: /surrogate/i.test((err as Error).message) ? 'lone_surrogate' : 'nul_character' }, 'a value (tool result or model answer)');
+    return unstorableError({ path: '/', reason: /surrogate|type json/i.test(`${(err as Error).message} ${String((err as { detail?: unknown }).detail ?? '')}`) ? 'lone_surrogate' : 'nul_character' }, 'a value (tool result or model answer)');
   }
   if (kind === 'transient') {
     return { code: 'unavailable', message: `the database could not be reached: ${(err as Error).message ?? String(err)}`, details: {}, retryable: true };

@@ -89,7 +89,9 @@ export function classifyStoreError(err: unknown): StoreFailureKind {
   const message = err instanceof Error ? err.message : String(err);
   if (state) {
     if (state === '22P05' || state === '22021') return 'unstorable';
-    if (state === '22P02' && /unicode|surrogate|\\u0000/i.test(message)) return 'unstorable';
+    // jsonb refuses an unpaired surrogate escape (`\ud800`) as invalid JSON input; detail names the surrogate.
+    const detail = String((err as { detail?: unknown }).detail ?? '');
+    if (state === '22P02' && /unicode|surrogate|type json/i.test(`${message} ${detail}`)) return 'unstorable';
     if (state.startsWith('08') || state.startsWith('57P') || state === '53300' || state === '40001' || state === '40P01' || (state === '55000' && /recovery/i.test(message))) return 'transient';
     return 'permanent';
   }
