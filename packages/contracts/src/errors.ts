@@ -63,6 +63,7 @@ export const ERROR_CODES = {
   tool_input_invalid: { meaning: 'Tool arguments do not match its input schema.', retryable: false },
   tool_output_invalid: { meaning: 'The tool result does not match its output schema.', retryable: false },
   tool_failed: { meaning: 'The tool failed.', retryable: false },
+  replay_diverged: { meaning: 'An agent loop ran again (interrupted or retried attempt) and asked for a tool call whose name or input differs from the one recorded under the same key; the recorded result is not reused.', retryable: false },
   tool_timeout: { meaning: 'The tool ran longer than its timeout.', retryable: true },
   tool_conflict: { meaning: 'The tool found conflicting state.', retryable: false },
   path_outside_workspace: { meaning: 'A path escapes the run workspace.', retryable: false },

@@ -9,7 +9,8 @@ import path from 'node:path';
 import type {
   ArtifactSink, AuditSink, PersistedArtifact, ToolLedger, ToolRegistry, ToolResult, ToolSpan, ToolSpecification,
 } from '@llmctl/tools';
-import { ToolRegistry as Registry, invokeTool } from '@llmctl/tools';
+import { REPLAY_INPUT_CHANGED, ToolRegistry as Registry, invokeTool } from '@llmctl/tools';
+import { LlmctlError } from '@llmctl/contracts';
 import type { EventBus } from '../event-bus.ts';
 import type { NodeExecution } from './node-handler.ts';
 import type { TaskDeps } from './task-handler.ts';
@@ -144,6 +145,10 @@ export function createToolGateway(o: ToolGatewayOptions): ToolGateway {
         // A tool the node does not offer is unknown to it (a failed, audited call), even when registered.
         const result = await call(offered.includes(name) ? o.registry : NO_TOOLS, x, name, args, index);
         if (x.signal.aborted) throw x.signal.reason;
+        // A replay must ask for what was recorded: a changed call never gets the old result (issue 18).
+        if (result.warnings.some((w) => w.code === REPLAY_INPUT_CHANGED)) {
+          throw new LlmctlError('replay_diverged', `tool call ${index} of ${x.node.id} (${name}) differs from the call recorded under ${toolCallKey(x, index)}`, { node_id: x.node.id, tool: name, index, idempotency_key: toolCallKey(x, index) }, false);
+        }
         return agentToolAnswer(result);
       },
     }),
