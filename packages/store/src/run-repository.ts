@@ -14,6 +14,23 @@ const RUN_SELECT = `id, flowchart_id, flowchart_version, status, input, output, 
 const NODE_RUN_SELECT = `id, node_id, node_type, iteration, status, outcome, fallback_used, degraded_reason, warnings, error,
   input_snapshot, output, routing, attempts, idempotency_key, retry_of, rewound_from, started_at, finished_at, usage`;
 
+/** Above this many runs (planner estimate), an unfiltered list reports the estimate instead of counting them. */
+export const ESTIMATE_TOTAL_ABOVE = 50_000;
+
+function encodeCursor(value: string, id: string): string {
+  return Buffer.from(JSON.stringify([value, id]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' && v[0].length < 64 && v[1].length < 128) return [v[0], v[1]];
+  } catch {
+    // fall through
+  }
+  throw new LlmctlError('validation_failed', 'cursor is not a cursor this list returned (use page.next_cursor as it was given).', { errors: [{ path: 'cursor', message: 'invalid cursor' }] });
+}
+
 /** A run as the API shows it, with the sequence of its last logged event. */
 export type RunView = Run & { last_sequence: number };
 
@@ -48,7 +65,12 @@ export class RunRepository {
     return nodeRuns;
   }
 
-  async list(filter: { flowchart_id?: string; status?: string }, p: ListParams<RunSort>): Promise<ListResult<Run>> {
+  /**
+   * A page of runs, newest first by default. Pages by number (`OFFSET`), or — faster for deep pages — after a
+   * keyset `cursor` (the `next_cursor` of the previous page; `page` is then ignored). `total` is exact, except on
+   * an unfiltered list of a large table, where it is PostgreSQL's estimate (`total_estimated: true`).
+   */
+  async list(filter: { flowchart_id?: string; status?: string }, p: ListParams<RunSort>, cursor?: string): Promise<ListResult<Run> & { next_cursor: string | null; total_estimated: boolean }> {
     const where: string[] = [];
     const args: unknown[] = [];
     if (filter.flowchart_id) {
@@ -63,13 +85,40 @@ export class RunRepository {
       args.push(likeSubstring(p.q));
       where.push(`(lower(id) LIKE $${args.length} OR flowchart_id IN (SELECT id FROM flowcharts WHERE lower(name) LIKE $${args.length}))`);
     }
+    const countWhere = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const countArgs = [...args];
+    const dir = p.order === 'asc' ? 'ASC' : 'DESC';
+    let offset = offsetOf(p);
+    if (cursor !== undefined) {
+      const [value, id] = decodeCursor(cursor);
+      args.push(value, id);
+      const cast = p.sort === 'status' ? 'text' : 'timestamptz';
+      where.push(`(${p.sort}, id) ${dir === 'ASC' ? '>' : '<'} ($${args.length - 1}::${cast}, $${args.length})`);
+      offset = 0;
+    }
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = await this.pool.query(`SELECT count(*)::int AS n FROM runs ${w}`, args);
     const rows = await this.pool.query(
-      `SELECT ${RUN_SELECT} FROM runs ${w} ORDER BY ${p.sort} ${p.order === 'asc' ? 'ASC' : 'DESC'}, id LIMIT ${p.per_page} OFFSET ${offsetOf(p)}`,
+      `SELECT ${RUN_SELECT}, ${p.sort}::text AS cursor_value FROM runs ${w} ORDER BY ${p.sort} ${dir}, id ${dir} LIMIT ${p.per_page + 1} OFFSET ${offset}`,
       args,
     );
-    return { items: rows.rows as Run[], page: { page: p.page, per_page: p.per_page, total: (total.rows[0] as { n: number }).n } };
+    const more = rows.rows.length > p.per_page;
+    const page = (rows.rows as (Run & { cursor_value: string })[]).slice(0, p.per_page);
+    const last = page[page.length - 1];
+    const next_cursor = more && last ? encodeCursor(last.cursor_value, last.id) : null;
+    const items = page.map(({ cursor_value: _c, ...run }) => run as Run);
+    const { total, estimated } = await this.countRuns(countWhere, countArgs);
+    return { items, page: { page: cursor === undefined ? p.page : 0, per_page: p.per_page, total }, next_cursor, total_estimated: estimated };
+  }
+
+  /** Exact count, or the planner's estimate for an unfiltered count over a large table. */
+  private async countRuns(where: string, args: unknown[]): Promise<{ total: number; estimated: boolean }> {
+    if (where === '') {
+      const est = await this.pool.query<{ n: number }>("SELECT reltuples::bigint::int AS n FROM pg_class WHERE oid = 'runs'::regclass");
+      const n = est.rows[0]?.n ?? -1;
+      if (n >= ESTIMATE_TOTAL_ABOVE) return { total: n, estimated: true };
+    }
+    const r = await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM runs ${where}`, args);
+    return { total: r.rows[0]?.n ?? 0, estimated: false };
   }
 
   async events(runId: string, afterSequence: number, limit: number): Promise<RunEventRow[]> {

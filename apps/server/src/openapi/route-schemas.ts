@@ -141,8 +141,11 @@ export const ROUTE_SCHEMAS: Record<string, Json> = {
 
   'GET /api/runs': schema({
     tags: ['runs'], summary: 'List runs',
-    querystring: listQuery(RUN_SORTS, { flowchart_id: str, status: { type: 'string', enum: RUN_STATUS_ENUM } }, 'Case-insensitive substring of the run id or its flowchart\'s name.'),
-    ok: { 200: listOf(ref('Run'), 'A page of runs (without node runs).') },
+    querystring: listQuery(RUN_SORTS, {
+      flowchart_id: str, status: { type: 'string', enum: RUN_STATUS_ENUM },
+      cursor: { type: 'string', maxLength: 400, description: 'Keyset paging, fast at any depth: send `cursor=` (empty) for the first page, then `page.next_cursor` of the previous page (`page` is then ignored). Only with `cursor` does `page` carry `next_cursor`.' },
+    }, 'Case-insensitive substring of the run id or its flowchart\'s name.'),
+    ok: { 200: listOf(ref('Run'), 'A page of runs (without node runs). `page.next_cursor` continues the list (null on the last page); `page.total_estimated: true` when `total` is the planner estimate of a large unfiltered table.') },
   }),
   'GET /api/runs/:id': schema({
     tags: ['runs'], summary: 'A run with its node runs', params: params('id'),
