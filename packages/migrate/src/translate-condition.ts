@@ -36,14 +36,16 @@ export interface TranslateOptions {
 const STRUCTURED_PREFIXES = [['latest_upstream', 'output_state', 'structured_output'], ['upstream_nodes', '0', 'output_state', 'structured_output']];
 const lit = (s: string): string => JSON.stringify(s);
 
-type PathKind = { kind: 'structured'; rest: string[] } | { kind: 'never' } | { kind: 'metadata' };
+type PathKind = { kind: 'structured'; rest: string[] } | { kind: 'never' } | { kind: 'metadata'; why?: string };
 
 function classifyPath(path: string, opts: TranslateOptions): PathKind {
   const segs = path.split('.').map((s) => s.trim()).filter((s) => s !== '');
   if (segs.length === 0) return { kind: 'metadata' };
   if (!CONTEXT_ROOT_KEYS.includes(segs[0]!)) return { kind: 'never' };
   for (const prefix of STRUCTURED_PREFIXES) {
-    if (prefix.every((p, i) => segs[i] === p)) return opts.structuredUpstream ? { kind: 'structured', rest: segs.slice(prefix.length) } : { kind: 'metadata' };
+    if (prefix.every((p, i) => segs[i] === p)) {
+      return opts.structuredUpstream ? { kind: 'structured', rest: segs.slice(prefix.length) } : { kind: 'metadata', why: 'the decision is not fed by exactly one task, so its input is not that task\'s structured output' };
+    }
   }
   return { kind: 'metadata' };
 }
@@ -102,7 +104,7 @@ export function translateCondition(conditionText: string, opts: TranslateOptions
   if (eq || contains) {
     const path = classifyPath((eq ?? contains)![1]!, opts);
     if (path.kind === 'never') return never();
-    if (path.kind === 'metadata') return { ok: false, reason: `"${cleaned}" reads llmctl run metadata (${(eq ?? contains)![1]}) that has no equivalent here` };
+    if (path.kind === 'metadata') return { ok: false, reason: `"${cleaned}": ${path.why ?? `reads llmctl run metadata (${(eq ?? contains)![1]}) that has no equivalent here`}` };
     const expected = stripQuotes((eq ? eq[3] : contains![2])!);
     if (eq) {
       const test = equalsExpected(expected);
@@ -119,7 +121,7 @@ export function translateCondition(conditionText: string, opts: TranslateOptions
   }
   const path = classifyPath(cleaned, opts);
   if (path.kind === 'structured') return { ok: true, expression: `(${accessor(path.rest)}; ${PRESENT} ? ${TRUTHY} : false)`, notes: [] };
-  if (path.kind === 'metadata' && /^[A-Za-z0-9_.]+$/.test(cleaned)) return { ok: false, reason: `"${cleaned}" reads llmctl run metadata that has no equivalent here` };
+  if (path.kind === 'metadata' && /^[A-Za-z0-9_.]+$/.test(cleaned)) return { ok: false, reason: `"${cleaned}": ${path.why ?? 'reads llmctl run metadata that has no equivalent here'}` };
   const lower = cleaned.toLowerCase();
   if (ALWAYS_PRESENT.some((k) => k.includes(lower))) {
     return { ok: true, expression: 'true', notes: [{ code: 'condition_constant_true', message: `"${cleaned}" always occurs in llmctl's serialised decision context: always true.` }] };
