@@ -1,7 +1,8 @@
 /**
- * Save-time flowchart validation (shared/spec/flowchart-v1.md "Save-time validation"): pure, no IO. The JSON Schema
- * runs first; when it fails, its errors (`schema_invalid`) are returned alone. Otherwise every graph rule runs and
- * every problem is returned at once, errors and warnings apart.
+ * Save-time flowchart validation (shared/spec/flowchart-v1.md "Save-time validation"): pure, no IO. Every problem is
+ * returned in one pass, errors and warnings apart: the JSON Schema runs first, and the graph rules run too whenever
+ * the document has the shape they need (node and connector lists with string ids), even when the schema failed, so
+ * fixing the first problems never reveals a second wave.
  */
 import type { FlowchartDocument, ValidationResult } from '@llmctl/contracts';
 import { analyse } from './analysis.ts';
@@ -12,7 +13,8 @@ import { checkFanIn } from './fan-in-rules.ts';
 import { IssueCollector } from './issues.ts';
 import { checkLoops, checkReachability } from './reachability-rules.ts';
 import { checkModels, checkSubflows } from './reference-rules.ts';
-import { checkSchema } from './schema-rules.ts';
+import { checkSchema, graphShaped } from './schema-rules.ts';
+import { checkTemplates } from './template-rules.ts';
 import { checkDangling, checkDuplicateIds, checkStart, checkTriggerShapes } from './structure-rules.ts';
 
 export type { ValidationContext } from './context.ts';
@@ -29,19 +31,46 @@ export { immediateDominators, dominates } from './graph/dominators.ts';
  */
 export function validateFlowchart(doc: unknown, ctx: ValidationContext = {}): ValidationResult {
   const out = new IssueCollector();
-  if (!checkSchema(doc, out)) return { valid: false, errors: out.errors, warnings: out.warnings };
-  const a = analyse(doc as FlowchartDocument);
-  checkStart(a, out);
-  checkDuplicateIds(a, out);
-  checkDangling(a, out);
-  checkTriggerShapes(a, out);
-  checkConnectorFields(a, out);
-  checkDecisions(a, out);
-  checkRouteKeys(a, out);
-  checkFanIn(a, out);
-  checkModels(a, out, ctx);
-  checkSubflows(a, out, ctx);
-  checkReachability(a, out);
-  checkLoops(a, out);
-  return { valid: out.errors.length === 0, errors: out.errors, warnings: out.warnings };
+  const schemaValid = checkSchema(doc, out);
+  const schemaErrors = out.errors.length;
+  const shaped = schemaValid ? (doc as FlowchartDocument) : graphShaped(doc);
+  if (!shaped) return { valid: false, errors: out.errors, warnings: out.warnings };
+  const rules: ((a: ReturnType<typeof analyse>) => void)[] = [
+    (a) => checkStart(a, out),
+    (a) => checkDuplicateIds(a, out),
+    (a) => checkDangling(a, out),
+    (a) => checkTriggerShapes(a, out),
+    (a) => checkConnectorFields(a, out),
+    (a) => checkDecisions(a, out),
+    (a) => checkRouteKeys(a, out),
+    (a) => checkFanIn(a, out),
+    (a) => checkModels(a, out, ctx),
+    (a) => checkSubflows(a, out, ctx),
+    (a) => checkReachability(a, out),
+    (a) => checkLoops(a, out),
+    (a) => checkTemplates(a, out),
+  ];
+  let a: ReturnType<typeof analyse>;
+  try {
+    a = analyse(shaped);
+  } catch (err) {
+    if (schemaValid) throw err;
+    return { valid: false, errors: out.errors, warnings: out.warnings };
+  }
+  for (const rule of rules) {
+    try {
+      rule(a);
+    } catch (err) {
+      // A schema-invalid document may trip a rule on a malformed field the schema problems already report.
+      if (schemaValid) throw err;
+    }
+  }
+  if (schemaValid) return { valid: out.errors.length === 0, errors: out.errors, warnings: out.warnings };
+  // A field the schema already flagged is reported once: graph problems at (or under) its path are dropped.
+  const schemaCount = schemaErrors;
+  const flagged = out.errors.slice(0, schemaCount).map((i) => i.path);
+  const fresh = (i: { path: string }, idx: number): boolean => idx < schemaCount || !flagged.some((p) => i.path === p || i.path.startsWith(`${p}/`));
+  const errors = out.errors.filter(fresh);
+  const warnings = out.warnings.filter((i) => fresh(i, Number.MAX_SAFE_INTEGER));
+  return { valid: errors.length === 0, errors, warnings };
 }

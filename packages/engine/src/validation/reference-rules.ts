@@ -31,7 +31,8 @@ export function checkModels(a: Analysis, out: IssueCollector, ctx: ValidationCon
   if (!exists) return;
   for (const n of a.nodes) {
     const model = configValue(n.node, 'model');
-    if (typeof model !== 'string' || !usesModel(n.node) || exists(model)) continue;
+    // An empty name is the schema's problem ("needs a model"), reported once.
+    if (typeof model !== 'string' || model.trim() === '' || !usesModel(n.node) || exists(model)) continue;
     out.error(
       'model_unknown',
       `${capitalize(nodeLabel(n.node))} uses model "${model}", which is not in the model registry.`,

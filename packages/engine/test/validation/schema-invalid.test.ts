@@ -42,7 +42,8 @@ test('a node id outside the id pattern is schema_invalid and names the node', ()
 
 test('a node id longer than 64 characters is schema_invalid', () => {
   const r = validateFlowchart(mutated((d) => { d.nodes[1].id = 'x'.repeat(65); }));
-  assert.deepEqual(r.errors.map((i) => i.path), ['/nodes/1/id']);
+  // The connectors still name the old id: reported in the same pass, not after the id is fixed.
+  assert.deepEqual(r.errors.map((i) => i.path), ['/nodes/1/id', '/edges/0/target', '/edges/1/source']);
 });
 
 test('an unknown node type is schema_invalid', () => {
@@ -112,11 +113,23 @@ test('every schema violation is returned at once', () => {
   assert.deepEqual(r.errors.map((i) => i.path).sort(), ['/edges/1/fallback', '/nodes/1/timeout_s', '/schema_version']);
 });
 
-test('when the schema fails, graph rules are skipped', () => {
+test('when the schema fails, the graph rules still run: every problem in one pass', () => {
   const doc = chain('a') as Record<string, any>;
   doc.nodes = doc.nodes.filter((n: { type: string }) => n.type !== 'start');
   doc.extra = true;
   const r = validateFlowchart(doc);
-  assert.deepEqual(errorCodes(r), ['schema_invalid']);
-  assert.deepEqual(r.warnings, []);
+  assert.deepEqual(errorCodes(r), ['schema_invalid', 'start_missing', 'edge_dangling']);
+});
+
+test('a document without node and connector lists gets only its schema problems', () => {
+  const r = validateFlowchart({ schema_version: 1, name: 'x', nodes: 'none' });
+  assert.deepEqual([...new Set(errorCodes(r))], ['schema_invalid']);
+});
+
+test('a field the schema flagged is not reported again by a graph rule', () => {
+  const doc = chain('a') as Record<string, any>;
+  doc.nodes[1].config.model = '';
+  const r = validateFlowchart(doc, { modelExists: () => false });
+  assert.deepEqual(r.errors.map((i) => [i.code, i.path]), [['schema_invalid', '/nodes/1/config/model']]);
+  assert.match(r.errors[0]!.message, /^Task "a" needs a model/);
 });
