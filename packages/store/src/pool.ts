@@ -63,6 +63,9 @@ export function createPool(url: string, options: CreatePoolOptions = {}): pg.Poo
     max: options.max ?? 10,
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
+    // TCP keep-alive notices a connection whose peer vanished (network cut without a reset) instead of waiting forever.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     application_name: options.applicationName ?? 'llmctl',
     types: LLMCTL_PG_TYPES as unknown as pg.CustomTypesConfig,
   });
