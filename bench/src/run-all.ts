@@ -55,7 +55,11 @@ export async function writeReport(report: BenchReport, options: BenchOptions, o:
     for (const c of charts) await write(join(chartsDir, c.file), c.svg);
   }
   const rel = relative(resolve(reportFile, '..'), chartsDir) || '.';
-  await write(reportFile, renderMarkdown(report, aims, charts, rel));
+  // Keep the section bench/src/serve-footprint.ts writes (it is measured separately, after a build).
+  const previous = await readFile(reportFile, 'utf8').catch(() => '');
+  const kept = /<!-- serve-footprint:begin -->[\s\S]*<!-- serve-footprint:end -->/.exec(previous)?.[0];
+  const markdown = renderMarkdown(report, aims, charts, rel);
+  await write(reportFile, kept ? `${markdown.trimEnd()}\n\n${kept}\n` : markdown);
   return { report, aims, charts, markdownFile: reportFile, files };
 }
 
