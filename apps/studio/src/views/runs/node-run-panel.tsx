@@ -1,4 +1,4 @@
-/** Right panel of the run view for one node run: overview and controls, routing, input, output, tokens, artifacts. */
+/** Right panel of the run view for one node run: overview and controls, model calls, routing, input, output, tokens, artifacts. */
 import { useState } from 'react';
 import type { FlowchartDocument, NodeRun, Run } from '@llmctl/contracts';
 import type { Artifact } from '../../api/types.ts';
@@ -9,8 +9,9 @@ import { parseJsonText } from '../../core/json-text.ts';
 import { ErrorBox, JsonView, Section, StatusBadge, Tabs } from '../../ui/common.tsx';
 import { useRunControl, type ControlResponse } from './use-control.ts';
 import { ArtifactList } from './artifact-list.tsx';
+import { ModelCallsTab } from './model-calls.tsx';
 
-type Tab = 'overview' | 'routing' | 'input' | 'output' | 'tokens' | 'artifacts';
+type Tab = 'overview' | 'calls' | 'routing' | 'input' | 'output' | 'tokens' | 'artifacts';
 
 /** Props of {@link NodeRunPanel}. */
 export interface NodeRunPanelProps {
@@ -35,6 +36,7 @@ export function NodeRunPanel({ run, nodeRun: nr, document, tokens, artifacts, on
       <Tabs
         tabs={[
           { id: 'overview', label: 'Overview' },
+          { id: 'calls', label: 'Model calls' },
           { id: 'routing', label: 'Routing' },
           { id: 'input', label: 'Input' },
           { id: 'output', label: 'Output' },
@@ -47,6 +49,7 @@ export function NodeRunPanel({ run, nodeRun: nr, document, tokens, artifacts, on
       />
       <div className="panel-scroll">
         {tab === 'overview' && <Overview nr={nr} onSelect={onSelect} />}
+        {tab === 'calls' && <ModelCallsTab runId={run.id} nr={nr} tokens={tokens} />}
         {tab === 'routing' && <RoutingInspector nr={nr} document={document} />}
         {tab === 'input' && <JsonView value={nr.input_snapshot} testid="node-run-input" />}
         {tab === 'output' && <JsonView value={nr.output} testid="node-run-output" empty="no output" />}
