@@ -17,3 +17,4 @@ export type { CommandSpec, CommandContext } from './cli.ts';
 export { requireId, optionalPositiveInt, requireObjectBody, queryOf } from './routes/params.ts';
 export { composeRuntime } from './runtime/compose-runtime.ts';
 export type { RuntimeOptions } from './runtime/compose-runtime.ts';
+export { ServerMetrics } from './observability/metrics.ts';

@@ -14,8 +14,8 @@ const RUN_SELECT = `id, flowchart_id, flowchart_version, status, input, output, 
 const NODE_RUN_SELECT = `id, node_id, node_type, iteration, status, outcome, fallback_used, degraded_reason, warnings, error,
   input_snapshot, output, routing, attempts, idempotency_key, retry_of, rewound_from, started_at, finished_at, usage`;
 
-/** Above this many runs (planner estimate), an unfiltered list reports the estimate instead of counting them. */
-export const ESTIMATE_TOTAL_ABOVE = 50_000;
+/** Lists count matching runs exactly up to this many; above it, `total` is the planner's estimate (`total_estimated`). */
+export const ESTIMATE_TOTAL_ABOVE = 10_000;
 
 function encodeCursor(value: string, id: string): string {
   return Buffer.from(JSON.stringify([value, id]), 'utf8').toString('base64url');
@@ -67,8 +67,8 @@ export class RunRepository {
 
   /**
    * A page of runs, newest first by default. Pages by number (`OFFSET`), or — faster for deep pages — after a
-   * keyset `cursor` (the `next_cursor` of the previous page; `page` is then ignored). `total` is exact, except on
-   * an unfiltered list of a large table, where it is PostgreSQL's estimate (`total_estimated: true`).
+   * keyset `cursor` (the `next_cursor` of the previous page; `page` is then ignored). `total` is exact up to
+   * {@link ESTIMATE_TOTAL_ABOVE} matching runs, PostgreSQL's estimate above (`total_estimated: true`).
    */
   async list(filter: { flowchart_id?: string; status?: string }, p: ListParams<RunSort>, cursor?: string): Promise<ListResult<Run> & { next_cursor: string | null; total_estimated: boolean }> {
     const where: string[] = [];
@@ -110,15 +110,23 @@ export class RunRepository {
     return { items, page: { page: cursor === undefined ? p.page : 0, per_page: p.per_page, total }, next_cursor, total_estimated: estimated };
   }
 
-  /** Exact count, or the planner's estimate for an unfiltered count over a large table. */
+  /**
+   * The number of runs matching `where`: counted exactly up to {@link ESTIMATE_TOTAL_ABOVE} (a bounded scan), else the
+   * planner's estimate (table statistics for an unfiltered list, the plan's row estimate for a filtered one).
+   */
   private async countRuns(where: string, args: unknown[]): Promise<{ total: number; estimated: boolean }> {
+    const capped = await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM runs ${where} LIMIT ${ESTIMATE_TOTAL_ABOVE + 1}) AS c`, args);
+    const n = capped.rows[0]?.n ?? 0;
+    if (n <= ESTIMATE_TOTAL_ABOVE) return { total: n, estimated: false };
+    let estimate: number;
     if (where === '') {
       const est = await this.pool.query<{ n: number }>("SELECT reltuples::bigint::int AS n FROM pg_class WHERE oid = 'runs'::regclass");
-      const n = est.rows[0]?.n ?? -1;
-      if (n >= ESTIMATE_TOTAL_ABOVE) return { total: n, estimated: true };
+      estimate = est.rows[0]?.n ?? n;
+    } else {
+      const plan = await this.pool.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(`EXPLAIN (FORMAT JSON) SELECT 1 FROM runs ${where}`, args);
+      estimate = Math.round(plan.rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? n);
     }
-    const r = await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM runs ${where}`, args);
-    return { total: r.rows[0]?.n ?? 0, estimated: false };
+    return { total: Math.max(estimate, n), estimated: true };
   }
 
   async events(runId: string, afterSequence: number, limit: number): Promise<RunEventRow[]> {

@@ -10,7 +10,7 @@ import { requireId, requireObjectBody } from './params.ts';
 /** How often the retention job runs (a pass deletes in batches until nothing is due). */
 const RETENTION_INTERVAL_MS = 15 * 60_000;
 /** Runs deleted per transaction: each batch holds its row locks only briefly. */
-const BATCH = 500;
+const BATCH = 100;
 
 interface PruneRequest {
   policy?: RetentionPolicy;
