@@ -25,13 +25,14 @@ test('a NUL in a list query or filter is 400 validation_failed', async () => {
   }
 });
 
-test('a NUL in a path id or name is 400 validation_failed', async () => {
+test('a NUL in a path id or name is a malformed id: 404 not_found (api.md), never a database error', async () => {
   const s = await startTestServer();
   try {
-    for (const path of ['/api/rag/collections/a%00b', '/api/rag/collections/a%00/search?q=x', '/api/flowcharts/fc_%00', '/api/contracts/run%00']) {
-      assertErrorEnvelope(await s.request('GET', path), 400, 'validation_failed');
+    await s.request('POST', '/api/rag/collections', { name: 'a' });
+    for (const path of ['/api/rag/collections/a%00b', '/api/rag/collections/a%00', '/api/rag/collections/a%00/search?q=x', '/api/flowcharts/fc_%00', '/api/contracts/run%00']) {
+      assertErrorEnvelope(await s.request('GET', path), 404, 'not_found');
     }
-    assertErrorEnvelope(await s.request('PUT', '/api/providers/openai%00', { api_key: 'k' }), 400, 'validation_failed');
+    assertErrorEnvelope(await s.request('PUT', '/api/providers/openai%00', { api_key: 'k' }), 404, 'not_found');
   } finally {
     await s.close();
   }
