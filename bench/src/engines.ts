@@ -5,7 +5,7 @@ import type { BenchCluster } from './cluster.ts';
 import type { NodeVariant, Shape } from './workloads.ts';
 
 /** The engine configurations the benchmark compares. */
-export type EngineId = 'llmctl-task' | 'llmctl-pass' | 'langgraph-memory' | 'langgraph-pg-async' | 'langgraph-pg-sync';
+export type EngineId = 'llmctl-task' | 'llmctl-pass' | 'langgraph-memory' | 'langgraph-pg-async' | 'langgraph-pg-sync' | 'dbos' | 'raw-commit';
 
 /** Display facts of an engine configuration. */
 export interface EngineInfo {
@@ -22,6 +22,8 @@ export const ENGINES: Record<EngineId, EngineInfo> = {
   'langgraph-memory': { id: 'langgraph-memory', label: 'LangGraph.js + MemorySaver', durable: false, nodes: 'async function returning { ok: true }' },
   'langgraph-pg-async': { id: 'langgraph-pg-async', label: 'LangGraph.js + PostgresSaver (default async durability)', durable: true, nodes: 'async function returning { ok: true }' },
   'langgraph-pg-sync': { id: 'langgraph-pg-sync', label: 'LangGraph.js + PostgresSaver (sync durability)', durable: true, nodes: 'async function returning { ok: true }' },
+  'dbos': { id: 'dbos', label: 'DBOS Transact (durable steps in PostgreSQL)', durable: true, nodes: 'checkpointed step (`DBOS.runStep`) returning { ok: true }; a fan-out runs its steps concurrently (`Promise.all`)' },
+  'raw-commit': { id: 'raw-commit', label: 'Raw commit floor (one fsync\'d INSERT + COMMIT per node)', durable: true, nodes: 'one autocommit one-row INSERT; a fan-out commits its branches concurrently on the pool' },
 };
 
 /** Short labels for charts and narrow tables. */
@@ -31,6 +33,8 @@ export const SHORT: Record<EngineId, string> = {
   'langgraph-memory': 'LangGraph memory',
   'langgraph-pg-async': 'LangGraph PG async',
   'langgraph-pg-sync': 'LangGraph PG sync',
+  'dbos': 'DBOS',
+  'raw-commit': 'raw commit floor',
 };
 
 /** Runs one shape on one engine: resolves with the run's wall time in ms. */
@@ -65,7 +69,15 @@ export async function openEngines(cluster: BenchCluster, ids: EngineId[], o: { p
   };
   try {
     for (const id of ids) {
-      if (id === 'llmctl-task' || id === 'llmctl-pass') {
+      if (id === 'dbos' || id === 'raw-commit') {
+        // Imported on demand: DBOS loads a large module graph (OpenTelemetry) that other engines' processes do not need.
+        const url = (await cluster.database(id === 'dbos' ? 'bench_dbos_' : 'bench_raw_')).url;
+        const d = id === 'dbos'
+          ? await (await import('./dbos-driver.ts')).DbosDriver.open(url, o)
+          : await (await import('./raw-commit-driver.ts')).RawCommitDriver.open(url, o);
+        closers.push(() => d.close());
+        engines.push({ info: ENGINES[id], prepare: async (shape) => d.compile(shape), reset: () => undefined });
+      } else if (id === 'llmctl-task' || id === 'llmctl-pass') {
         if (!llmctl) {
           const d = await LlmctlDriver.open((await cluster.database('bench_llmctl_')).url, o);
           closers.push(() => d.close());

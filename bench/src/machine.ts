@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cpus, freemem, loadavg, platform, release, totalmem } from 'node:os';
 import { REPO_ROOT } from './spawn-worker.ts';
 
@@ -21,6 +23,8 @@ export interface MachineInfo {
 
 function versionOf(pkg: string): string {
   try {
+    // Packages whose `exports` hide package.json: read it from node_modules.
+    if (pkg === '@dbos-inc/dbos-sdk') return (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
     const text = execFileSync(process.execPath, ['-p', `require('${pkg}/package.json').version`], { cwd: REPO_ROOT, encoding: 'utf8' });
     return text.trim();
   } catch {
@@ -40,7 +44,7 @@ export function describeMachine(pg: { version: string; settings: Record<string, 
   return {
     cpuModel: c[0]?.model.trim() ?? 'unknown', cores: c.length, memoryGb: totalmem() / 2 ** 30, freeMemoryGb: freemem() / 2 ** 30,
     os: `${platform()} ${release()}`, node: process.version, postgres: pg.version, postgresSettings: pg.settings,
-    langgraph: `@langchain/langgraph ${versionOf('@langchain/langgraph')}, @langchain/langgraph-checkpoint-postgres ${versionOf('@langchain/langgraph-checkpoint-postgres')}`,
+    langgraph: `@langchain/langgraph ${versionOf('@langchain/langgraph')}, @langchain/langgraph-checkpoint-postgres ${versionOf('@langchain/langgraph-checkpoint-postgres')}, @dbos-inc/dbos-sdk ${versionOf('@dbos-inc/dbos-sdk')}`,
     gitCommit, loadStart: loadavg()[0]!, loadEnd: Number.NaN,
   };
 }

@@ -55,7 +55,7 @@ export interface BenchOptions {
   fastCluster: boolean;
 }
 
-const ALL_ENGINES: EngineId[] = ['llmctl-task', 'llmctl-pass', 'langgraph-memory', 'langgraph-pg-async', 'langgraph-pg-sync'];
+const ALL_ENGINES: EngineId[] = ['llmctl-task', 'llmctl-pass', 'langgraph-memory', 'langgraph-pg-async', 'langgraph-pg-sync', 'dbos', 'raw-commit'];
 
 /** The full run (by hand, ~10 minutes on 2 cores). */
 export function fullOptions(): BenchOptions {
@@ -70,7 +70,7 @@ export function fullOptions(): BenchOptions {
     engineShapes: [{ kind: 'chain', nodes: 200 }, { kind: 'fanout', width: 500 }, { kind: 'loop', iterations: 200 }],
     engineReps: 3,
     latencyRuns: 50, concurrentRuns: 200, concurrentBatches: 3, isolate: true, isolateEngine: true,
-    concurrencyEngines: ['llmctl-task', 'langgraph-memory', 'langgraph-pg-async'],
+    concurrencyEngines: ['llmctl-task', 'langgraph-memory', 'langgraph-pg-async', 'dbos', 'raw-commit'],
     footprintShapes: [{ kind: 'chain', nodes: 100 }, { kind: 'fanout', width: 100 }],
     amplification: { nodes: 50, payloadBytes: 4096 },
     profileShapes: [{ kind: 'chain', nodes: 500 }, { kind: 'fanout', width: 1000 }, { kind: 'loop', iterations: 200 }],
@@ -86,7 +86,7 @@ export function quickOptions(): BenchOptions {
     repsSmall: 2, repsLarge: 2, largeAbove: 1000,
     engineShapes: [{ kind: 'chain', nodes: 20 }, { kind: 'fanout', width: 20 }, { kind: 'loop', iterations: 10 }],
     engineReps: 2, latencyRuns: 10, concurrentRuns: 20, concurrentBatches: 1, isolateEngine: false,
-    concurrencyEngines: ['llmctl-task', 'langgraph-pg-async'],
+    concurrencyEngines: ['llmctl-task', 'langgraph-pg-async', 'dbos'],
     footprintShapes: [{ kind: 'chain', nodes: 10 }],
     amplification: null,
     profileShapes: [{ kind: 'chain', nodes: 50 }],

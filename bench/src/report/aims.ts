@@ -1,6 +1,7 @@
 import type { EngineId } from '../engines.ts';
 import type { BenchReport } from '../harness.ts';
 import type { ScalingCell } from '../sections/scaling.ts';
+import { issue17Aims } from './aims-17.ts';
 
 /** One aim of issues 10 / 4 and how this run did against it. */
 export interface AimResult {
@@ -103,5 +104,6 @@ export function evaluateAims(r: BenchReport): AimResult[] {
       gap: tover.length === 0 ? 'met on every workload' : tover.map((q) => `${q.label}: ${ms(q.perNodeMs.median - 2)} over (${x(q.perNodeMs.median / 2)})`).join('; '),
     });
   }
+  out.push(...issue17Aims(r));
   return out;
 }

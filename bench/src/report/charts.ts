@@ -15,7 +15,7 @@ function seriesFor(r: BenchReport, kind: 'chain' | 'fanout', value: 'perNodeMs' 
   const ids = [...new Set(r.scaling.map((c) => c.engine))] as EngineId[];
   return ids.map((id) => ({
     name: SHORT[id],
-    dashed: id.startsWith('langgraph'),
+    dashed: !id.startsWith('llmctl'),
     points: r.scaling
       .filter((c) => c.engine === id && c.shape.kind === kind && !c.error && c.ms.n > 0)
       .map((c) => ({ x: shapeSize(c.shape), y: c[value].median, yMin: c[value].min, yMax: c[value].max })),

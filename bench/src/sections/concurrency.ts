@@ -3,7 +3,7 @@ import { epochMs, invertSummary, percentile, summarize, type Summary } from '../
 import { MB, RssSampler, retainedHeapMb } from './memory.ts';
 
 /** Engines the concurrency workload runs on. */
-export type ConcurrencyEngine = Extract<EngineId, 'llmctl-task' | 'llmctl-pass' | 'langgraph-memory' | 'langgraph-pg-async'>;
+export type ConcurrencyEngine = Extract<EngineId, 'llmctl-task' | 'llmctl-pass' | 'langgraph-memory' | 'langgraph-pg-async' | 'dbos' | 'raw-commit'>;
 
 /** N concurrent 3-node runs, repeated in batches, in a process of their own. */
 export interface ConcurrencyResult {
@@ -41,6 +41,12 @@ export async function concurrencyTask(engine: ConcurrencyEngine, url: string, ru
     const d = await LlmctlDriver.open(url);
     const id = await d.save(llmctlDocument({ kind: 'flow3' }, engine === 'llmctl-task' ? 'task' : 'pass'));
     run = async () => (await d.runOk(id)).ms;
+    close = () => d.close();
+  } else if (engine === 'dbos' || engine === 'raw-commit') {
+    const d = engine === 'dbos'
+      ? await (await import('../dbos-driver.ts')).DbosDriver.open(url)
+      : await (await import('../raw-commit-driver.ts')).RawCommitDriver.open(url);
+    run = d.compile({ kind: 'flow3' });
     close = () => d.close();
   } else {
     const { LangGraphDriver } = await import('../langgraph-driver.ts');
