@@ -132,6 +132,11 @@ test('migrations API', async (t) => {
       const run = await finishedRun(s, await startRun(s, res.body.data.reports[0].apply.flowchart_id));
       const full = (await s.request('GET', `/api/runs/${run.id}`)).body.data;
       assert.deepEqual(full.node_runs.map((n: any) => n.node_id), ['n1', 'n2', 'n3', 'n11']);
+      // a new version of a rehearsed flowchart needs a new rehearsal
+      assert.equal((await s.request('GET', '/api/migrations/cutover')).body.data.rehearsed, 1);
+      const renamed = { ...multiMatchWithJoin, flowchart: { ...multiMatchWithJoin.flowchart, name: 'triage v3' } };
+      await s.request('POST', '/api/migrations/flowcharts', { source: renamed, model_map: MAP, apply: true });
+      assert.equal((await s.request('GET', '/api/migrations/cutover')).body.data.rehearsed, 0);
     });
 
     await t.test('bad input is a coded error and nothing is half-imported', async () => {

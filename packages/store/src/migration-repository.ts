@@ -45,6 +45,8 @@ export interface CutoverEntry {
   flowchart_id: string;
   legacy_id: number;
   name: string;
+  /** The flowchart's latest version (a rehearsal of an older version does not count). */
+  latest_version: number;
   latest_report_id: string | null;
   latest_status: 'ready' | 'blocked' | null;
   rehearsal: { run_id: string | null; status: string; flowchart_version: number; rehearsed_at: string } | null;
@@ -176,7 +178,7 @@ export class MigrationRepository {
   /** Every imported flowchart with its legacy id's latest report and its latest rehearsal. */
   async checklist(): Promise<CutoverEntry[]> {
     const r = await this.pool.query<CutoverEntry & { r_run: string | null; r_status: string | null; r_version: number | null; r_at: string | null }>(
-      `SELECT i.flowchart_id, i.legacy_id::int AS legacy_id, f.name, lr.id AS latest_report_id, lr.status AS latest_status,
+      `SELECT i.flowchart_id, i.legacy_id::int AS legacy_id, f.name, f.latest_version, lr.id AS latest_report_id, lr.status AS latest_status,
               h.run_id AS r_run, h.status AS r_status, h.flowchart_version AS r_version, h.rehearsed_at AS r_at
          FROM legacy_imports i JOIN flowcharts f ON f.id = i.flowchart_id
          LEFT JOIN LATERAL (SELECT id, status FROM migration_reports m WHERE m.legacy_id = i.legacy_id ORDER BY created_at DESC, id DESC LIMIT 1) lr ON true
