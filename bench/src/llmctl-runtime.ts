@@ -3,7 +3,13 @@ import type pg from 'pg';
 import type { Orchestrator } from '@llmctl/runtime';
 import { composeRuntime } from '@llmctl/server';
 
-/** Builds the orchestrator on `pool`; `source` names the composition (kept in the report). */
+/**
+ * Builds the orchestrator on `pool`; `source` names the composition (kept in the report). Model rows are cached per
+ * name as `llmctl serve` does (runtime-routes.ts); the server empties that cache on `config:model:*` events, and the
+ * benchmark never changes a model while it runs, so nothing needs invalidating here.
+ */
 export async function composeBenchRuntime(o: { pool: pg.Pool; logError?: (msg: string, err: unknown) => void }): Promise<{ orchestrator: Orchestrator; source: 'server' }> {
-  return { orchestrator: composeRuntime(o).orchestrator, source: 'server' };
+  const runtime = composeRuntime(o);
+  runtime.models.cacheModelRows();
+  return { orchestrator: runtime.orchestrator, source: 'server' };
 }

@@ -140,6 +140,8 @@ export const realtimeRoutes: RouteInstaller = async (app, ctx) => {
     channels: [RUN_EVENTS_CHANNEL, UNLOGGED_CHANNEL],
     logger: ctx.logger,
     onReconnect: () => {
+      // Notifications sent meanwhile were lost: cached model rows may be stale.
+      if (app.hasDecorator('modelRows')) app.modelRows.invalidate();
       hub.refillAll();
       runSignals.emit('reconnect');
     },
@@ -157,7 +159,10 @@ export const realtimeRoutes: RouteInstaller = async (app, ctx) => {
         return;
       }
       if (batch.o === origin || !Array.isArray(batch.events)) return;
-      for (const env of batch.events) hub.deliverUnlogged(env);
+      for (const env of batch.events) {
+        if (typeof env?.event_type === 'string' && env.event_type.startsWith('config:model:') && app.hasDecorator('modelRows')) app.modelRows.invalidate();
+        hub.deliverUnlogged(env);
+      }
     },
   });
   await listener.start();

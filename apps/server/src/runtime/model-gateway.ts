@@ -30,6 +30,10 @@ function withoutCredentials(settings: Record<string, unknown>): Record<string, u
  */
 export class RegistryModelGateway implements ModelGateway {
   private readonly cache = new Map<string, { stamp: string; provider: ModelProvider }>();
+  /** Model rows per name when {@link cacheModelRows} is on (null: read the row on every call). */
+  private rows: Map<string, Model> | null = null;
+  /** Bumped by every invalidation: a row read that straddles one is not cached. */
+  private generation = 0;
   private readonly allowlist: BaseUrlAllowlist;
   constructor(
     private readonly models: ModelRepository,
@@ -38,6 +42,32 @@ export class RegistryModelGateway implements ModelGateway {
     private readonly options: { lookup?: Lookup } = {},
   ) {
     this.allowlist = allowedBaseUrls && 'rules' in allowedBaseUrls ? allowedBaseUrls : parseAllowedBaseUrls(allowedBaseUrls as readonly string[] | undefined);
+  }
+
+  /**
+   * Keeps model rows per name instead of reading the row on every call. Only for a caller that calls
+   * {@link invalidateModels} on every `config:model:*` event (of this process and, through the realtime notifications,
+   * of every other process on the database) and after a lost notification connection comes back.
+   */
+  cacheModelRows(): void {
+    this.rows ??= new Map();
+  }
+
+  /** Forgets every cached model row (a model was created, updated or deleted somewhere). */
+  invalidateModels(): void {
+    this.generation++;
+    this.rows?.clear();
+  }
+
+  private async findModel(name: string): Promise<Model | undefined> {
+    if (!this.rows) return this.models.findByName(name);
+    const hit = this.rows.get(name);
+    if (hit) return hit;
+    const generation = this.generation;
+    const m = await this.models.findByName(name);
+    // Misses are not cached (a model created later must be found); nor is a row read across an invalidation.
+    if (m && generation === this.generation) this.rows.set(name, m);
+    return m;
   }
 
   async resolve(name: string): Promise<ResolvedModel | null> {
@@ -75,7 +105,7 @@ export class RegistryModelGateway implements ModelGateway {
     | { model: Model; refusal: LlmctlError }
     | null
   > {
-    const m = await this.models.findByName(name);
+    const m = await this.findModel(name);
     if (!m) return null;
     const kind = m.provider as ProviderKind;
     const scripted = m.provider === 'scripted';

@@ -19,6 +19,15 @@ export const runtimeRoutes: RouteInstaller = async (app, ctx) => {
     onModelCall: (c) => app.metrics?.observeModelCall(c.provider, c.started_at, c.finished_at, c.error?.code ?? null),
     logError: (msg, err) => ctx.logger.error({ err }, msg),
   });
+  // Model rows are cached per name; every config:model:* change empties the cache (this process's changes here, other
+  // processes' through the realtime layer's notifications, which calls `modelRows.invalidate` too).
+  models.cacheModelRows();
+  const emitBefore = ctx.emit;
+  ctx.emit = (event) => {
+    if (event.event_type.startsWith('config:model:')) models.invalidateModels();
+    emitBefore(event);
+  };
+  app.decorate('modelRows', { invalidate: () => models.invalidateModels() });
   app.decorate('orchestrator', orchestrator);
   await orchestrator.start();
   app.addHook('onClose', async () => {
@@ -32,5 +41,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The runtime of this server (runs, control, the event bus for realtime). */
     orchestrator: import('@llmctl/runtime').Orchestrator;
+    /** The model gateway's row cache: emptied on `config:model:*` events from other processes. */
+    modelRows: { invalidate(): void };
   }
 }
