@@ -23,6 +23,7 @@ import { RunDialog } from './run-dialog.tsx';
 import { useValidation } from './use-validation.ts';
 import { useDrafts } from './use-drafts.ts';
 import { readableFit } from './readable-fit.ts';
+import { downloadText, flowchartFileName, flowchartFileText, parseFlowchartFile } from '../../core/flowchart-file.ts';
 import { DraftOffers, LeaveGuard } from './draft-offers.tsx';
 
 let memoryClipboard: Clipboard | null = null;
@@ -308,6 +309,28 @@ function Editor({ flowchart }: { flowchart: Flowchart }) {
           >
             ⇶ Layout
           </button>
+          <button className="btn small" onClick={() => downloadText(flowchartFileName(graph.meta.name || flowchart.name), flowchartFileText(doc))} data-testid="export-button" title="Download this document (unsaved changes included) as a .json file">
+            Export
+          </button>
+          <label className="btn small" title="Replace the canvas with a flowchart file (unsaved until you save; undo brings the previous one back)">
+            Import…
+            <input
+              type="file"
+              accept=".json,application/json"
+              className="hidden"
+              data-testid="import-file"
+              onChange={(e) => {
+                const file = e.target.files?.[0];
+                e.target.value = '';
+                if (!file) return;
+                void file.text().then((text) => {
+                  const parsed = parseFlowchartFile(text);
+                  if (parsed.ok) openDocument(parsed.document, `Imported ${file.name}`);
+                  else setSaveError(new Error(parsed.error));
+                });
+              }}
+            />
+          </label>
           <span className="toolbar-sep" />
           <span className={`validation-status ${validation.validating ? 'pending' : errorCount ? 'invalid' : validation.result ? 'valid' : 'pending'}`} data-testid="validation-status" data-valid={validation.result ? String(errorCount === 0) : undefined}>
             {validation.validating ? 'validating…' : validation.result ? (errorCount ? `${errorCount} error${errorCount > 1 ? 's' : ''}` : '✓ valid') : '—'}

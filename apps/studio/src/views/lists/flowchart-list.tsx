@@ -7,6 +7,7 @@ import { useFlowchartList } from '../../api/queries.ts';
 import type { Flowchart } from '../../api/types.ts';
 import { newFlowchartDocument } from '../../core/document-graph.ts';
 import { formatTime } from '../../core/format.ts';
+import { downloadText, flowchartFileName, flowchartFileText, parseFlowchartFile } from '../../core/flowchart-file.ts';
 import { Empty, ErrorBox, Loading, Pager } from '../../ui/common.tsx';
 import { DebouncedInput } from '../../ui/debounced-input.tsx';
 import { PageHeader } from '../../ui/shell.tsx';
@@ -27,6 +28,17 @@ export function FlowchartListPage() {
       void navigate(`/flowcharts/${encodeURIComponent(f.id)}`);
     },
   });
+  const importFile = useMutation({
+    mutationFn: async (file: File) => {
+      const parsed = parseFlowchartFile(await file.text());
+      if (!parsed.ok) throw new Error(parsed.error);
+      return (await api<Flowchart>('POST', '/api/flowcharts', parsed.document, { idempotencyKey: newIdempotencyKey() })).data;
+    },
+    onSuccess: (f) => {
+      void qc.invalidateQueries({ queryKey: ['flowcharts'] });
+      void navigate(`/flowcharts/${encodeURIComponent(f.id)}`);
+    },
+  });
   const del = useMutation({
     mutationFn: async (id: string) => api<unknown>('DELETE', `/api/flowcharts/${encodeURIComponent(id)}`),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['flowcharts'] }),
@@ -38,6 +50,20 @@ export function FlowchartListPage() {
         <button className="btn primary small" onClick={() => setCreating(true)} data-testid="new-flowchart">
           + New flowchart
         </button>
+        <label className="btn small" title="Create a flowchart from a .json file (a flowchart-v1 document)">
+          ⇪ Import…
+          <input
+            type="file"
+            accept=".json,application/json"
+            className="hidden"
+            data-testid="import-flowchart-file"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) importFile.mutate(file);
+            }}
+          />
+        </label>
       </PageHeader>
       <div className="filters">
         <DebouncedInput value={s.q} onChange={(q) => set({ q })} placeholder="Search by name…" testid="flowchart-search" />
@@ -72,6 +98,11 @@ export function FlowchartListPage() {
         </form>
       )}
       {create.isError && <ErrorBox error={create.error} />}
+      {importFile.isError && (
+        <div data-testid="import-error">
+          <ErrorBox error={importFile.error} onDismiss={() => importFile.reset()} />
+        </div>
+      )}
       {del.isError && <ErrorBox error={del.error} onDismiss={() => del.reset()} />}
       <div className="page-body">
         {list.isLoading ? (
@@ -107,6 +138,9 @@ export function FlowchartListPage() {
                     <Link className="btn small" to={`/runs?flowchart_id=${encodeURIComponent(f.id)}`}>
                       Runs
                     </Link>
+                    <button className="btn small" onClick={() => downloadText(flowchartFileName(f.name), flowchartFileText(f.document))} data-testid={`export-flowchart-${f.id}`} title="Download the document as a .json file">
+                      Export
+                    </button>
                     <button
                       className="btn small danger"
                       onClick={() => {
