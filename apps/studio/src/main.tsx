@@ -5,8 +5,13 @@ import { createBrowserRouter, RouterProvider } from 'react-router';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import '@xyflow/react/dist/style.css';
 import './styles.css';
+import './theme-light.css';
 import { App } from './app.tsx';
 import { ApiError } from './core/api-envelope.ts';
+import { initTheme } from './ui/theme.ts';
+
+// Before the first render, so the page never flashes the other theme.
+initTheme();
 
 const queryClient = new QueryClient({
   defaultOptions: {

@@ -91,9 +91,24 @@ export async function clickEdge(page: Page, edgeId: string): Promise<void> {
   await page.mouse.click(p.x, p.y);
 }
 
-/** Clicks a node's title to select it. */
+/** Whether a node is entirely inside the visible canvas box. */
+async function nodeInView(page: Page, id: string): Promise<boolean> {
+  const [n, c] = await Promise.all([rfNode(page, id).boundingBox(), page.locator('[data-testid="canvas"], [data-testid="run-graph"]').first().boundingBox()]);
+  if (!n || !c) return false;
+  return n.x >= c.x && n.y >= c.y && n.x + n.width <= c.x + c.width && n.y + n.height <= c.y + c.height;
+}
+
+/**
+ * Clicks a node's title to select it. A node outside the visible canvas (the editor's fit keeps text readable, so
+ * big graphs do not fit) is first brought into view with the canvas's own "fit view" control, as a user would.
+ */
 export async function clickNode(page: Page, id: string): Promise<void> {
   if (await page.locator('[data-testid="validation-status"]').count()) await waitForValidationIdle(page);
+  await rfNode(page, id).waitFor({ state: 'visible' });
+  if (!(await nodeInView(page, id))) {
+    await page.locator('.react-flow__controls-fitview').first().click();
+    await waitForCanvasIdle(page);
+  }
   await page.locator(`[data-testid="node-${id}"] .fnode-title`).click();
 }
 

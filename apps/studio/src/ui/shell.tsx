@@ -1,6 +1,7 @@
 /** The app frame: left navigation and the content area. */
 import type { ReactNode } from 'react';
 import { NavLink, Outlet } from 'react-router';
+import { nextChoice, setThemeChoice, useTheme, useThemeChoice } from './theme.ts';
 
 const NAV: { to: string; label: string; key: string; sub?: boolean }[] = [
   { to: '/flowcharts', label: 'Flowcharts', key: 'flowcharts' },
@@ -27,11 +28,24 @@ export function Shell() {
             {n.label}
           </NavLink>
         ))}
+        <ThemeToggle />
       </nav>
       <main className="main">
         <Outlet />
       </main>
     </div>
+  );
+}
+
+/** Switches the theme: follow the system → light → dark. */
+function ThemeToggle() {
+  const choice = useThemeChoice();
+  const theme = useTheme();
+  const label = choice === 'system' ? `◐ system (${theme})` : choice === 'light' ? '☀ light' : '☾ dark';
+  return (
+    <button type="button" className="theme-toggle" onClick={() => setThemeChoice(nextChoice(choice))} title="Theme: follow the system, light or dark" data-testid="theme-toggle" data-theme-choice={choice}>
+      {label}
+    </button>
   );
 }
 

@@ -1,5 +1,5 @@
 /** The editable React Flow canvas: controlled by the editor reducer, nodes decorated with validation problems. */
-import { useCallback, useMemo, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import {
   Background,
   BackgroundVariant,
@@ -7,6 +7,7 @@ import {
   MarkerType,
   MiniMap,
   ReactFlow,
+  useNodesInitialized,
   useReactFlow,
   type Connection,
   type EdgeChange,
@@ -19,6 +20,32 @@ import { edgeTypes, nodeTypes } from '../graph/registry.ts';
 import type { FlowEdge, FlowNode } from '../graph/graph-types.ts';
 import { PALETTE_MIME } from './palette.tsx';
 import { useEditor } from './editor-context.ts';
+import { readableFit } from './readable-fit.ts';
+import { useTheme } from '../../ui/theme.ts';
+
+const MINIMAP_KEY = 'llmctl.minimap';
+
+/** Whether the minimap is shown (remembered in localStorage; collapsed by default on small windows). */
+function useMinimapOpen(): [boolean, (open: boolean) => void] {
+  const [open, setOpen] = useState<boolean>(() => {
+    try {
+      const v = localStorage.getItem(MINIMAP_KEY);
+      if (v !== null) return v === 'open';
+    } catch {
+      /* no storage */
+    }
+    return window.innerHeight > 640;
+  });
+  const set = useCallback((o: boolean) => {
+    setOpen(o);
+    try {
+      localStorage.setItem(MINIMAP_KEY, o ? 'open' : 'closed');
+    } catch {
+      /* no storage */
+    }
+  }, []);
+  return [open, set];
+}
 
 /** Props of {@link EditorCanvas}. */
 export interface EditorCanvasProps {
@@ -29,16 +56,37 @@ export interface EditorCanvasProps {
 /** The canvas. Must be rendered inside a ReactFlowProvider. */
 export function EditorCanvas({ selectedNodes, selectedEdges }: EditorCanvasProps) {
   const { graph, dispatch, issues } = useEditor();
-  const { screenToFlowPosition } = useReactFlow();
+  const rf = useReactFlow();
+  const theme = useTheme();
+  const { screenToFlowPosition } = rf;
+  const canvasRef = useRef<HTMLDivElement>(null);
+  const initialized = useNodesInitialized();
+  const [minimap, setMinimap] = useMinimapOpen();
 
-  const toggleMode = useCallback(
-    (edgeId: string) => {
-      const e = graph.edges.find((x) => x.id === edgeId);
-      if (!e) return;
-      dispatch({ type: 'updateEdge', id: edgeId, patch: { mode: e.data.edge.mode === 'context' ? 'trigger' : 'context' } });
-    },
-    [graph.edges, dispatch],
-  );
+  // Fit once the nodes are measured, and again whenever the canvas changes size (window resize, panels).
+  const fitted = useRef(false);
+  useEffect(() => {
+    if (!initialized || fitted.current) return;
+    fitted.current = true;
+    readableFit(rf, canvasRef.current);
+  }, [initialized, rf]);
+  useEffect(() => {
+    const el = canvasRef.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    let last = '';
+    const ro = new ResizeObserver(() => {
+      const r = el.getBoundingClientRect();
+      const size = `${Math.round(r.width)}x${Math.round(r.height)}`;
+      if (size === last) return;
+      const first = last === '';
+      last = size;
+      if (!first && fitted.current) readableFit(rf, el);
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [rf]);
+
+  const selectEdge = useCallback((edgeId: string) => dispatch({ type: 'select', nodes: [], edges: [edgeId] }), [dispatch]);
 
   const selN = useMemo(() => new Set(selectedNodes), [selectedNodes]);
   const selE = useMemo(() => new Set(selectedEdges), [selectedEdges]);
@@ -65,11 +113,11 @@ export function EditorCanvas({ selectedNodes, selectedEdges }: EditorCanvasProps
           type: 'llmctl',
           selected: selE.has(e.id),
           markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: iss ? '#ef4444' : '#64748b' },
-          data: { edge: e.data.edge, onToggleMode: toggleMode, ...(iss ? { issues: iss } : {}) },
+          data: { edge: e.data.edge, onSelect: selectEdge, ...(iss ? { issues: iss } : {}) },
         };
         return fe;
       }),
-    [graph.edges, issues, selE, toggleMode],
+    [graph.edges, issues, selE, selectEdge],
   );
 
   const onNodesChange = useCallback(
@@ -122,7 +170,7 @@ export function EditorCanvas({ selectedNodes, selectedEdges }: EditorCanvasProps
   );
 
   return (
-    <div className="canvas" data-testid="canvas" onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} onDrop={onDrop}>
+    <div className="canvas" data-testid="canvas" ref={canvasRef} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} onDrop={onDrop}>
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes}
         edges={edges}
@@ -134,16 +182,24 @@ export function EditorCanvas({ selectedNodes, selectedEdges }: EditorCanvasProps
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={['Meta', 'Control']}
-        fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
         minZoom={0.1}
         maxZoom={2.5}
-        colorMode="dark"
+        colorMode={theme}
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#243041" />
-        <MiniMap pannable zoomable nodeColor={(n) => nodeKind(String(n.type)).color} maskColor="rgba(8,11,15,0.7)" data-testid="minimap" />
+        {minimap && <MiniMap pannable zoomable nodeColor={(n) => nodeKind(String(n.type)).color} maskColor="var(--minimap-mask)" style={{ width: 150, height: 96 }} data-testid="minimap" />}
         <Controls showInteractive={false} />
+        <button
+          type="button"
+          className="minimap-toggle"
+          onClick={() => setMinimap(!minimap)}
+          aria-pressed={minimap}
+          title={minimap ? 'Hide the minimap' : 'Show the minimap'}
+          data-testid="minimap-toggle"
+        >
+          {minimap ? 'map ▾' : 'map ▸'}
+        </button>
       </ReactFlow>
     </div>
   );

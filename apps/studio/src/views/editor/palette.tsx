@@ -35,7 +35,7 @@ export function Palette({ onAdd }: { onAdd: (type: NodeType) => void }) {
         </div>
       ))}
       <div className="palette-help muted">
-        Drag from a node's right handle to another node to connect. Click T/C on a connector to switch trigger ↔ context.
+        Drag from a node's right handle to another node to connect. Click a connector to select it; switch trigger ↔ context in the inspector.
         <br />
         Del: delete · Ctrl+Z/Y: undo/redo · Ctrl+C/V: copy/paste · Ctrl+S: save
       </div>

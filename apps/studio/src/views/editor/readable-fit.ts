@@ -1,12 +1,12 @@
 /**
  * "Fit view" that keeps node text readable: the graph is fitted into the canvas, but never below the zoom at which the
- * node text (12 px) renders at 11 px; a graph too big for that is shown from its left edge (where `start` is), centred
+ * smallest node text (11 px; titles are 12 px) renders at 11 px; a graph too big for that is shown from its left edge (where `start` is), centred
  * vertically when it fits that way.
  */
 import type { ReactFlowInstance } from '@xyflow/react';
 
-/** Smallest zoom a fit may choose: node text is 12 px, so 11/12 keeps it at 11 px or more. */
-export const READABLE_ZOOM = 11 / 12;
+/** Smallest zoom a fit may choose: the smallest node text is 11 px, so 1 keeps every node text at 11 px or more. */
+export const READABLE_ZOOM = 1;
 const MAX_FIT_ZOOM = 1.2;
 const PAD = 0.1;
 

@@ -1,4 +1,7 @@
-/** The canvas connector: solid for trigger, dotted for context, label with route key / condition, mode toggle, problems. */
+/**
+ * The canvas connector: solid for trigger, dotted for context, a label with route key / condition / problems.
+ * Clicking anywhere on it, label included, selects it; its mode is changed in the inspector.
+ */
 import { memo } from 'react';
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
 import { worstSeverity } from '../../core/validation-issues.ts';
@@ -28,7 +31,7 @@ function FlowEdgeViewImpl(props: EdgeProps<FlowEdge>) {
   if (edge?.fallback) parts.push('fallback');
   if (isContext) parts.push(edge?.required ? 'context · required' : 'context');
   const first = data?.issues?.[0];
-  const hasLabel = !!data?.onToggleMode || parts.length > 0 || !!first;
+  const hasLabel = parts.length > 0 || !!first;
   return (
     <>
       <BaseEdge id={id} path={path} style={style} {...(markerEnd ? { markerEnd } : {})} interactionWidth={16} />
@@ -40,20 +43,11 @@ function FlowEdgeViewImpl(props: EdgeProps<FlowEdge>) {
             data-testid={`edge-label-${id}`}
             data-mode={isContext ? 'context' : 'trigger'}
             data-highlight={hl}
+            onClick={data?.onSelect ? (e) => {
+              e.stopPropagation();
+              data.onSelect?.(id);
+            } : undefined}
           >
-            {data?.onToggleMode && (
-              <button
-                className={`mode-toggle ${isContext ? 'ctx' : 'trg'}`}
-                title={isContext ? 'Context connector (dotted): click to make it a trigger' : 'Trigger connector (solid): click to make it a context connector'}
-                data-testid={`edge-mode-toggle-${id}`}
-                onClick={(e) => {
-                  e.stopPropagation();
-                  data.onToggleMode?.(id);
-                }}
-              >
-                {isContext ? 'C' : 'T'}
-              </button>
-            )}
             {parts.length > 0 && <span className="edge-text">{parts.join(' ')}</span>}
             {first && (
               <span className={`edge-issue ${first.severity}`} data-testid={`edge-issue-${id}`} data-code={first.code} title={data!.issues!.map((i) => `${i.code}: ${i.message}`).join('\n')}>

@@ -11,13 +11,14 @@ export type FlowNodeData = {
   run?: { state: NodeDisplayState; count: number; streaming?: boolean; preview?: string };
 };
 
-/** Edge data: the flowchart edge plus problems, run highlighting and the mode toggle. */
+/** Edge data: the flowchart edge plus problems, run highlighting and what a click on its label does. */
 export type FlowEdgeData = {
   edge: FlowchartEdge;
   issues?: Problem[];
   /** `selected`: matched by the selected node run; `taken`: matched by some node run of the run. */
   highlight?: 'selected' | 'taken';
-  onToggleMode?: (edgeId: string) => void;
+  /** Clicking the label selects the connector (the mode is changed in the inspector). */
+  onSelect?: (edgeId: string) => void;
 };
 
 export type FlowNode = Node<FlowNodeData>;

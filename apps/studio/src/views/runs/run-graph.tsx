@@ -6,6 +6,7 @@ import { documentToGraph } from '../../core/document-graph.ts';
 import { summarizeNodeRuns, takenConnectorIds, type NodeDisplayState } from '../../core/run-state.ts';
 import { edgeTypes, nodeTypes } from '../graph/registry.ts';
 import type { FlowEdge, FlowNode } from '../graph/graph-types.ts';
+import { useTheme } from '../../ui/theme.ts';
 
 const STATE_COLORS: Record<string, string> = {
   idle: '#334155',
@@ -37,6 +38,7 @@ export interface RunGraphProps {
 
 /** The run graph (render inside a ReactFlowProvider). */
 export function RunGraph({ document, nodeRuns, selectedNodeRun, tokens, onSelectNode }: RunGraphProps) {
+  const theme = useTheme();
   const base = useMemo(() => documentToGraph(document), [document]);
   const summary = useMemo(() => summarizeNodeRuns(nodeRuns), [nodeRuns]);
   const taken = useMemo(() => takenConnectorIds(nodeRuns), [nodeRuns]);
@@ -104,7 +106,7 @@ export function RunGraph({ document, nodeRuns, selectedNodeRun, tokens, onSelect
         fitView
         fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
         minZoom={0.1}
-        colorMode="dark"
+        colorMode={theme}
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#243041" />
