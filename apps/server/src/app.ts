@@ -11,6 +11,7 @@ import { installApiDocs } from './openapi/install-docs.ts';
 import { realtimeRoutes } from './realtime/install-realtime.ts';
 import { installJsonBodyParser } from './json-body.ts';
 import { createLogger } from './logger.ts';
+import { installRequestLog } from './request-log.ts';
 import { correlationIdOf, requestIdOf } from './request-context.ts';
 import { installStudio } from './studio.ts';
 import { contractRoutes } from './routes/contracts.ts';
@@ -45,13 +46,13 @@ export const BUILTIN_ROUTES: RouteInstaller[] = [healthRoutes, contractRoutes, f
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { db, config } = deps;
-  const logger: Logger = deps.logger ?? createLogger(config.logLevel);
+  const logger: Logger = deps.logger ?? createLogger(config.logLevel, undefined, config.logFormat);
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: config.bodyLimit,
     requestIdHeader: false,
     genReqId: requestIdOf,
-    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
     childLoggerFactory(parent, bindings, opts, raw) {
       return parent.child({ ...bindings, correlation_id: correlationIdOf(raw, String(bindings.request_id)) }, opts);
     },
@@ -86,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-correlation-id', req.correlationId);
   });
   installHostHeaderCheck(app);
+  installRequestLog(app);
 
   installJsonBodyParser(app);
   installUnstorableInputGuard(app);

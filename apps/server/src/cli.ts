@@ -42,9 +42,9 @@ const dataDirOption = { 'data-dir': { type: 'string' as const } };
 export const COMMANDS: CommandSpec[] = [
   {
     name: 'serve',
-    usage: 'llmctl serve [--host 127.0.0.1] [--port 8080] [--data-dir .llmctl] [--token TOKEN[,TOKEN…]]',
+    usage: 'llmctl serve [--host 127.0.0.1] [--port 8080] [--data-dir .llmctl] [--token TOKEN[,TOKEN…]] [--log-format json|pretty]',
     summary: 'start the API and the studio (embedded PostgreSQL unless DATABASE_URL is set; --token requires bearer auth)',
-    options: { host: { type: 'string' }, port: { type: 'string', short: 'p' }, token: { type: 'string' }, ...dataDirOption },
+    options: { host: { type: 'string' }, port: { type: 'string', short: 'p' }, token: { type: 'string' }, 'log-format': { type: 'string' }, ...dataDirOption },
     run: serveCommand,
   },
   {

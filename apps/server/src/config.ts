@@ -18,6 +18,8 @@ export interface ServerConfig {
   bodyLimit: number;
   /** pino level (LLMCTL_LOG_LEVEL, default info; `silent` turns logs off). */
   logLevel: string;
+  /** How logs are written (LLMCTL_LOG_FORMAT or `serve --log-format`: `json`, default, or `pretty` = one human line). */
+  logFormat?: 'json' | 'pretty';
   /** Built studio to serve at `/` (LLMCTL_STUDIO_DIST, default apps/studio/dist). */
   studioDist: string;
   /** Seed the sample flowcharts into an empty database on `serve` (LLMCTL_SEED_SAMPLES, default true). */
@@ -75,6 +77,12 @@ export function parsePort(name: string, value: string): number {
   return Number(value);
 }
 
+/** `json` or `pretty` (the log line format). */
+export function parseLogFormat(name: string, value: string): 'json' | 'pretty' {
+  if (value !== 'json' && value !== 'pretty') throw invalid(name, value, 'json or pretty');
+  return value;
+}
+
 function parseBool(name: string, value: string): boolean {
   if (/^(1|true|yes|on)$/i.test(value)) return true;
   if (/^(0|false|no|off)$/i.test(value)) return false;
@@ -111,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseUrl: get('DATABASE_URL'),
     bodyLimit: get('LLMCTL_BODY_LIMIT') ? parseByteSize('LLMCTL_BODY_LIMIT', get('LLMCTL_BODY_LIMIT')!) : DEFAULT_BODY_LIMIT,
     logLevel: get('LLMCTL_LOG_LEVEL') ?? 'info',
+    logFormat: get('LLMCTL_LOG_FORMAT') ? parseLogFormat('LLMCTL_LOG_FORMAT', get('LLMCTL_LOG_FORMAT')!) : 'json',
     studioDist: resolve(get('LLMCTL_STUDIO_DIST') ?? DEFAULT_STUDIO_DIST),
     seedSamples: get('LLMCTL_SEED_SAMPLES') ? parseBool('LLMCTL_SEED_SAMPLES', get('LLMCTL_SEED_SAMPLES')!) : true,
     version: '0.1.0',

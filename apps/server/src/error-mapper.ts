@@ -96,10 +96,9 @@ export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest
 /** Installs the 404 handler: `fallback` (the studio's SPA pages) first, else the `not_found` envelope. */
 export function installNotFound(app: FastifyInstance, notFound?: (req: FastifyRequest, reply: FastifyReply) => unknown): void {
   app.setNotFoundHandler(async (request, reply) => {
-    if (notFound) {
-      const handled = await notFound(request, reply);
-      if (handled !== undefined) return handled;
-    }
+    // Not awaited: a FastifyReply is thenable (it resolves when the response has been sent), so awaiting the
+    // fallback's reply gave `undefined` and a second answer ("Reply was already sent" on every studio deep link).
+    if (notFound && notFound(request, reply) !== undefined) return reply;
     const path = request.url.split('?')[0] ?? request.url;
     const m = mapped('not_found', `No route ${request.method} ${path}.`, { method: request.method, path });
     return reply.code(404).send(errorEnvelope(request, m));

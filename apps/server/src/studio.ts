@@ -29,7 +29,13 @@ export async function installStudio(app: FastifyInstance, dist: string):
   const built = existsSync(join(dist, 'index.html'));
   if (built) {
     await app.register(fastifyStatic, { root: dist, prefix: '/', wildcard: true, index: ['index.html'] });
-    return (req, reply) => (isPagePath(req) ? reply.code(200).type('text/html; charset=utf-8').sendFile('index.html') : undefined);
+    return (req, reply) => {
+      if (!isPagePath(req)) return undefined;
+      // sendFile streams and returns nothing: hand the reply back, or the caller would answer a second time (the
+      // "Reply was already sent" warning on every deep link and reload).
+      void reply.code(200).type('text/html; charset=utf-8').sendFile('index.html');
+      return reply;
+    };
   }
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(NOT_BUILT_PAGE));
   return (req, reply) => (isPagePath(req) ? reply.code(200).type('text/html; charset=utf-8').send(NOT_BUILT_PAGE) : undefined);

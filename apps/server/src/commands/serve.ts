@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { redactUrl } from '@llmctl/store';
 import type { RouteInstaller } from '../app.ts';
-import { loadConfig, parsePort, parseTokens } from '../config.ts';
+import { loadConfig, parseLogFormat, parsePort, parseTokens } from '../config.ts';
 import { startServer } from '../server.ts';
 import { installProcessGuards } from '../process-guards.ts';
 import type { CommandContext } from '../cli.ts';
@@ -26,6 +26,7 @@ export async function serveCommand({ flags, out }: CommandContext): Promise<numb
     host: flags.host as string | undefined,
     port: flags.port !== undefined ? parsePort('--port', String(flags.port)) : undefined,
     dataDir: flags['data-dir'] as string | undefined,
+    ...(typeof flags['log-format'] === 'string' ? { logFormat: parseLogFormat('--log-format', flags['log-format']) } : {}),
     ...(tokens.length > 0 ? { apiTokens: tokens } : {}),
   });
   const server = await startServer({ config, extraRoutes: SERVE_EXTRA_ROUTES });
