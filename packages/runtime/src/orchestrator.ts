@@ -10,10 +10,11 @@ import type { NodeHandlers } from './nodes/node-handler.ts';
 import type { NodeExecutor } from './executor.ts';
 import { inlineExecutor } from './executor.ts';
 import type { RunRecord, RunStore } from './ports.ts';
-import type { CommandMeta } from './run-actor.ts';
+import type { ActorDeps, CommandMeta } from './run-actor.ts';
 import { RunActor } from './run-actor.ts';
 import { classifyStoreError } from './storable.ts';
 import type { ErrorInfo } from '@llmctl/contracts';
+import { assertOverrideIsRead } from './rewind-override.ts';
 
 export interface OrchestratorOptions {
   store: RunStore;
@@ -134,12 +135,21 @@ export class Orchestrator {
       throw err;
     });
     const id = opts.runId ?? this.o.newId('run');
-    await this.o.store.createRun({
+    const newRun = {
       id, flowchart_id: flowchartId, flowchart_version: version, input: opts.input ?? null,
       parent_run_id: opts.parent_run_id ?? null, parent_node_run_id: opts.parent_node_run_id ?? null,
       request_id: meta.request_id, correlation_id: meta.correlation_id,
-    });
-    const actor = await this.actorFor(id);
+    };
+    let actor: RunActor;
+    if (this.o.store.createLeasedRun && !this.stopped) {
+      // One statement creates the run with this process's lease: no lease round trips, no run read, no log fold.
+      const record = await this.o.store.createLeasedRun(newRun, this.owner, this.ttl);
+      actor = RunActor.created(this.actorDeps(), record, await this.graphFor(flowchartId, version), record.lease_epoch);
+      this.actors.set(id, actor);
+    } else {
+      await this.o.store.createRun(newRun);
+      actor = await this.actorFor(id);
+    }
     await actor.submit((d) => ({ events: d.s.seq === 0 ? decide.start(d.g, d.s, opts.input ?? null, d.newId, d.now, actor.record.continuation ?? 0) : [], result: undefined }), meta);
     return id;
   }
@@ -191,6 +201,7 @@ export class Orchestrator {
         const nr = req.node_run_id ? actor.state.node_runs[req.node_run_id] : undefined;
         const before = nr?.started_seq ? await this.foldUntil(runId, nr.started_seq - 1) : initialState(runId);
         return actor.submit((d) => {
+          assertOverrideIsRead(d.g, req.node_run_id ? d.s.node_runs[req.node_run_id] : undefined, req.input_override);
           const r = control.rewind(d.g, d.s, before, req.node_run_id, req.input_override, cm, d.newId, d.now);
           const side_effects = r.superseded
             .map((id) => d.s.node_runs[id]!)
@@ -236,16 +247,20 @@ export class Orchestrator {
     if (!record) throw new LlmctlError('not_found', `run ${runId} not found`, { run_id: runId });
     if (epoch === null) throw new LlmctlError('unavailable', `run ${runId} is owned by another live process (${record.lease_owner}); try again`, { owner: record.lease_owner });
     const graph = await this.graphFor(record.flowchart_id, record.flowchart_version);
-    const actor = await RunActor.load({
+    const actor = await RunActor.load(this.actorDeps(), record, graph, epoch);
+    this.actors.set(runId, actor);
+    return actor;
+  }
+
+  private actorDeps(): ActorDeps {
+    return {
       store: this.o.store, bus: this.bus, executor: this.executor, owner: this.owner, newId: this.o.newId,
       clock: this.o.clock ?? (() => new Date()), backoffMs: this.o.backoffMs ?? defaultBackoff,
       logError: (m, e) => this.log(m, e),
       snapshotEvery: this.o.snapshotEvery,
       onSettled: (a, reason) => this.onSettled(a, reason),
       onRunCreated: (id) => void this.adopt(id),
-    }, record, graph, epoch);
-    this.actors.set(runId, actor);
-    return actor;
+    };
   }
 
   private onSettled(a: RunActor, reason: 'terminal' | 'paused' | 'broken'): void {

@@ -252,7 +252,14 @@ function NodeRunControls({ run, nodeRun }: { run: Run; nodeRun: NodeRun }) {
       </div>
       {form && (
         <div className="control-form" data-testid={`control-form-${form}`}>
-          <span className="field-label">{form === 'skip' ? 'Skip output (JSON, optional — default null)' : 'Input override (JSON, optional — replaces the consumed outputs)'}</span>
+          <span className="field-label">{form === 'skip' ? 'Skip output (JSON, optional — default null)' : 'Input override (JSON, optional)'}</span>
+          {form === 'rewind' && (
+            <span className="muted small" data-testid="rewind-override-hint">
+              {nodeRun.node_type === 'start'
+                ? 'Replaces the run input.'
+                : `Replaces what this node consumed: ${[...new Set((nodeRun.input_snapshot?.tokens ?? []).map((t) => t.source_node_id).filter(Boolean))].map((k) => `upstream.${k}`).join(', ') || 'nothing'}. It does not change the run input ({{input…}}): rewind the start node for that.`}
+            </span>
+          )}
           <textarea className={`mono${parsed.ok ? '' : ' invalid'}`} rows={3} value={text} onChange={(e) => setText(e.target.value)} data-testid={`control-${form}-json`} />
           {!parsed.ok && <span className="field-error">{parsed.error}</span>}
           <button className="btn small primary" disabled={!parsed.ok || control.isPending} onClick={() => fire(form)} data-testid={`control-${form}-confirm`}>
