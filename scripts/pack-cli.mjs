@@ -73,7 +73,13 @@ export async function packCli(outDir, stage = join(root, '.tmp/pack/cli')) {
   };
   writeFileSync(join(stage, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
   const packages = { '': { name: pkg.name, version: pkg.version, license: pkg.license, dependencies, bin: pkg.bin, engines: pkg.engines } };
-  for (const [path, entry] of lockClosure(lock, externals)) packages[path] = entry;
+  // The lockfile may omit `resolved`; with the tarball URL and the integrity an install needs no registry metadata
+  // (the tarballs come from the npm cache when offline).
+  for (const [path, entry] of lockClosure(lock, externals)) {
+    const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    packages[path] = entry.resolved || !entry.version ? entry
+      : { ...entry, resolved: `https://registry.npmjs.org/${name}/-/${name.split('/').pop()}-${entry.version}.tgz` };
+  }
   writeFileSync(join(stage, 'npm-shrinkwrap.json'), `${JSON.stringify({ name: pkg.name, version: pkg.version, lockfileVersion: 3, requires: true, packages }, null, 2)}\n`);
   writeFileSync(join(stage, 'README.md'), '# @llmctl/cli\n\n`npm install -g @llmctl-cli-<version>.tgz`, then `llmctl serve` (embedded PostgreSQL, studio at http://127.0.0.1:8080). See docs/deploy/install.md.\n');
   mkdirSync(outDir, { recursive: true });

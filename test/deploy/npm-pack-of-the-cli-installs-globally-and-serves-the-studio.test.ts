@@ -7,8 +7,9 @@ import { dirname, join } from 'node:path';
 import { packCli } from '../../scripts/pack-cli.mjs';
 import { health, runHelloSample, startServed } from './support/llmctl-process.ts';
 
-// Offline: the package's npm-shrinkwrap.json pins the lockfile's tree, so the tarballs come from the npm cache.
-test('npm pack of the CLI installs with npm install -g --offline into a temp prefix and its llmctl serve runs a sample', async () => {
+// --prefer-offline: the package's npm-shrinkwrap.json pins the lockfile's tree (tarballs come from the npm cache);
+// npm may still ask the registry for the metadata of the direct dependencies it has not cached.
+test('npm pack of the CLI installs with npm install -g into a temp prefix and its llmctl serve runs a sample', async () => {
   const tmp = mkdtempSync(join(tmpdir(), 'llmctl-npm-'));
   try {
     const tarball = await packCli(join(tmp, 'pack'), join(tmp, 'stage'));
@@ -22,7 +23,7 @@ test('npm pack of the CLI installs with npm install -g --offline into a temp pre
     const prefix = join(tmp, 'prefix');
     const npmEnv: NodeJS.ProcessEnv = { ...process.env, npm_config_update_notifier: 'false' };
     delete npmEnv.NODE_OPTIONS;
-    const install = spawnSync('npm', ['install', '-g', '--prefix', prefix, tarball, '--offline', '--no-audit', '--no-fund', '--loglevel', 'error'],
+    const install = spawnSync('npm', ['install', '-g', '--prefix', prefix, tarball, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel', 'error'],
       { encoding: 'utf8', env: npmEnv, cwd: tmp });
     assert.equal(install.status, 0, install.stdout + install.stderr);
     const bin = join(prefix, 'bin/llmctl');
