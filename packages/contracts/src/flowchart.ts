@@ -27,6 +27,19 @@ export interface FlowchartNode {
   timeout_s?: number;
   fan_in?: FanIn;
   ui?: Record<string, unknown>;
+  /** Where this node's attempts run (overrides the flowchart's and the runtime setting; docs/executors.md). */
+  executor?: ExecutorBackendName;
+  /** `false`: a vllm-class attempt without a GPU fails with `gpu_unavailable` instead of running on the CPU image. */
+  gpu_fallback?: boolean;
+}
+
+/** Executor backends (docs/executors.md). */
+export type ExecutorBackendName = 'inline' | 'queue' | 'kubernetes';
+
+/** Flowchart-wide executor choices (`settings.executor`, `settings.gpu_fallback`). */
+export interface FlowchartExecutorSettings {
+  executor?: ExecutorBackendName;
+  gpu_fallback?: boolean;
 }
 
 export type EdgeMode = 'trigger' | 'context';
@@ -55,7 +68,7 @@ export interface FlowchartDocument {
   schema_version: 1;
   name: string;
   description?: string;
-  settings?: FlowchartSettings;
+  settings?: FlowchartSettings & FlowchartExecutorSettings;
   nodes: FlowchartNode[];
   edges: FlowchartEdge[];
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import {
   NODE_RUN_STATUSES, NODE_TYPES, RUN_STATUSES, SCHEMAS,
   type Attempt, type ErrorInfo, type EventEnvelope, type FlowchartDocument, type FlowchartEdge, type FlowchartNode,
-  type FlowchartSettings, type InputSnapshot, type LeftoverToken, type NodeRun, type RetryPolicy, type RoutingRecord, type Run,
+  type FlowchartSettings, type FlowchartExecutorSettings, type InputSnapshot, type LeftoverToken, type NodeRun, type RetryPolicy, type RoutingRecord, type Run,
 } from '../src/index.ts';
 
 type Keys<T> = Record<keyof T, true>;
@@ -24,7 +24,7 @@ test('flowchart-v1 top level matches FlowchartDocument', () => {
 });
 
 test('flowchart-v1 node matches FlowchartNode', () => {
-  const k = { id: true, type: true, name: true, config: true, retry: true, timeout_s: true, fan_in: true, ui: true } satisfies Keys<FlowchartNode>;
+  const k = { id: true, type: true, name: true, config: true, retry: true, timeout_s: true, fan_in: true, ui: true, executor: true, gpu_fallback: true } satisfies Keys<FlowchartNode>;
   assert.deepEqual(props(flowDefs().node), keys(k));
 });
 
@@ -38,7 +38,8 @@ test('flowchart-v1 edge matches FlowchartEdge', () => {
 test('flowchart-v1 settings and retry match FlowchartSettings and RetryPolicy', () => {
   const s = { max_node_executions: true, max_runtime_minutes: true, max_parallel_nodes: true, max_continuations: true } satisfies Keys<FlowchartSettings>;
   const r = { max_attempts: true, backoff_ms: true } satisfies Keys<RetryPolicy>;
-  assert.deepEqual(props(flowDefs().settings), keys(s));
+  const x = { executor: true, gpu_fallback: true } satisfies Keys<FlowchartExecutorSettings>;
+  assert.deepEqual(props(flowDefs().settings), keys({ ...s, ...x }));
   assert.deepEqual(props(flowDefs().retry), keys(r));
 });
 

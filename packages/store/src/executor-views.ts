@@ -23,7 +23,7 @@ export async function attachExecutors(pool: pg.Pool, runId: string, nodeRuns: No
     pool.query(
       `SELECT n->>'id' AS node_id FROM runs r JOIN flowchart_versions fv ON fv.flowchart_id = r.flowchart_id AND fv.version = r.flowchart_version
        CROSS JOIN LATERAL jsonb_array_elements(fv.document->'nodes') AS n JOIN models m ON m.name = n->'config'->>'model'
-       WHERE r.id = $1 AND m.provider = 'vllm_local'`, [runId]),
+       WHERE r.id = $1 AND (m.provider = 'vllm_local' OR (m.provider = 'vllm' AND COALESCE(m.base_url, '') = ''))`, [runId]),
   ]);
   const byNodeRun = new Map<string, DispatchView[]>();
   for (const row of d.rows as DispatchView[]) {

@@ -1,22 +1,54 @@
 import type pg from 'pg';
 import { DEFAULT_SETTINGS, LlmctlError } from '@llmctl/contracts';
 import { withTransaction } from './pool.ts';
+import { checkExecutorSettings } from './executor-settings-check.ts';
 import type { FlowchartRetentionPolicy, RetentionPolicy } from './run-retention.ts';
 
 /** Where node work runs: in the server process, on queue workers, or as Kubernetes Jobs. */
 export const EXECUTOR_BACKENDS = ['inline', 'queue', 'kubernetes'] as const;
 export type ExecutorBackend = (typeof EXECUTOR_BACKENDS)[number];
 
-/** An executor container image. */
+/** An executor container image; a `sha256:<64 hex>` digest pins it (then it wins over the tag). */
 export interface ExecutorImage {
   repository: string;
   tag: string;
+  digest: string | null;
+}
+
+/** Kubernetes resource requests/limits of an executor class (`{ cpu: '500m', memory: '1Gi', … }`). */
+export interface ClassResources {
+  requests: Record<string, string>;
+  limits: Record<string, string>;
+}
+
+/** The `kubernetes` block of the runtime settings (docs/executors.md). */
+export interface KubernetesRuntimeSettings {
+  namespace: string;
+  service_account: string | null;
+  image_pull_secrets: string[];
+  job_ttl_s: number;
+  dispatch_timeout_s: number;
+  execution_timeout_s: number;
+  gpu_limit: number;
+  gpu_schedule_timeout_s: number;
+  resources: { frontier: ClassResources; vllm: ClassResources };
+}
+
+/** Queue limits: attempts running on workers at once, overall and per flowchart (0 = no limit). */
+export interface QueueRuntimeSettings {
+  max_concurrent_attempts: number;
+  max_concurrent_attempts_per_flowchart: number;
 }
 
 /** Runtime settings (`GET/PUT /api/settings/runtime`). */
 export interface RuntimeSettings {
   executor: ExecutorBackend;
-  images: { frontier: ExecutorImage; vllm: ExecutorImage };
+  /** Image per class, selected independently; `vllm_cpu` is the CPU fallback image (null: vllm's tag + `-cpu`). */
+  images: { frontier: ExecutorImage; vllm: ExecutorImage; vllm_cpu: ExecutorImage | null };
+  /** Used by the `kubernetes` backend. */
+  kubernetes: KubernetesRuntimeSettings;
+  /** Used by the `queue` backend. */
+  queue: QueueRuntimeSettings;
   timeouts: { node_timeout_s: number; model_call_timeout_s: number; tool_timeout_s: number };
   /** Server defaults for flowcharts whose settings leave a guardrail out. */
   guardrails: { max_node_executions: number; max_runtime_minutes: number; max_parallel_nodes: number; max_continuations: number };
@@ -38,9 +70,19 @@ export interface RuntimeSettings {
 export const DEFAULT_RUNTIME_SETTINGS: Omit<RuntimeSettings, 'updated_at'> = {
   executor: 'inline',
   images: {
-    frontier: { repository: 'llmctl-executor-frontier', tag: '0.1.0' },
-    vllm: { repository: 'llmctl-executor-vllm', tag: '0.1.0' },
+    frontier: { repository: 'llmctl-executor-frontier', tag: '0.1.0', digest: null },
+    vllm: { repository: 'llmctl-executor-vllm', tag: '0.1.0', digest: null },
+    vllm_cpu: null,
   },
+  kubernetes: {
+    namespace: 'llmctl', service_account: null, image_pull_secrets: [], job_ttl_s: 3600, dispatch_timeout_s: 300,
+    execution_timeout_s: 1800, gpu_limit: 1, gpu_schedule_timeout_s: 120,
+    resources: {
+      frontier: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+      vllm: { requests: { cpu: '2', memory: '16Gi' }, limits: { cpu: '8', memory: '32Gi' } },
+    },
+  },
+  queue: { max_concurrent_attempts: 0, max_concurrent_attempts_per_flowchart: 0 },
   timeouts: { node_timeout_s: 600, model_call_timeout_s: 120, tool_timeout_s: 60 },
   guardrails: { ...DEFAULT_SETTINGS },
   retention: { keep_finished_days: 0, keep_last_runs: 0, flowcharts: [] },
@@ -55,6 +97,9 @@ interface Issue {
 type Plain = Record<string, unknown>;
 const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Settings objects replaced as a whole (their keys are free: Kubernetes resource names). */
+const WHOLESALE = /^kubernetes\.resources\.(frontier|vllm)\.(requests|limits)$/;
+
 /** Deep-merges `patch` over `base` for the keys `base` has; unknown keys are reported. */
 function mergeKnown(base: Plain, patch: Plain, path: string, issues: Issue[]): Plain {
   const out: Plain = { ...base };
@@ -65,7 +110,7 @@ function mergeKnown(base: Plain, patch: Plain, path: string, issues: Issue[]): P
       continue;
     }
     const b = base[key];
-    if (isPlain(b)) {
+    if (isPlain(b) && !WHOLESALE.test(p)) {
       if (!isPlain(value)) issues.push({ path: p, message: 'must be an object' });
       else out[key] = mergeKnown(b, value, p, issues);
     } else {
@@ -75,8 +120,6 @@ function mergeKnown(base: Plain, patch: Plain, path: string, issues: Issue[]): P
   return out;
 }
 
-const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const REPO_RE = /^[a-z0-9][a-z0-9._/:-]{0,254}$/;
 
 function checkInt(v: unknown, path: string, min: number, max: number, issues: Issue[]): void {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) issues.push({ path, message: `must be an integer from ${min} to ${max}` });
@@ -113,11 +156,7 @@ export function checkRuntimeSettings(s: Omit<RuntimeSettings, 'updated_at'>): Is
   if (!(EXECUTOR_BACKENDS as readonly unknown[]).includes(s.executor)) {
     issues.push({ path: 'executor', message: `must be one of: ${EXECUTOR_BACKENDS.join(', ')}` });
   }
-  for (const which of ['frontier', 'vllm'] as const) {
-    const img = s.images[which];
-    if (typeof img.repository !== 'string' || !REPO_RE.test(img.repository)) issues.push({ path: `images.${which}.repository`, message: 'must be an image repository name' });
-    if (typeof img.tag !== 'string' || !TAG_RE.test(img.tag)) issues.push({ path: `images.${which}.tag`, message: 'must be an image tag ([A-Za-z0-9_.-], at most 128)' });
-  }
+  checkExecutorSettings(s as unknown as Parameters<typeof checkExecutorSettings>[0], issues);
   for (const [k, v] of Object.entries(s.timeouts)) checkInt(v, `timeouts.${k}`, 1, 86_400, issues);
   checkInt(s.guardrails.max_node_executions, 'guardrails.max_node_executions', 1, 1_000_000, issues);
   checkInt(s.guardrails.max_runtime_minutes, 'guardrails.max_runtime_minutes', 1, 10_080, issues);

@@ -11,6 +11,7 @@ import { ModelRepository, PgModelCallLog, PgRunStore, createPgToolPorts, newId, 
 import { createToolRegistry, type CommandToolOptions, type ToolRegistry } from '@llmctl/tools';
 import type { CredentialSource } from './model-gateway.ts';
 import { RegistryModelGateway } from './model-gateway.ts';
+import { kubernetesBackend } from './kubernetes-wiring.ts';
 
 export interface RuntimeOptions {
   pool: pg.Pool;
@@ -96,7 +97,10 @@ export function composeRuntime(o: RuntimeOptions): {
   const inline = inlineExecutor(handlers);
   const executor = new DispatchingExecutor({
     pool: o.pool, inline,
-    backends: { queue: new QueueBackend({ pool: o.pool, ...(o.executors?.pollMs ? { pollMs: o.executors.pollMs } : {}) }), ...(o.executors?.kubernetes ? { kubernetes: o.executors.kubernetes } : {}) },
+    backends: {
+      queue: new QueueBackend({ pool: o.pool, ...(o.executors?.pollMs ? { pollMs: o.executors.pollMs } : {}) }),
+      kubernetes: o.executors?.kubernetes ?? kubernetesBackend(o.pool, new ModelRepository(o.pool), calls, o.credentials),
+    },
   });
   const orchestrator: Orchestrator = new Orchestrator({
     store,

@@ -122,6 +122,8 @@ export const flowchartV1Schema = {
         max_runtime_minutes: { type: 'number', exclusiveMinimum: 0 },
         max_parallel_nodes: positiveInt,
         max_continuations: { type: 'integer', minimum: 0 },
+        executor: { enum: ['inline', 'queue', 'kubernetes'], description: 'Where node attempts run unless a node says otherwise (docs/executors.md).' },
+        gpu_fallback: { type: 'boolean', description: 'false: vllm-class nodes without a GPU fail with gpu_unavailable.' },
       },
     },
     retry: {
@@ -159,6 +161,8 @@ export const flowchartV1Schema = {
         timeout_s: { type: 'number', exclusiveMinimum: 0 },
         fan_in: { $ref: '#/$defs/fan_in' },
         ui: { $ref: '#/$defs/ui' },
+        executor: { enum: ['inline', 'queue', 'kubernetes'], description: 'Where this node\'s attempts run (docs/executors.md).' },
+        gpu_fallback: { type: 'boolean', description: 'false: no CPU fallback for a vllm-class node without a GPU (gpu_unavailable).' },
       },
       allOf: NODE_TYPES.map((t) => ({
         if: { required: ['type'], properties: { type: { const: t } } },

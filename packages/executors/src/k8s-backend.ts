@@ -1,0 +1,234 @@
+import { BatchV1Api, CoreV1Api, KubeConfig, type V1Job } from '@kubernetes/client-node';
+import type pg from 'pg';
+import { LlmctlError, type ErrorCode } from '@llmctl/contracts';
+import type { ModelCallRecord, NodeExecution, NodeResult } from '@llmctl/runtime';
+import { toPayload } from './attempt-payload.ts';
+import { DispatchStore, type DispatchRow } from './dispatch-store.ts';
+import type { ExecutorBackend } from './dispatching-executor.ts';
+import type { ExecutorPayloadFile } from './executor-entrypoint.ts';
+import { k8sNameOf } from './ids.ts';
+import { classify } from './k8s-pod-state.ts';
+import { jobManifest, secretManifest, type JobSpec } from './k8s-manifests.ts';
+import { cpuImageOf, imageString, type ExecutorImages, type KubernetesSettings } from './k8s-settings.ts';
+import { parseExecutorOutput } from './result-line.ts';
+
+/** Options of {@link KubernetesBackend}. */
+export interface KubernetesBackendOptions {
+  pool: pg.Pool;
+  /** In-cluster service account or a kubeconfig (`KubeConfig.loadFromDefault()` when omitted). */
+  kubeConfig?: KubeConfig;
+  /** The current `kubernetes` settings block and images. */
+  settings(): Promise<{ kubernetes: KubernetesSettings; images: ExecutorImages }>;
+  /** The payload file of an attempt: node, resolved inputs, and only the models (with credentials) it uses. */
+  payloadFor(row: DispatchRow, x: NodeExecution): Promise<ExecutorPayloadFile>;
+  /** Records the model calls an executor reports (traces, usage). */
+  recordCall?(call: ModelCallRecord): Promise<void>;
+  /** Poll interval of Job and pod state (default 1000 ms). */
+  pollMs?: number;
+  /** Test overrides of the settings' timeouts, and the API request timeout (default 30 s). */
+  timeoutsMs?: { dispatch?: number; gpuSchedule?: number; request?: number; deleteGrace?: number };
+}
+
+const FALLBACK = 'gpu_unavailable_cpu_fallback';
+
+function fail(code: ErrorCode, message: string, details: Record<string, unknown> = {}): LlmctlError {
+  return new LlmctlError(code, message, details);
+}
+
+function httpCode(err: unknown): number | null {
+  const c = (err as { code?: unknown })?.code;
+  return typeof c === 'number' ? c : null;
+}
+
+/**
+ * The `kubernetes` backend: one Job per attempt with its payload in a Secret, watched (polled) until its pod finishes;
+ * the result is the one `LLMCTL_EXECUTOR_RESULT_JSON=` line of the pod log, validated. Job names are deterministic,
+ * so an uncertain create is resolved by reading the name back, and fails closed (`dispatch_uncertain`) when it cannot.
+ */
+export class KubernetesBackend implements ExecutorBackend {
+  readonly name = 'kubernetes' as const;
+  private readonly store: DispatchStore;
+  private clients: { batch: BatchV1Api; core: CoreV1Api } | null = null;
+
+  constructor(private readonly o: KubernetesBackendOptions) {
+    this.store = new DispatchStore(o.pool);
+  }
+
+  /** API clients, from the given kubeconfig or (on first use) the default one: KUBECONFIG, ~/.kube/config, in-cluster. */
+  private get api(): { batch: BatchV1Api; core: CoreV1Api } {
+    if (!this.clients) {
+      const kc = this.o.kubeConfig ?? new KubeConfig();
+      if (!this.o.kubeConfig) kc.loadFromDefault();
+      this.clients = { batch: kc.makeApiClient(BatchV1Api), core: kc.makeApiClient(CoreV1Api) };
+    }
+    return this.clients;
+  }
+
+  private get batch(): BatchV1Api {
+    return this.api.batch;
+  }
+
+  private get core(): CoreV1Api {
+    return this.api.core;
+  }
+
+  private timed<T>(p: Promise<T>): Promise<T> {
+    const ms = this.o.timeoutsMs?.request ?? 30_000;
+    let t: NodeJS.Timeout | undefined;
+    return Promise.race([p, new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`Kubernetes API request timed out after ${ms} ms`)), ms)))])
+      .finally(() => clearTimeout(t));
+  }
+
+  async run(row: DispatchRow, x: NodeExecution): Promise<NodeResult> {
+    try {
+      void this.api;
+    } catch (err) {
+      const e = fail('create_failed', `no Kubernetes configuration (in-cluster service account or kubeconfig): ${(err as Error).message}`);
+      await this.store.fail(row.id, e.toInfo());
+      throw e;
+    }
+    const { kubernetes: s, images } = await this.o.settings();
+    const payload = JSON.stringify(await this.o.payloadFor(row, x));
+    const cls = row.class === 'vllm' ? 'vllm' : 'frontier';
+    let spec: JobSpec = { name: k8sNameOf(row.id), image: imageString(images[cls]), cls, gpu: cls === 'vllm' && s.gpu_limit > 0 };
+    let degraded = false;
+    try {
+      for (;;) {
+        await this.create(row, spec, s, payload, x.signal);
+        if (!degraded) {
+          if (!(await this.store.submitted(row.id, toPayload(row.id, x), spec.name, spec.image))) throw fail('dispatch_uncertain', `dispatch ${row.id} moved on`, { dispatch_id: row.id });
+        }
+        const outcome = await this.follow(row, spec, s, x.signal);
+        if (outcome === 'unschedulable') {
+          await this.deleteJob(spec.name, s.namespace, 0);
+          if (!row.gpu_fallback) throw fail('gpu_unavailable', `no GPU could be scheduled within ${s.gpu_schedule_timeout_s} s and GPU fallback is off`, { job: spec.name });
+          spec = { name: k8sNameOf(row.id, 'cpu'), image: cpuImageOf(images), cls, gpu: false };
+          degraded = true;
+          await this.store.annotate(row.id, {
+            image: spec.image, job_id: spec.name, degraded_reason: FALLBACK,
+            warning: { code: FALLBACK, message: `no GPU within ${s.gpu_schedule_timeout_s} s: re-dispatched on the CPU image ${spec.image}` },
+          });
+          continue;
+        }
+        const r = outcome.result!;
+        const warnings = [...(r.warnings ?? []), ...(degraded ? [{ code: FALLBACK, message: `ran on the CPU profile (${spec.image}): no GPU could be scheduled` }] : [])];
+        return { ...r, warnings, ...(degraded ? { fallback_used: true, degraded_reason: FALLBACK } : {}) } as NodeResult;
+      }
+    } catch (err) {
+      if (x.signal.aborted) {
+        await this.abort(row, spec, s);
+        throw x.signal.reason;
+      }
+      const e = err instanceof LlmctlError ? err : fail('create_failed', (err as Error).message);
+      await this.store.fail(row.id, e.toInfo());
+      throw e;
+    }
+  }
+
+  /** Creates the Job (then its Secret); an uncertain create is looked up by name, never created twice. */
+  private async create(row: DispatchRow, spec: JobSpec, s: KubernetesSettings, payload: string, signal: AbortSignal): Promise<void> {
+    const body = jobManifest(row, spec, s);
+    let job: V1Job | null = null;
+    for (let tries = 0; !job; tries++) {
+      if (signal.aborted) throw signal.reason;
+      try {
+        job = await this.timed(this.batch.createNamespacedJob({ namespace: s.namespace, body }));
+      } catch (err) {
+        const code = httpCode(err);
+        if (code !== null && code !== 409 && code < 500 && code !== 429) throw fail('create_failed', `the Job could not be created (HTTP ${code})`, { job: spec.name, status: code });
+        job = await this.lookup(spec.name, s.namespace, row.id);
+        if (!job && tries >= 1) throw fail('dispatch_uncertain', `creating Job ${spec.name} failed twice without a trace`, { job: spec.name });
+      }
+    }
+    try {
+      await this.timed(this.core.createNamespacedSecret({ namespace: s.namespace, body: secretManifest(row, spec, s, job, payload) }));
+    } catch (err) {
+      if (httpCode(err) !== 409) {
+        await this.deleteJob(spec.name, s.namespace, 0);
+        throw fail('create_failed', `the payload Secret could not be created: ${(err as Error).message}`, { job: spec.name });
+      }
+    }
+  }
+
+  /** The Job named `name` (null when it does not exist); fails closed when it cannot be read. */
+  private async lookup(name: string, namespace: string, dispatchId: string): Promise<V1Job | null> {
+    try {
+      const job = await this.timed(this.batch.readNamespacedJob({ name, namespace }));
+      if (job.metadata?.annotations?.['llmctl.dispatch_id'] !== dispatchId) throw fail('dispatch_uncertain', `Job ${name} belongs to another dispatch`, { job: name });
+      return job;
+    } catch (err) {
+      if (err instanceof LlmctlError) throw err;
+      if (httpCode(err) === 404) return null;
+      await this.deleteJob(name, namespace, 0);
+      throw fail('dispatch_uncertain', `whether Job ${name} exists is unknown (${(err as Error).message}); failing closed`, { job: name });
+    }
+  }
+
+  /** Polls the Job until it yields a result, fails, or (GPU profile) stays unschedulable past its timeout. */
+  private async follow(row: DispatchRow, spec: JobSpec, s: KubernetesSettings, signal: AbortSignal): Promise<'unschedulable' | { result: NodeResult }> {
+    const started = Date.now();
+    const dispatchMs = this.o.timeoutsMs?.dispatch ?? s.dispatch_timeout_s * 1000;
+    const gpuMs = this.o.timeoutsMs?.gpuSchedule ?? s.gpu_schedule_timeout_s * 1000;
+    let confirmed = false;
+    for (;;) {
+      if (signal.aborted) throw signal.reason;
+      const [job, pods] = await Promise.all([
+        this.timed(this.batch.readNamespacedJob({ name: spec.name, namespace: s.namespace })).catch((e) => (httpCode(e) === 404 ? null : Promise.reject(e))),
+        this.timed(this.core.listNamespacedPod({ namespace: s.namespace, labelSelector: `llmctl.job=${spec.name}` })).then((l) => l.items),
+      ]);
+      if (!job) throw fail('worker_lost', `Job ${spec.name} disappeared`, { job: spec.name });
+      const st = classify(job, pods);
+      if ((st.kind === 'running' || st.kind === 'done') && !confirmed) {
+        confirmed = true;
+        await this.store.confirm(row.id, st.pod);
+      }
+      if (st.kind === 'done') return { result: await this.result(row, spec, s, st.pod) };
+      if (st.kind === 'failed') {
+        await this.deleteJob(spec.name, s.namespace, 0);
+        throw fail(st.code, `Job ${spec.name}: ${st.message}`, { job: spec.name, pod: st.pod });
+      }
+      if (!confirmed && spec.gpu && st.kind === 'unschedulable' && Date.now() - started >= gpuMs) return 'unschedulable';
+      if (!confirmed && Date.now() - started >= dispatchMs) {
+        await this.deleteJob(spec.name, s.namespace, 0);
+        throw fail('dispatch_timeout', `the pod of Job ${spec.name} did not start within ${Math.round(dispatchMs / 1000)} s`, { job: spec.name });
+      }
+      await new Promise((r) => setTimeout(r, this.o.pollMs ?? 1000));
+    }
+  }
+
+  /** Reads and validates the result line from the pod log. */
+  private async result(row: DispatchRow, spec: JobSpec, s: KubernetesSettings, pod: string): Promise<NodeResult> {
+    const log = await this.timed(this.core.readNamespacedPodLog({ name: pod, namespace: s.namespace, container: 'executor' }));
+    const parsed = parseExecutorOutput(String(log));
+    if (!parsed.ok) {
+      const e = fail('result_invalid', `Job ${spec.name}: ${parsed.reason}`, { job: spec.name, pod });
+      await this.store.finish(row.id, pod, { error: e.toInfo() });
+      throw e;
+    }
+    const line = parsed.line;
+    for (const c of line.model_calls ?? []) await this.o.recordCall?.(c as unknown as ModelCallRecord).catch(() => undefined);
+    if (line.dispatch_id !== row.id) throw fail('result_invalid', `Job ${spec.name} answered for dispatch ${line.dispatch_id}`, { job: spec.name });
+    if (!line.ok || !line.result) {
+      const e = line.error!;
+      await this.store.finish(row.id, pod, { error: e });
+      throw new LlmctlError(e.code as ErrorCode, e.message, e.details, e.retryable);
+    }
+    await this.store.finish(row.id, pod, { result: { ...line.result, warnings: line.result.warnings ?? [] } as never });
+    return line.result as NodeResult;
+  }
+
+  /** Cancel, pause, timeout, rewind: delete the Job with a grace period, then force-delete its pods. */
+  private async abort(row: DispatchRow, spec: JobSpec, s: KubernetesSettings): Promise<void> {
+    await this.store.fail(row.id, { code: 'interrupted', message: 'the attempt was stopped by its run', details: { job: spec.name }, retryable: true }).catch(() => undefined);
+    const grace = this.o.timeoutsMs?.deleteGrace ?? 10_000;
+    await this.deleteJob(spec.name, s.namespace, Math.ceil(grace / 1000));
+    const t = setTimeout(() => {
+      void this.timed(this.core.deleteCollectionNamespacedPod({ namespace: s.namespace, labelSelector: `llmctl.job=${spec.name}`, gracePeriodSeconds: 0 })).catch(() => undefined);
+    }, grace);
+    t.unref();
+  }
+
+  private async deleteJob(name: string, namespace: string, graceS: number): Promise<void> {
+    await this.timed(this.batch.deleteNamespacedJob({ name, namespace, gracePeriodSeconds: graceS, propagationPolicy: 'Background' })).catch(() => undefined);
+  }
+}
