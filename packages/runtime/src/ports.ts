@@ -100,6 +100,11 @@ export interface RunStore {
   /** The latest version number of a flowchart (null when unknown). */
   latestVersion(flowchartId: string): Promise<number | null>;
   createRun(run: NewRun): Promise<void>;
+  /**
+   * Optional fast path: creates the run with `owner`'s lease already taken (epoch 1) in one statement and returns its
+   * row, so a run this process starts needs no separate lease, run read or log fold.
+   */
+  createLeasedRun?(run: NewRun, owner: string, ttlMs: number): Promise<RunRecord>;
   getRun(runId: string): Promise<RunRecord | null>;
   commit(c: Commit): Promise<void>;
   loadEvents(runId: string, afterSequence: number, limit?: number): Promise<StoredEvent[]>;

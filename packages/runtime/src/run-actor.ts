@@ -2,7 +2,7 @@ import { DEFAULT_SNAPSHOT_EVERY, SNAPSHOT_FORMAT, foldLog, snapshotDue } from '.
 import type { ErrorInfo, Warning } from '@llmctl/contracts';
 import { LlmctlError } from '@llmctl/contracts';
 import type { CompiledGraph, EngineEvent, EngineState, NodeRunState } from '@llmctl/engine';
-import { applyEvent, conditionsToEvaluate, decide, selectRouting, triggeringOutput, upstreamOf } from '@llmctl/engine';
+import { applyEvent, conditionsToEvaluate, decide, initialState, selectRouting, triggeringOutput, upstreamOf } from '@llmctl/engine';
 import { evaluateConditions } from './conditions.ts';
 import type { EventBus, PublishedEvent } from './event-bus.ts';
 import type { NodeResult } from './nodes/node-handler.ts';
@@ -134,6 +134,12 @@ export class RunActor {
     readonly state: EngineState,
     private epoch: number,
   ) {}
+
+  /** The actor of a run this process has just created (empty log, lease taken at creation): nothing to fold. */
+  static created(deps: ActorDeps, record: RunRecord, graph: CompiledGraph, epoch: number): RunActor {
+    if (record.last_sequence !== 0) throw new Error(`run ${record.id}: a created run has an empty log, run row says ${record.last_sequence}`);
+    return new RunActor(deps, record, graph, initialState(record.id), epoch);
+  }
 
   /** Rebuilds the run state from its latest snapshot and the log after it. */
   static async load(deps: ActorDeps, record: RunRecord, graph: CompiledGraph, epoch: number): Promise<RunActor> {

@@ -37,12 +37,25 @@ export class PgRunStore implements RunStore {
 
   /** Inserts a queued run; `not_found` when its flowchart was deleted meanwhile (a start racing a delete). */
   async createRun(run: NewRun): Promise<void> {
+    await this.insertRun(run, null, 0);
+  }
+
+  /** The run row with `owner`'s lease (epoch 1) taken in the same INSERT; returns the row. */
+  async createLeasedRun(run: NewRun, owner: string, ttlMs: number): Promise<RunRecord> {
+    return (await this.insertRun(run, owner, ttlMs))!;
+  }
+
+  private async insertRun(run: NewRun, owner: string | null, ttlMs: number): Promise<RunRecord | undefined> {
     try {
-      await this.pool.query(
-        `INSERT INTO runs (id, flowchart_id, flowchart_version, status, input, parent_run_id, parent_node_run_id, continued_from, request_id, correlation_id, continuation)
-         VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9, $10)`,
-        [run.id, run.flowchart_id, run.flowchart_version, JSON.stringify(run.input ?? null), run.parent_run_id ?? null, run.parent_node_run_id ?? null, run.continued_from ?? null, run.request_id ?? null, run.correlation_id ?? null, run.continuation ?? 0],
+      const r = await this.pool.query(
+        `INSERT INTO runs (id, flowchart_id, flowchart_version, status, input, parent_run_id, parent_node_run_id, continued_from, request_id, correlation_id, continuation,
+           lease_owner, lease_epoch, lease_expires_at)
+         VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9, $10,
+           $11::text, CASE WHEN $11::text IS NULL THEN 0 ELSE 1 END, CASE WHEN $11::text IS NULL THEN NULL ELSE now() + ($12::int * interval '1 millisecond') END)
+         RETURNING ${RUN_COLUMNS}`,
+        [run.id, run.flowchart_id, run.flowchart_version, JSON.stringify(run.input ?? null), run.parent_run_id ?? null, run.parent_node_run_id ?? null, run.continued_from ?? null, run.request_id ?? null, run.correlation_id ?? null, run.continuation ?? 0, owner, ttlMs],
       );
+      return r.rows[0] as RunRecord | undefined;
     } catch (err) {
       if ((err as { code?: string }).code === '23503') {
         throw new LlmctlError('not_found', `flowchart ${run.flowchart_id} not found (it was deleted)`, { flowchart_id: run.flowchart_id });
