@@ -53,6 +53,8 @@ export interface BenchOptions {
   adminUrl?: string;
   /** Embedded server without fsync (like the test cluster). Default false: the settings `llmctl serve` runs with. */
   fastCluster: boolean;
+  /** Set by `--headline`: a subset of the full run (see {@link headlineOptions}). */
+  headline?: boolean;
 }
 
 const ALL_ENGINES: EngineId[] = ['llmctl-task', 'llmctl-pass', 'langgraph-memory', 'langgraph-pg-async', 'langgraph-pg-sync', 'dbos', 'raw-commit'];
@@ -75,6 +77,19 @@ export function fullOptions(): BenchOptions {
     amplification: { nodes: 50, payloadBytes: 4096 },
     profileShapes: [{ kind: 'chain', nodes: 500 }, { kind: 'fanout', width: 1000 }, { kind: 'loop', iterations: 200 }],
     coldStarts: 2, warmStarts: 3, storeQueries: 300, transportShape: { kind: 'chain', nodes: 200 }, transportReps: 5, skip: [], fastCluster: false,
+  };
+}
+
+/**
+ * The headline subset of the full run, for a heavily loaded machine: the issue 17 comparison (chain 10 / 100, fan-out
+ * 1→100→1, 3-node latency, 200 concurrent runs, HTTP load, write amplification) without the 1,000-node workloads.
+ */
+export function headlineOptions(): BenchOptions {
+  return {
+    ...fullOptions(), headline: true,
+    shapes: [{ kind: 'chain', nodes: 10 }, { kind: 'chain', nodes: 100 }, { kind: 'fanout', width: 100 }],
+    repsSmall: 3, latencyRuns: 20, concurrentBatches: 1,
+    footprintShapes: [{ kind: 'chain', nodes: 100 }], profileShapes: [],
   };
 }
 
@@ -110,7 +125,7 @@ export function tinyOptions(): BenchOptions {
 
 /** Parses `run-all.ts` arguments: `--quick`, `--skip a,b`, `--database-url URL`, `--fast-cluster`, `--out DIR`. */
 export function parseArgs(argv: string[]): { options: BenchOptions; out: string | undefined; render: string | undefined; help: boolean } {
-  let options = argv.includes('--quick') ? quickOptions() : fullOptions();
+  let options = argv.includes('--quick') ? quickOptions() : argv.includes('--headline') ? headlineOptions() : fullOptions();
   let out: string | undefined;
   let render: string | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -120,7 +135,7 @@ export function parseArgs(argv: string[]): { options: BenchOptions; out: string 
       if (v === undefined) throw new Error(`${a} needs a value`);
       return v;
     };
-    if (a === '--quick' || a === '--help' || a === '-h') continue;
+    if (a === '--quick' || a === '--headline' || a === '--help' || a === '-h') continue;
     else if (a === '--skip') {
       const names = value().split(',').map((s) => s.trim()).filter(Boolean);
       for (const n of names) if (!(SECTIONS as readonly string[]).includes(n)) throw new Error(`unknown section ${n} (sections: ${SECTIONS.join(', ')})`);
@@ -134,7 +149,8 @@ export function parseArgs(argv: string[]): { options: BenchOptions; out: string 
   return { options, out, render, help: argv.includes('--help') || argv.includes('-h') };
 }
 
-export const USAGE = `npm run bench [-- --quick] [--skip ${SECTIONS.join(',')}] [--database-url URL] [--fast-cluster] [--out DIR]
+export const USAGE = `npm run bench [-- --quick | --headline] [--skip ${SECTIONS.join(',')}] [--database-url URL] [--fast-cluster] [--out DIR]
   full (default): every workload at full size, writes bench/report.md and bench/charts/*.svg (+ bench/results/)
   --quick: small sizes (CI), writes bench/results/report-quick.md only
+  --headline: the issue 17 subset of the full run (no 1,000-node workloads), writes bench/report.md like a full run
   --render FILE: re-render a saved bench/results/report.json with the current report code (no measuring)`;

@@ -17,7 +17,7 @@ function machine(r: BenchReport): string {
     ['Peers', m.langgraph],
     ['llmctl', `commit ${m.gitCommit}; runtime composed by ${r.composition === 'server' ? "@llmctl/server's `composeRuntime`" : 'the bench mirror of `apps/server/src/runtime/compose-runtime.ts` (the server package does not export it)'}`],
     ['Load average (1 min)', `${m.loadStart.toFixed(2)} at start, ${num(m.loadEnd, 2)} at end (other work on this machine shares the ${m.cores} cores)`],
-    ['Run', `${r.mode} mode, ${r.startedAt}, ${(r.durationMs / 60000).toFixed(1)} min`],
+    ['Run', `${r.mode} mode${r.options.headline ? ' (headline subset: `--headline`)' : ''}, ${r.startedAt}, ${(r.durationMs / 60000).toFixed(1)} min`],
   ]);
 }
 
