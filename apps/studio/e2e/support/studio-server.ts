@@ -3,7 +3,7 @@
  * runs) and for reading the server's own record (runs, event log) to compare with what the browser shows.
  */
 import type { FlowchartDocument, Run } from '@llmctl/contracts';
-import { startTestServer, type TestServer } from '../../../server/test/support/test-server.ts';
+import { startTestServer, type TestServer, type TestServerOptions } from '../../../server/test/support/test-server.ts';
 import { ensureStudioBuild } from './studio-build.ts';
 
 /** A scripted response (flowchart-v1.md "The scripted provider"). */
@@ -40,10 +40,10 @@ export interface StudioServer {
   close(): Promise<void>;
 }
 
-/** Builds the studio if needed and starts a server that serves it. */
-export async function startStudioServer(): Promise<StudioServer> {
+/** Builds the studio if needed and starts a server that serves it (with `logger`, its logs go there). */
+export async function startStudioServer(opts: { logger?: TestServerOptions['logger'] } = {}): Promise<StudioServer> {
   const studioDist = await ensureStudioBuild();
-  const server = await startTestServer({ config: { studioDist } });
+  const server = await startTestServer({ config: { studioDist }, ...(opts.logger ? { logger: opts.logger } : {}) });
   const api = async <T,>(method: string, path: string, body?: unknown): Promise<T> => {
     const r = await server.request(method, path, body);
     if (r.status < 200 || r.status >= 300) throw new Error(`${method} ${path} → ${r.status}: ${r.text.slice(0, 800)}`);

@@ -22,11 +22,11 @@ export interface StudioSuite {
  * Registers before/after hooks that start the server and the browser and stop them (browser first). Call it inside a
  * `describe`: suite hooks run before the root `after` hook that stops a private test cluster.
  */
-export function useStudio(): StudioSuite {
+export function useStudio(opts: Parameters<typeof startStudioServer>[0] = {}): StudioSuite {
   let server: StudioServer | undefined;
   let browser: Browser | undefined;
   before(async () => {
-    server = await startStudioServer();
+    server = await startStudioServer(opts);
     browser = await launchBrowser();
   });
   after(async () => {
