@@ -7,6 +7,7 @@ import { assertErrorEnvelope } from './support/envelope.ts';
 import { cliEnv, runCli } from './support/cli.ts';
 import { scriptedModel, validDoc } from './support/documents.ts';
 import { startTestServer } from './support/test-server.ts';
+import { validateCommand } from '../src/commands/validate.ts';
 
 const arrays = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
 const objects = (depth: number): string => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
@@ -65,22 +66,38 @@ test('llmctl validate refuses what the server refuses: too deep, over the body l
     assert.equal(deep.code, 1, deep.stderr);
     assert.match(deep.stdout, /error \[validation_failed\] .*nested deeper than 64 levels/);
 
+    // The other cases in-process (the command itself; spawning the CLI is slow on a busy machine).
+    const validate = async (file: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string }> => {
+      const lines: string[] = [];
+      const saved = process.env.LLMCTL_BODY_LIMIT;
+      if (env.LLMCTL_BODY_LIMIT) process.env.LLMCTL_BODY_LIMIT = env.LLMCTL_BODY_LIMIT;
+      else delete process.env.LLMCTL_BODY_LIMIT;
+      try {
+        const code = await validateCommand({ args: [file], flags: {}, out: (l) => lines.push(l), err: (l) => lines.push(l) });
+        return { code, stdout: lines.join('\n') };
+      } finally {
+        if (saved === undefined) delete process.env.LLMCTL_BODY_LIMIT;
+        else process.env.LLMCTL_BODY_LIMIT = saved;
+      }
+    };
     // A valid document padded with whitespace to 2 MiB: over the default 1 MiB limit, within a 4 MiB one.
     const bigFile = join(dir, 'big.json');
     const text = JSON.stringify(validDoc('Big', 'm1'));
     await writeFile(bigFile, text.slice(0, -1) + ' '.repeat(2 * 1024 * 1024) + '}');
-    const big = await runCli(['validate', bigFile], cliEnv());
+    const big = await validate(bigFile);
     assert.equal(big.code, 1);
     assert.match(big.stdout, /error \[payload_too_large\] .*at most 1048576 bytes \(LLMCTL_BODY_LIMIT\)/);
-    const raised = await runCli(['validate', bigFile], cliEnv({ LLMCTL_BODY_LIMIT: '4mb' }));
-    assert.equal(raised.code, 0, raised.stdout + raised.stderr);
+    const raised = await validate(bigFile, { LLMCTL_BODY_LIMIT: '4mb' });
+    assert.equal(raised.code, 0, raised.stdout);
     assert.match(raised.stdout, /valid/);
 
     const nulFile = join(dir, 'nul.json');
     await writeFile(nulFile, JSON.stringify({ ...validDoc(), description: 'a\u0000b' }));
-    const nul = await runCli(['validate', nulFile], cliEnv());
+    const nul = await validate(nulFile);
     assert.equal(nul.code, 1);
     assert.match(nul.stdout, /error \[validation_failed\] description: .*NUL/);
+    const deepInProcess = await validate(deepFile);
+    assert.equal(deepInProcess.code, 1);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
