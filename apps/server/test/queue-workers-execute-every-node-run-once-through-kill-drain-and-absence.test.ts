@@ -162,6 +162,21 @@ test('queue workers', { timeout: 600_000 }, async (t) => {
       await until(() => allFinished(pool, [id!]), 'the drained run');
       await assertExactlyOnce(pool, [id!]);
     });
+
+    await t.test('a per-flowchart concurrency limit: attempts of one flowchart never overlap on the workers, none is lost or repeated', async () => {
+      await api(server.url, 'PUT', '/api/settings/runtime', { queue: { max_concurrent_attempts_per_flowchart: 1 } });
+      await spawnWorker('wide', ['--concurrency', '6']);
+      const limited = await api(server.url, 'POST', '/api/flowcharts', { ...flow('fast'), name: 'limited' });
+      const ids = await startRuns(server, limited.id, 2);
+      await until(() => allFinished(pool, ids), 'the limited runs', 12_000);
+      await assertExactlyOnce(pool, ids);
+      const overlaps = await pool.query(
+        `SELECT count(*)::int AS n FROM executor_dispatches a JOIN executor_dispatches b ON a.id < b.id AND a.flowchart_id = b.flowchart_id
+         WHERE a.run_id = ANY($1) AND b.run_id = ANY($1) AND a.state = 'finished' AND b.state = 'finished'
+           AND tstzrange(a.confirmed_at, a.finished_at) && tstzrange(b.confirmed_at, b.finished_at)`, [ids]);
+      assert.equal(overlaps.rows[0].n, 0);
+      await api(server.url, 'PUT', '/api/settings/runtime', { queue: { max_concurrent_attempts_per_flowchart: 0 } });
+    });
   } finally {
     for (const w of workers) await stopWorker(w, 'SIGKILL');
     await stopChildServer(server);

@@ -75,6 +75,41 @@ export class DispatchStore {
   }
 
   /**
+   * submitted → confirmed unless a concurrency limit is reached (0 = none): attempts on queue workers overall, and of
+   * the dispatch's flowchart. Claims are serialised by an advisory lock while a limit is set, so a full queue never
+   * over-admits. `limited` when the dispatch must wait.
+   */
+  async confirmWithin(id: string, workerId: string, maxAll: number, maxPerFlowchart: number): Promise<{ payload: AttemptPayload } | 'limited' | null> {
+    if (maxAll <= 0 && maxPerFlowchart <= 0) return this.confirm(id, workerId);
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      await c.query(`SELECT pg_advisory_xact_lock(hashtext('llmctl:executor:claim'))`);
+      const r = await c.query(
+        `SELECT d.state,
+           (SELECT count(*) FROM executor_dispatches WHERE state = 'confirmed' AND backend = 'queue')::int AS all_n,
+           (SELECT count(*) FROM executor_dispatches x WHERE x.state = 'confirmed' AND x.backend = 'queue' AND x.flowchart_id = d.flowchart_id)::int AS fc_n
+         FROM executor_dispatches d WHERE d.id = $1`, [id]);
+      const row = r.rows[0] as { state: string; all_n: number; fc_n: number } | undefined;
+      let out: { payload: AttemptPayload } | 'limited' | null = null;
+      if (row?.state === 'submitted') {
+        if ((maxAll > 0 && row.all_n >= maxAll) || (maxPerFlowchart > 0 && row.fc_n >= maxPerFlowchart)) out = 'limited';
+        else {
+          const u = await c.query(`UPDATE executor_dispatches SET state = 'confirmed', worker_id = $2, confirmed_at = clock_timestamp() WHERE id = $1 AND state = 'submitted' RETURNING payload`, [id, workerId]);
+          out = (u.rows[0] as { payload: AttemptPayload } | undefined) ?? null;
+        }
+      }
+      await c.query('COMMIT');
+      return out;
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      c.release();
+    }
+  }
+
+  /**
    * confirmed → finished | failed, written by the executor that holds it, with a notification to the owner. False
    * when the attempt was superseded or aborted meanwhile: the late result is then recorded as a warning and ignored.
    */
@@ -82,7 +117,7 @@ export class DispatchStore {
     const ok = 'result' in outcome;
     const r = await this.pool.query(
       `WITH u AS (
-         UPDATE executor_dispatches SET state = $3, result = $4, error = $5, finished_at = now()
+         UPDATE executor_dispatches SET state = $3, result = $4, error = $5, finished_at = clock_timestamp()
          WHERE id = $1 AND state = 'confirmed' AND worker_id IS NOT DISTINCT FROM $2 RETURNING id
        ) SELECT pg_notify('${CHANNELS.results}', id) FROM u`,
       [id, workerId, ok ? 'finished' : 'failed', ok ? JSON.stringify(outcome.result) : null, ok ? null : JSON.stringify(outcome.error)]);

@@ -57,6 +57,7 @@ export class QueueWorker {
   private readonly concurrency: number;
   private readonly classes: ExecutorClass[];
   private readonly hbTimeoutS: number;
+  private limitCache: { at: number; v: { all: number; perFlowchart: number } } | null = null;
 
   constructor(private readonly o: QueueWorkerOptions) {
     this.store = new DispatchStore(o.pool);
@@ -131,8 +132,29 @@ export class QueueWorker {
     });
   }
 
+  /** Concurrency limits from the runtime settings (`queue`), re-read at most every 2 s. */
+  private async limits(): Promise<{ all: number; perFlowchart: number }> {
+    if (this.limitCache && Date.now() - this.limitCache.at < 2000) return this.limitCache.v;
+    const r = await this.o.pool.query(`SELECT settings->'queue' AS q FROM runtime_settings WHERE id = 1`).catch(() => ({ rows: [] }));
+    const q = ((r.rows[0] as { q?: Record<string, unknown> } | undefined)?.q ?? {}) as Record<string, unknown>;
+    const v = { all: Number(q.max_concurrent_attempts) || 0, perFlowchart: Number(q.max_concurrent_attempts_per_flowchart) || 0 };
+    this.limitCache = { at: Date.now(), v };
+    return v;
+  }
+
   private async execute(dispatchId: string, abort: AbortController): Promise<void> {
-    const claimed = await this.store.confirm(dispatchId, this.id).catch(() => null);
+    const lim = await this.limits();
+    const claimed = await this.store.confirmWithin(dispatchId, this.id, lim.all, lim.perFlowchart).catch(() => null);
+    if (claimed === 'limited') {
+      // over a concurrency limit: the job goes back to the queue under the same id, to be taken again in a second
+      const r = this.running.get(dispatchId);
+      if (r) {
+        r.handedBack = true;
+        await this.boss?.deleteJob(r.queue, r.jobId).catch(() => undefined);
+        await this.boss?.send(r.queue, r.data, { id: r.jobId, retryLimit: 0, startAfter: 1 }).catch(() => undefined);
+      }
+      return;
+    }
     if (!claimed) return; // aborted or superseded before it started
     void this.heartbeat();
     const p = claimed.payload;
