@@ -13,6 +13,7 @@ import { RagPage } from './views/lists/rag-view.tsx';
 import { SettingsPage } from './views/lists/settings-view.tsx';
 import { MigrationsPage } from './views/migrations/migrations-page.tsx';
 import { MigrationReportPage } from './views/migrations/report-view.tsx';
+import { WorkersPage } from './views/workers/workers-page.tsx';
 
 // The canvas views (React Flow, JSONata) load on demand, keeping list pages light.
 const FlowchartEditorPage = lazy(() => import('./views/editor/flowchart-editor.tsx').then((m) => ({ default: m.FlowchartEditorPage })));
@@ -51,6 +52,7 @@ export function App() {
         <Route path="milestones" element={<StateListPage key="milestones" kind="milestones" />} />
         <Route path="rag" element={<RagPage />} />
         <Route path="settings" element={<SettingsPage />} />
+        <Route path="workers" element={<WorkersPage />} />
         <Route path="migrations" element={<MigrationsPage />} />
         <Route path="migrations/:id" element={<MigrationReportPage />} />
         <Route path="*" element={<NotFound />} />

@@ -12,6 +12,7 @@ const NAV: { to: string; label: string; key: string; sub?: boolean }[] = [
   { to: '/plans', label: 'Plans', key: 'plans', sub: true },
   { to: '/milestones', label: 'Milestones', key: 'milestones', sub: true },
   { to: '/rag', label: 'RAG', key: 'rag' },
+  { to: '/workers', label: 'Workers', key: 'workers' },
   { to: '/migrations', label: 'Migrations', key: 'migrations' },
   { to: '/settings', label: 'Settings', key: 'settings' },
 ];
