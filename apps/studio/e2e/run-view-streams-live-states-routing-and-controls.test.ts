@@ -62,7 +62,7 @@ describe('run view', () => {
       // Everything after this point reaches the page over the socket (the run view does not poll).
       await waitFor(page, 'run-status', { 'data-status': 'succeeded' }, 30_000);
       for (const n of ['start', 'classify', 'route', 'fix', 'merge', 'done']) await waitFor(page, `node-state-${n}`, { 'data-state': 'succeeded' });
-      await waitFor(page, 'node-state-reply', { 'data-state': 'idle' });
+      await waitFor(page, 'node-state-reply', { 'data-state': 'not_taken' }); // the branch not taken, once the run is finished
       const seen = await nodeStates(page);
       assert.ok(seen.classify?.includes('running') && seen.classify.at(-1) === 'succeeded', `classify went running → succeeded live: ${JSON.stringify(seen.classify)}`);
       assert.deepEqual([seen.route?.[0], seen.route?.at(-1)], ['idle', 'succeeded'], `route went idle → succeeded live: ${JSON.stringify(seen.route)}`);

@@ -70,7 +70,7 @@ export class RunRepository {
    * keyset `cursor` (the `next_cursor` of the previous page; `page` is then ignored). `total` is exact up to
    * {@link ESTIMATE_TOTAL_ABOVE} matching runs, PostgreSQL's estimate above (`total_estimated: true`).
    */
-  async list(filter: { flowchart_id?: string; status?: string }, p: ListParams<RunSort>, cursor?: string): Promise<ListResult<Run> & { next_cursor: string | null; total_estimated: boolean }> {
+  async list(filter: { flowchart_id?: string; status?: string; created_after?: string }, p: ListParams<RunSort>, cursor?: string): Promise<ListResult<Run> & { next_cursor: string | null; total_estimated: boolean }> {
     const where: string[] = [];
     const args: unknown[] = [];
     if (filter.flowchart_id) {
@@ -80,6 +80,10 @@ export class RunRepository {
     if (filter.status) {
       args.push(filter.status);
       where.push(`status = $${args.length}`);
+    }
+    if (filter.created_after) {
+      args.push(filter.created_after);
+      where.push(`created_at >= $${args.length}::timestamptz`);
     }
     if (p.q) {
       args.push(likeSubstring(p.q));

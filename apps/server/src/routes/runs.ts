@@ -106,10 +106,14 @@ export function runRoutes(orchestrator: Orchestrator): RouteInstaller {
       }
       const fc = q.flowchart_id;
       if (fc !== undefined && typeof fc !== 'string') throw new LlmctlError('validation_failed', 'flowchart_id must be a string', { errors: [{ path: 'flowchart_id', message: 'invalid' }] });
+      const after = q.created_after;
+      if (after !== undefined && (typeof after !== 'string' || Number.isNaN(Date.parse(after)))) {
+        throw new LlmctlError('validation_failed', 'created_after must be an ISO 8601 date-time', { errors: [{ path: 'created_after', message: 'invalid' }] });
+      }
       const params = parseListParams(q, { sorts: RUN_SORTS, defaultSort: 'created_at', defaultOrder: 'desc' });
       const cursor = q.cursor;
       if (cursor !== undefined && (typeof cursor !== 'string' || cursor.length > 400)) throw new LlmctlError('validation_failed', 'cursor must be page.next_cursor of a previous page', { errors: [{ path: 'cursor', message: 'invalid' }] });
-      const list = await runs.list({ ...(fc ? { flowchart_id: fc } : {}), ...(status ? { status } : {}) }, params, cursor === '' ? undefined : cursor);
+      const list = await runs.list({ ...(fc ? { flowchart_id: fc } : {}), ...(status ? { status } : {}), ...(after ? { created_after: new Date(after).toISOString() } : {}) }, params, cursor === '' ? undefined : cursor);
       return ok(reply, list.items, { ...list.page, ...(cursor !== undefined ? { next_cursor: list.next_cursor } : {}), ...(list.total_estimated ? { total_estimated: true } : {}) });
     });
 

@@ -4,9 +4,11 @@
  */
 import type { EventEnvelope, NodeRun, Run } from '@llmctl/contracts';
 
-/** Colour states of the run graph (node-run statuses plus `success_with_warning`, and `idle` for never-run nodes). */
+/** Colour states of the run graph (node-run statuses plus `success_with_warning`, `idle` for nodes not run yet, `not_taken` once the run is finished). */
 export type NodeDisplayState =
   | 'idle'
+  /** A node that never ran in a finished run (a branch not taken). */
+  | 'not_taken'
   | 'queued'
   | 'running'
   | 'succeeded'

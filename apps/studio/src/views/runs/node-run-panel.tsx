@@ -10,6 +10,7 @@ import { ErrorBox, JsonView, Section, StatusBadge, Tabs } from '../../ui/common.
 import { useRunControl, type ControlResponse } from './use-control.ts';
 import { ArtifactList } from './artifact-list.tsx';
 import { ModelCallsTab } from './model-calls.tsx';
+import { ExecutorSection } from './executor-section.tsx';
 
 type Tab = 'overview' | 'calls' | 'routing' | 'input' | 'output' | 'tokens' | 'artifacts';
 
@@ -136,12 +137,21 @@ function Overview({ nr, onSelect }: { nr: NodeRun; onSelect: (id: string) => voi
                 <td>#{a.n}</td>
                 <td className="muted">{formatTime(a.started_at)}</td>
                 <td className="muted">{formatDuration(a.started_at, a.finished_at)}</td>
-                <td>{a.error ? <span className="err-text">{a.error.code}: {a.error.message}</span> : a.finished_at ? 'ok' : 'running'}</td>
+                <td data-testid="attempt-outcome" data-code={a.error?.code ?? ''}>
+                  {a.error?.code === 'interrupted' ? (
+                    <span className="muted" title={a.error.message}>
+                      {/pause/.test(String(a.error.details?.reason ?? a.error.message)) ? 'interrupted by pause — runs again on resume' : `interrupted (${String(a.error.details?.reason ?? 'stopped')}) — runs again`} (not counted as a retry)
+                    </span>
+                  ) : a.error ? (
+                    <span className="err-text">{a.error.code}: {a.error.message}</span>
+                  ) : a.finished_at ? 'ok' : 'running'}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       </Section>
+      <ExecutorSection nr={nr} />
       {nr.usage && (
         <Section title="Usage">
           <JsonView value={nr.usage} />

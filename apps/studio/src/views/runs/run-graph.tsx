@@ -10,6 +10,7 @@ import { useTheme } from '../../ui/theme.ts';
 
 const STATE_COLORS: Record<string, string> = {
   idle: '#334155',
+  not_taken: '#334155',
   queued: '#64748b',
   running: '#3b82f6',
   succeeded: '#22c55e',
@@ -34,10 +35,12 @@ export interface RunGraphProps {
   /** Streamed text per node run id (token events). */
   tokens: Record<string, string>;
   onSelectNode: (nodeId: string) => void;
+  /** The run is finished: nodes that never ran show "not taken" instead of idle. */
+  finished?: boolean;
 }
 
 /** The run graph (render inside a ReactFlowProvider). */
-export function RunGraph({ document, nodeRuns, selectedNodeRun, tokens, onSelectNode }: RunGraphProps) {
+export function RunGraph({ document, nodeRuns, selectedNodeRun, tokens, onSelectNode, finished = false }: RunGraphProps) {
   const theme = useTheme();
   const base = useMemo(() => documentToGraph(document), [document]);
   const summary = useMemo(() => summarizeNodeRuns(nodeRuns), [nodeRuns]);
@@ -64,11 +67,11 @@ export function RunGraph({ document, nodeRuns, selectedNodeRun, tokens, onSelect
           ...(sizes[n.id] ? { measured: sizes[n.id] } : {}),
           data: {
             node: n.data.node,
-            run: s ? runData(s.state, s.count, s.state === 'running' ? tokens[s.latest.id] : undefined) : { state: 'idle', count: 0 },
+            run: s ? runData(s.state, s.count, s.state === 'running' ? tokens[s.latest.id] : undefined) : { state: finished ? 'not_taken' : 'idle', count: 0 },
           },
         };
       }),
-    [base, summary, selectedNodeRun, tokens, sizes],
+    [base, summary, selectedNodeRun, tokens, sizes, finished],
   );
 
   const edges: FlowEdge[] = useMemo(

@@ -8,10 +8,11 @@ import { useRunLive, type RunLive } from '../../api/realtime.ts';
 import { formatDuration, formatTime, shortId } from '../../core/format.ts';
 import { isActiveRun, runControls } from '../../core/run-controls.ts';
 import { summarizeNodeRuns } from '../../core/run-state.ts';
-import { Empty, ErrorBox, JsonView, Loading, Section, StatusBadge } from '../../ui/common.tsx';
+import { ErrorBox, JsonView, Loading, Section, StatusBadge } from '../../ui/common.tsx';
 import { RunGraph } from './run-graph.tsx';
 import { RunTimeline } from './run-timeline.tsx';
 import { NodeRunPanel } from './node-run-panel.tsx';
+import { EventLog } from './event-log.tsx';
 import { ArtifactList } from './artifact-list.tsx';
 import { useRunControl } from './use-control.ts';
 
@@ -95,6 +96,7 @@ function RunView({ run, live }: { run: Run; live: RunLive }) {
                 <RunGraph
                   document={flowchart.data.document}
                   nodeRuns={nodeRuns}
+                  finished={['succeeded', 'failed', 'canceled'].includes(run.status)}
                   selectedNodeRun={selected}
                   tokens={live.tokens}
                   onSelectNode={(nodeId) => {
@@ -138,8 +140,9 @@ function RunControlButtons({ run }: { run: Run }) {
       <button className="btn small" disabled={!legal.pause || control.isPending} onClick={() => control.mutate({ action: 'pause', ...(now ? { mode: 'now' as const } : {}) })} data-testid="control-pause" title="Pause: no new dispatches">
         ❚❚ Pause
       </button>
-      <label className="check small" title="interrupt running node runs instead of letting them finish">
+      <label className="check small" title="Pause now: interrupt running node runs (their attempt ends 'interrupted by pause' and runs again on resume, not counted as a retry). Without it, running node runs finish first.">
         <input type="checkbox" checked={now} onChange={(e) => setNow(e.target.checked)} disabled={!legal.pause} data-testid="control-pause-now" /> now
+        {now && <span className="muted" data-testid="control-pause-now-hint"> (interrupts running nodes; they rerun on resume)</span>}
       </label>
       <button className="btn small" disabled={!legal.resume || control.isPending} onClick={() => control.mutate({ action: 'resume' })} data-testid="control-resume">
         ▶ Resume
@@ -215,7 +218,14 @@ function RunSummary({ run, live, artifacts }: { run: Run; live: RunLive; artifac
         <JsonView value={run.input} testid="run-input-view" />
       </Section>
       <Section title="Output">
-        <JsonView value={run.output ?? undefined} testid="run-output" empty={run.status === 'succeeded' ? 'null' : 'not finished'} />
+        {run.status === 'failed' && run.error ? (
+          <div className="run-error" data-testid="run-output-error" data-code={run.error.code}>
+            <b>{run.error.code}</b> {run.error.message}
+            {typeof run.error.details?.node_id === 'string' && <span className="muted"> — node {String(run.error.details.node_id)}</span>}
+          </div>
+        ) : (
+          <JsonView value={run.output ?? undefined} testid="run-output" empty={run.status === 'succeeded' ? 'null' : 'not finished'} />
+        )}
       </Section>
       {run.leftover_tokens?.length > 0 && (
         <Section title="Leftover tokens">
@@ -225,20 +235,7 @@ function RunSummary({ run, live, artifacts }: { run: Run; live: RunLive; artifac
       <Section title="Artifacts">{artifacts.isLoading ? <Loading /> : artifacts.isError ? <ErrorBox error={artifacts.error} compact /> : <ArtifactList artifacts={artifacts.data ?? []} />}</Section>
       <Section title={`Events (last sequence ${live.lastSequence})`}>
         {live.error && <div className="field-error">{live.error}</div>}
-        {live.events.length === 0 ? (
-          <Empty>No events yet.</Empty>
-        ) : (
-          <ol className="event-log" data-testid="event-log">
-            {live.events
-              .slice(-100)
-              .reverse()
-              .map((e) => (
-                <li key={e.event_id ?? `${e.sequence}`}>
-                  <span className="muted">#{e.sequence}</span> <code>{e.event_type}</code> <span className="muted small">{formatTime(e.emitted_at ?? (e as { created_at?: string }).created_at)}</span>
-                </li>
-              ))}
-          </ol>
-        )}
+        <EventLog events={live.events} />
       </Section>
     </div>
   );

@@ -1,7 +1,8 @@
-/** `/runs`: runs filtered by flowchart and status, paged. */
+/** `/runs`: runs filtered by flowchart (by name), status and creation time, paged; live over the socket. */
 import { Link, useNavigate } from 'react-router';
 import { RUN_STATUS_LIST as RUN_STATUSES } from '../../core/run-controls.ts';
-import { useRuns } from '../../api/queries.ts';
+import { useFlowchartList, useRuns } from '../../api/queries.ts';
+import { useRunsLive } from './use-runs-live.ts';
 import { formatDuration, formatTime, shortId } from '../../core/format.ts';
 import { Empty, ErrorBox, Loading, Pager, StatusBadge } from '../../ui/common.tsx';
 import { DebouncedInput } from '../../ui/debounced-input.tsx';
@@ -10,8 +11,12 @@ import { useSearchState } from '../../ui/use-search-state.ts';
 
 /** The runs list page. */
 export function RunsListPage() {
-  const [s, set] = useSearchState({ flowchart_id: '', status: '', page: '1', per_page: '20' });
-  const runs = useRuns({ flowchart_id: s.flowchart_id, status: s.status, page: Number(s.page), per_page: Number(s.per_page) });
+  const [s, set] = useSearchState({ flowchart_id: '', q: '', status: '', since: '', page: '1', per_page: '20' });
+  const createdAfter = SINCE[s.since] ? new Date(Date.now() - SINCE[s.since]!.ms).toISOString().slice(0, 16) : undefined;
+  const runs = useRuns({ flowchart_id: s.flowchart_id, q: s.q || undefined, status: s.status, created_after: createdAfter ? `${createdAfter}:00Z` : undefined, page: Number(s.page), per_page: Number(s.per_page) });
+  const flowcharts = useFlowchartList({ per_page: 100, sort: 'name', order: 'asc' });
+  const names = new Map((flowcharts.data?.items ?? []).map((f) => [f.id, f.name]));
+  useRunsLive((flowcharts.data?.items ?? []).map((f) => f.id));
   const navigate = useNavigate();
   const items = runs.data?.items ?? [];
   return (
@@ -22,10 +27,32 @@ export function RunsListPage() {
         </button>
       </PageHeader>
       <div className="filters">
-        <DebouncedInput value={s.flowchart_id} onChange={(v) => set({ flowchart_id: v })} placeholder="Flowchart id…" testid="runs-flowchart-filter" />
+        <label className="inline">
+          flowchart
+          <select value={s.flowchart_id} onChange={(e) => set({ flowchart_id: e.target.value, page: '1' })} data-testid="runs-flowchart-filter">
+            <option value="">any</option>
+            {(flowcharts.data?.items ?? []).map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <DebouncedInput value={s.q} onChange={(v) => set({ q: v, page: '1' })} placeholder="Run id or flowchart name…" testid="runs-search" />
+        <label className="inline">
+          created
+          <select value={s.since} onChange={(e) => set({ since: e.target.value, page: '1' })} data-testid="runs-since-filter">
+            <option value="">any time</option>
+            {Object.entries(SINCE).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v.label}
+              </option>
+            ))}
+          </select>
+        </label>
         <label className="inline">
           status
-          <select value={s.status} onChange={(e) => set({ status: e.target.value })} data-testid="runs-status-filter">
+          <select value={s.status} onChange={(e) => set({ status: e.target.value, page: '1' })} data-testid="runs-status-filter">
             <option value="">any</option>
             {RUN_STATUSES.map((st) => (
               <option key={st} value={st}>
@@ -41,7 +68,7 @@ export function RunsListPage() {
         ) : runs.isError ? (
           <ErrorBox error={runs.error} onRetry={() => void runs.refetch()} />
         ) : items.length === 0 ? (
-          <Empty>No runs{s.status || s.flowchart_id ? ' match these filters' : ' yet — start one from a flowchart'}.</Empty>
+          <Empty>No runs{s.status || s.flowchart_id || s.q || s.since ? ' match these filters' : ' yet — start one from a flowchart'}.</Empty>
         ) : (
           <table className="table" data-testid="runs-table">
             <thead>
@@ -63,12 +90,12 @@ export function RunsListPage() {
                     </Link>
                   </td>
                   <td>
-                    <Link to={`/flowcharts/${encodeURIComponent(r.flowchart_id)}`} onClick={(e) => e.stopPropagation()}>
-                      {shortId(r.flowchart_id, 12)}
+                    <Link to={`/flowcharts/${encodeURIComponent(r.flowchart_id)}`} onClick={(e) => e.stopPropagation()} title={r.flowchart_id} data-testid="run-row-flowchart">
+                      {names.get(r.flowchart_id) ?? shortId(r.flowchart_id, 12)}
                     </Link>{' '}
                     <span className="muted">v{r.flowchart_version}</span>
                   </td>
-                  <td>
+                  <td data-testid="run-row-status" data-status={r.status}>
                     <StatusBadge status={r.status} />
                   </td>
                   <td className="muted">{formatTime(r.created_at)}</td>
@@ -84,3 +111,10 @@ export function RunsListPage() {
     </div>
   );
 }
+
+/** The creation-time filter: runs created within the last … */
+const SINCE: Record<string, { label: string; ms: number }> = {
+  '1h': { label: 'last hour', ms: 3_600_000 },
+  '24h': { label: 'last 24 hours', ms: 86_400_000 },
+  '7d': { label: 'last 7 days', ms: 7 * 86_400_000 },
+};
