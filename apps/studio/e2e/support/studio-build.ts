@@ -50,7 +50,9 @@ export async function studioBuildIsStale(): Promise<boolean> {
 
 function runBuild(): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', 'build', '-w', '@llmctl/studio'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // --emptyOutDir=false: servers of other test processes keep serving dist while it is rebuilt (an emptied dist
+    // answered their page loads with 404 for the length of the build); old hashed chunks stay until a clean build.
+    const child = spawn('npm', ['run', 'build', '-w', '@llmctl/studio', '--', '--emptyOutDir=false'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     child.stderr.on('data', (b: Buffer) => (out += b.toString()));
