@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { isErrorCode } from '@llmctl/contracts';
 import { assertErrorEnvelope, envelopeProblem } from './support/envelope.ts';
 import { parseRawResponse, rawExchange } from './support/raw-http.ts';
+import { clientErrorResponse } from '../src/client-error.ts';
 import { startTestServer } from './support/test-server.ts';
 
 // Issue 13, defect 12: these came back in Fastify's or Node's own bodies ({"error":"Bad Request",…}).
@@ -62,4 +63,19 @@ test('requests the HTTP parser refuses get a raw 400 or 431 whose body is the en
   } finally {
     await s.close();
   }
+});
+
+test('a request timeout from the HTTP server is a raw 408 request_timeout envelope', () => {
+  // Node reports it as a clientError with ERR_HTTP_REQUEST_TIMEOUT once requestTimeout passes (300 s by default, so
+  // the response is checked directly rather than waited for).
+  const res = parseRawResponse(clientErrorResponse('ERR_HTTP_REQUEST_TIMEOUT', 'req_timeout1'));
+  assert.ok(res);
+  assert.equal(res.status, 408);
+  assert.equal(res.headers.connection, 'close');
+  const body = JSON.parse(res.body);
+  assert.equal(envelopeProblem(408, body), undefined);
+  assert.equal(body.error.code, 'request_timeout');
+  assert.equal(body.error.retryable, true);
+  assert.equal(body.error.request_id, 'req_timeout1');
+  assert.equal(Number(res.headers['content-length']), Buffer.byteLength(res.body));
 });
