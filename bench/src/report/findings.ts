@@ -63,13 +63,15 @@ export function findings(r: BenchReport): Finding[] {
     const lookup = per(task, 'model lookup');
     const count = per(task, 'scripted call count');
     const row = per(task, 'model-call row');
-    const extra = [lookup, count, row].filter((x): x is NonNullable<typeof x> => !!x);
+    const extra = [lookup && lookup.perNode >= 0.2 ? lookup : undefined, count, row].filter((x): x is NonNullable<typeof x> => !!x);
     if (extra.length > 0) {
       const perNode = extra.reduce((s, x) => s + x.totalMs, 0) / task.workNodes;
       out.push({
         title: `Scripted task nodes add ${extra.reduce((s, x) => s + x.perNode, 0).toFixed(1)} round trips per node (${ms(perNode)} per node here).`,
         body: [
-          lookup ? `\`RegistryModelGateway.resolve\` (\`apps/server/src/runtime/model-gateway.ts\`) runs \`ModelRepository.findByName\` on every call (${lookup.perNode.toFixed(2)} per node, mean ${ms(lookup.meanMs)}): the provider is cached but the row lookup is not — cache it per name with the \`updated_at\` stamp and invalidate on model change (the server already emits config events).` : '',
+          lookup && lookup.perNode < 0.2
+            ? `Model rows are cached per name (\`RegistryModelGateway.cacheModelRows\`, emptied on \`config:model:*\` events): ${lookup.perNode.toFixed(2)} lookups per node, only the first call of a model reads its row.`
+            : lookup ? `\`RegistryModelGateway.resolve\` (\`apps/server/src/runtime/model-gateway.ts\`) runs \`ModelRepository.findByName\` on every call (${lookup.perNode.toFixed(2)} per node, mean ${ms(lookup.meanMs)}): the provider is cached but the row lookup is not — cache it per name with the \`updated_at\` stamp and invalidate on model change (the server already emits config events).` : '',
           count ? `\`callModel\` (\`packages/runtime/src/nodes/task-handler.ts\`) always passes \`countPriorCalls\`, so \`ScriptedProvider.chat\` (\`packages/providers/src/scripted.ts\`) runs \`PgModelCallLog.countScripted\` (a \`count(*)\` on \`model_calls\`) on every call (${count.perNode.toFixed(2)} per node, mean ${ms(count.meanMs)}) even when no response has \`fail_times\`; in a loop it also scans every earlier call of the node (O(iterations) per call). Only count when the selected response has \`fail_times > 0\`.` : '',
           row ? `\`PgModelCallLog.record\` inserts the model-call row in a transaction of its own (${row.perNode.toFixed(2)} per node, mean ${ms(row.meanMs)}), i.e. a second fsync'd commit per task node besides the run commit; it could ride on the node's success commit.` : '',
         ].filter(Boolean).join(' '),
