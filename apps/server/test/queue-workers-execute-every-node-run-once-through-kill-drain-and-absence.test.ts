@@ -113,6 +113,11 @@ test('queue workers', { timeout: 600_000 }, async (t) => {
       assert.equal(da.executor.worker_id, listed[0].id);
       assert.equal(da.attempts[0].executor.worker_id, listed[0].id);
       assert.equal(done.node_runs.find((n: { node_id: string }) => n.node_id === 's').executor.backend, 'inline');
+      const trace = await api(server.url, 'GET', `/api/runs/${id}/trace`);
+      type S = { kind: string; name: string; attributes: Record<string, any>; children: S[] };
+      const spanA = (trace as S).children.find((c) => c.kind === 'node_run' && c.attributes.node_id === 'a')!;
+      assert.equal(spanA.attributes.executor.backend, 'queue');
+      assert.equal(spanA.children.find((c) => c.kind === 'attempt')!.attributes.executor.worker_id, listed[0].id);
       assert.equal(await stopWorker(w), 0);
     });
 

@@ -1,9 +1,11 @@
 import type pg from 'pg';
+import type { NodeRun } from '@llmctl/contracts';
+import { attachExecutors } from './executor-views.ts';
 
 /** Rows a run's trace is built from. */
 export interface TraceRows {
   run: { id: string; flowchart_id: string; flowchart_version: number; status: string; created_at: string; started_at: string | null; finished_at: string | null; error: unknown; correlation_id: string | null } | null;
-  node_runs: { id: string; node_id: string; node_type: string; iteration: number; status: string; outcome: string | null; started_at: string | null; finished_at: string | null; attempts: { n: number; started_at: string; finished_at: string | null; error: unknown }[]; error: unknown; usage: unknown; idempotency_key: string; retry_of: string | null; rewound_from: string | null }[];
+  node_runs: { id: string; node_id: string; node_type: string; iteration: number; status: string; outcome: string | null; started_at: string | null; finished_at: string | null; attempts: { n: number; started_at: string; finished_at: string | null; error: unknown; executor?: unknown }[]; error: unknown; usage: unknown; idempotency_key: string; retry_of: string | null; rewound_from: string | null; executor?: unknown }[];
   model_calls: {
     id: string; node_run_id: string; attempt: number; kind: string; model_name: string; provider: string; status: string; error: unknown; usage: unknown;
     started_at: string; finished_at: string | null; idempotency_key: string | null; step: number | null; repair_attempt: number | null;
@@ -21,5 +23,6 @@ export async function readTraceRows(pool: pg.Pool, runId: string): Promise<Trace
       idempotency_key, step, repair_attempt, request, response, parsed_output, latency_ms, cost, replayed_from FROM model_calls WHERE run_id = $1 ORDER BY started_at, id`, [runId]),
     pool.query(`SELECT idempotency_key, node_run_id, tool, status, attempts, started_at, finished_at, input, result FROM tool_calls WHERE run_id = $1 ORDER BY started_at`, [runId]),
   ]);
+  await attachExecutors(pool, runId, nodeRuns.rows as NodeRun[]);
   return { run: run.rows[0] ?? null, node_runs: nodeRuns.rows, model_calls: modelCalls.rows, tool_calls: toolCalls.rows } as TraceRows;
 }

@@ -41,14 +41,14 @@ export function buildTrace(rows: TraceRows): Span | null {
     const ns = span({
       span_id: nr.id, parent_span_id: r.id, kind: 'node_run', name: `${nr.node_type} ${nr.node_id} #${nr.iteration}`, status: nr.status,
       started_at: nr.started_at, finished_at: nr.finished_at,
-      attributes: { node_id: nr.node_id, node_type: nr.node_type, iteration: nr.iteration, outcome: nr.outcome, idempotency_key: nr.idempotency_key, retry_of: nr.retry_of, rewound_from: nr.rewound_from, usage: nr.usage },
+      attributes: { node_id: nr.node_id, node_type: nr.node_type, iteration: nr.iteration, outcome: nr.outcome, idempotency_key: nr.idempotency_key, retry_of: nr.retry_of, rewound_from: nr.rewound_from, usage: nr.usage, executor: nr.executor ?? null },
       error: nr.error,
     });
     root.children.push(ns);
     const attempts = nr.attempts.map((a, i) => {
       const s = span({
         span_id: `${nr.id}:attempt:${i + 1}`, parent_span_id: nr.id, kind: 'attempt', name: `attempt ${a.n}`,
-        status: a.error ? 'failed' : a.finished_at ? 'succeeded' : 'running', started_at: a.started_at, finished_at: a.finished_at, attributes: { n: a.n }, error: a.error,
+        status: a.error ? 'failed' : a.finished_at ? 'succeeded' : 'running', started_at: a.started_at, finished_at: a.finished_at, attributes: { n: a.n, executor: a.executor ?? null }, error: a.error,
       });
       ns.children.push(s);
       return { a, s };
