@@ -11,6 +11,7 @@ import { ConfigInput, numberOrUndefined } from './config-inputs.tsx';
 import { FanInEditor } from './fan-in-editor.tsx';
 import { useEditor } from './editor-context.ts';
 import { ProblemList } from './problems.tsx';
+import { insertAt, templateVariables } from '../../core/template-vars.ts';
 
 function IdField({ node }: { node: FlowchartNode }) {
   const { graph, dispatch } = useEditor();
@@ -25,6 +26,22 @@ function IdField({ node }: { node: FlowchartNode }) {
     <Field label="Id" error={error} hint={text !== node.id ? 'press Enter to rename (connectors follow)' : 'referenced by templates as upstream.<id>'}>
       <input type="text" value={text} data-testid="node-id-input" onChange={(e) => setText(e.target.value)} onBlur={apply} onKeyDown={(e) => e.key === 'Enter' && apply()} />
     </Field>
+  );
+}
+
+/** Chips of the variables this node can read; a click appends the placeholder to the field. */
+function TemplateVarPicker({ nodeId, field, onPick }: { nodeId: string; field: string; onPick: (text: string) => void }) {
+  const { graph } = useEditor();
+  const vars = templateVariables(graph, nodeId);
+  return (
+    <div className="template-vars" data-testid={`template-vars-${field}`}>
+      <span className="muted small">insert</span>
+      {vars.map((v) => (
+        <button key={v.path} type="button" className="chip" onClick={() => onPick(v.insert)} data-path={v.path} title={`Insert ${v.insert}`}>
+          {v.path}
+        </button>
+      ))}
+    </div>
   );
 }
 
@@ -65,6 +82,9 @@ export function NodeForm({ node }: { node: FlowchartNode }) {
             .map((s) => (
               <Field key={s.key} label={s.label} hint={s.hint}>
                 <ConfigInput spec={s} value={config[s.key]} onChange={(v) => setCfg(s.key, v)} testid={`config-${s.key}`} />
+                {(s.key === 'prompt' || s.key === 'system' || s.kind === 'template') && (config[s.key] === undefined || typeof config[s.key] === 'string') && (
+                  <TemplateVarPicker nodeId={node.id} field={s.key} onPick={(text) => setCfg(s.key, insertAt(String(config[s.key] ?? ''), text))} />
+                )}
               </Field>
             ))}
         </Section>
