@@ -50,9 +50,13 @@ export function installIdempotency(app: FastifyInstance, pool: pg.Pool): void {
     }
     const scope = scopeOf(req);
     const hash = createHash('sha256').update(stableStringify(req.body)).digest('hex');
-    await pool.query(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND created_at < now() - ${TTL}`, [scope, key]);
+    // One statement claims the key: a new row, or an expired one taken over as if it were new (row-locked, so of two
+    // concurrent claims of an expired key one wins and the other sees it in progress).
     const claimed = await pool.query(
-      'INSERT INTO idempotency_keys (key, scope, body_hash) VALUES ($1, $2, $3) ON CONFLICT (scope, key) DO NOTHING RETURNING key',
+      `INSERT INTO idempotency_keys (key, scope, body_hash) VALUES ($1, $2, $3)
+       ON CONFLICT (scope, key) DO UPDATE SET body_hash = EXCLUDED.body_hash, status_code = NULL, response = NULL, created_at = now()
+         WHERE idempotency_keys.created_at < now() - ${TTL}
+       RETURNING key`,
       [key, scope, hash]);
     if (claimed.rowCount === 1) {
       req.idempotencyClaim = { key, scope };
