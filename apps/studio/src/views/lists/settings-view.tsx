@@ -1,4 +1,4 @@
-/** `/settings`: runtime settings (executor backend, image tags, timeouts, guardrail defaults) and the browser's API token. */
+/** `/settings`: runtime settings (executor backend and the blocks it uses, timeouts, guardrails, retention) and the browser's API token. */
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, getAuthToken, setAuthToken } from '../../api/http.ts';
@@ -6,85 +6,16 @@ import { useRuntimeSettings } from '../../api/queries.ts';
 import { parseJsonObject, prettyJson } from '../../core/json-text.ts';
 import { ErrorBox, Field, JsonView, Loading, Section } from '../../ui/common.tsx';
 import { PageHeader } from '../../ui/shell.tsx';
+import { RuntimeSettingsForm } from '../settings/runtime-settings-form.tsx';
+import { fieldErrorsOf, type Json } from '../settings/settings-paths.ts';
 
-type Json = Record<string, unknown>;
 
-const BACKENDS = ['inline', 'queue', 'kubernetes'];
 /** Server-maintained keys: shown, never sent back. */
 const READ_ONLY = new Set(['updated_at', 'created_at']);
 
 /** The settings without read-only keys (the body of PUT). */
 function editable(o: Json): Json {
   return Object.fromEntries(Object.entries(o).filter(([k]) => !READ_ONLY.has(k)));
-}
-
-function setPath(o: Json, path: string[], v: unknown): Json {
-  const [k, ...rest] = path;
-  if (k === undefined) return o;
-  const child = o[k];
-  return { ...o, [k]: rest.length ? setPath(child && typeof child === 'object' ? (child as Json) : {}, rest, v) : v };
-}
-
-function label(path: string[]): string {
-  return path.join('.').replace(/_/g, ' ');
-}
-
-/** Renders an input for every leaf of the settings object (objects nest as sections). */
-function SettingsFields({ value, path, root, onChange }: { value: Json; path: string[]; root: Json; onChange: (next: Json) => void }) {
-  return (
-    <>
-      {Object.entries(value)
-        .filter(([k]) => !READ_ONLY.has(k))
-        .map(([k, v]) => {
-        const p = [...path, k];
-        const id = `setting-${p.join('.')}`;
-        if (v && typeof v === 'object' && !Array.isArray(v)) {
-          return (
-            <Section key={k} title={label(p)}>
-              <SettingsFields value={v as Json} path={p} root={root} onChange={onChange} />
-            </Section>
-          );
-        }
-        const set = (nv: unknown): void => onChange(setPath(root, p, nv));
-        if ((k === 'executor' || /backend/i.test(k)) && typeof v === 'string') {
-          return (
-            <Field key={k} label={label(p)}>
-              <select value={v} onChange={(e) => set(e.target.value)} data-testid={id}>
-                {[...new Set([...BACKENDS, v])].map((b) => (
-                  <option key={b} value={b}>
-                    {b}
-                  </option>
-                ))}
-              </select>
-            </Field>
-          );
-        }
-        if (typeof v === 'boolean')
-          return (
-            <label key={k} className="check">
-              <input type="checkbox" checked={v} onChange={(e) => set(e.target.checked)} data-testid={id} /> {label(p)}
-            </label>
-          );
-        if (typeof v === 'number')
-          return (
-            <Field key={k} label={label(p)}>
-              <input type="number" value={v} onChange={(e) => set(e.target.value === '' ? 0 : Number(e.target.value))} data-testid={id} />
-            </Field>
-          );
-        if (typeof v === 'string' || v === null)
-          return (
-            <Field key={k} label={label(p)} hint={/image|tag/i.test(k) ? 'container image tag' : undefined}>
-              <input type="text" value={v ?? ''} onChange={(e) => set(e.target.value)} data-testid={id} />
-            </Field>
-          );
-        return (
-          <Field key={k} label={label(p)}>
-            <JsonView value={v} />
-          </Field>
-        );
-      })}
-    </>
-  );
 }
 
 /** The settings page. */
@@ -147,7 +78,7 @@ export function SettingsPage() {
                   <textarea className="mono" rows={18} value={rawText} onChange={(e) => setRawText(e.target.value)} data-testid="runtime-settings-json" />
                 </Field>
               ) : (
-                <SettingsFields value={draft} path={[]} root={draft} onChange={setDraft} />
+                <RuntimeSettingsForm draft={draft} errors={fieldErrorsOf(save.error)} onChange={setDraft} />
               )}
               {typeof draft.updated_at === 'string' && <div className="muted small">last saved {new Date(draft.updated_at).toLocaleString()}</div>}
               {draft.updated_at === null && <div className="muted small">defaults (never saved)</div>}
