@@ -43,3 +43,12 @@ export { CredentialRepository } from './credential-repository.ts';
 export type { ProviderCredentialView, ProviderCredentialInput } from './credential-repository.ts';
 export { RunRetention, retentionIsOff } from './run-retention.ts';
 export type { RetentionPolicy, FlowchartRetentionPolicy, PruneResult } from './run-retention.ts';
+// Small repositories of the server's own tables and lookups (the persistence boundary: no SQL outside this package).
+export { IdempotencyRepository } from './idempotency-repository.ts';
+export type { IdempotencyRecord } from './idempotency-repository.ts';
+export { ApiTokenRepository } from './api-token-repository.ts';
+export { RunLookups } from './run-lookups.ts';
+export type { RunHead } from './run-lookups.ts';
+export { readStatusCounts } from './status-counts.ts';
+export type { StatusCounts } from './status-counts.ts';
+export { notify } from './notify.ts';
