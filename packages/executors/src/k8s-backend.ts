@@ -1,4 +1,6 @@
-import { BatchV1Api, CoreV1Api, KubeConfig, type V1Job } from '@kubernetes/client-node';
+// Types only at the top: the client (about 50 MB resident) is imported on first use, so a server that never uses the
+// kubernetes backend does not load it (bench/report.md § serve footprint).
+import type { BatchV1Api, CoreV1Api, KubeConfig, V1Job } from '@kubernetes/client-node';
 import type pg from 'pg';
 import { LlmctlError, type ErrorCode } from '@llmctl/contracts';
 import type { ModelCallRecord, NodeExecution, NodeResult } from '@llmctl/runtime';
@@ -55,21 +57,14 @@ export class KubernetesBackend implements ExecutorBackend {
   }
 
   /** API clients, from the given kubeconfig or (on first use) the default one: KUBECONFIG, ~/.kube/config, in-cluster. */
-  private get api(): { batch: BatchV1Api; core: CoreV1Api } {
+  private async api(): Promise<{ batch: BatchV1Api; core: CoreV1Api }> {
     if (!this.clients) {
-      const kc = this.o.kubeConfig ?? new KubeConfig();
+      const k8s = await import('@kubernetes/client-node');
+      const kc = this.o.kubeConfig ?? new k8s.KubeConfig();
       if (!this.o.kubeConfig) kc.loadFromDefault();
-      this.clients = { batch: kc.makeApiClient(BatchV1Api), core: kc.makeApiClient(CoreV1Api) };
+      this.clients = { batch: kc.makeApiClient(k8s.BatchV1Api), core: kc.makeApiClient(k8s.CoreV1Api) };
     }
     return this.clients;
-  }
-
-  private get batch(): BatchV1Api {
-    return this.api.batch;
-  }
-
-  private get core(): CoreV1Api {
-    return this.api.core;
   }
 
   private timed<T>(p: Promise<T>): Promise<T> {
@@ -81,7 +76,7 @@ export class KubernetesBackend implements ExecutorBackend {
 
   async run(row: DispatchRow, x: NodeExecution): Promise<NodeResult> {
     try {
-      void this.api;
+      await this.api();
     } catch (err) {
       const e = fail('create_failed', `no Kubernetes configuration (in-cluster service account or kubeconfig): ${(err as Error).message}`);
       await this.store.fail(row.id, e.toInfo());
@@ -132,7 +127,7 @@ export class KubernetesBackend implements ExecutorBackend {
     for (let tries = 0; !job; tries++) {
       if (signal.aborted) throw signal.reason;
       try {
-        job = await this.timed(this.batch.createNamespacedJob({ namespace: s.namespace, body }));
+        job = await this.timed((await this.api()).batch.createNamespacedJob({ namespace: s.namespace, body }));
       } catch (err) {
         const code = httpCode(err);
         if (code !== null && code !== 409 && code < 500 && code !== 429) throw fail('create_failed', `the Job could not be created (HTTP ${code})`, { job: spec.name, status: code });
@@ -141,7 +136,7 @@ export class KubernetesBackend implements ExecutorBackend {
       }
     }
     try {
-      await this.timed(this.core.createNamespacedSecret({ namespace: s.namespace, body: secretManifest(row, spec, s, job, payload) }));
+      await this.timed((await this.api()).core.createNamespacedSecret({ namespace: s.namespace, body: secretManifest(row, spec, s, job, payload) }));
     } catch (err) {
       if (httpCode(err) !== 409) {
         await this.deleteJob(spec.name, s.namespace, 0);
@@ -153,7 +148,7 @@ export class KubernetesBackend implements ExecutorBackend {
   /** The Job named `name` (null when it does not exist); fails closed when it cannot be read. */
   private async lookup(name: string, namespace: string, dispatchId: string): Promise<V1Job | null> {
     try {
-      const job = await this.timed(this.batch.readNamespacedJob({ name, namespace }));
+      const job = await this.timed((await this.api()).batch.readNamespacedJob({ name, namespace }));
       if (job.metadata?.annotations?.['llmctl.dispatch_id'] !== dispatchId) throw fail('dispatch_uncertain', `Job ${name} belongs to another dispatch`, { job: name });
       return job;
     } catch (err) {
@@ -173,8 +168,8 @@ export class KubernetesBackend implements ExecutorBackend {
     for (;;) {
       if (signal.aborted) throw signal.reason;
       const [job, pods] = await Promise.all([
-        this.timed(this.batch.readNamespacedJob({ name: spec.name, namespace: s.namespace })).catch((e) => (httpCode(e) === 404 ? null : Promise.reject(e))),
-        this.timed(this.core.listNamespacedPod({ namespace: s.namespace, labelSelector: `llmctl.job=${spec.name}` })).then((l) => l.items),
+        this.timed((await this.api()).batch.readNamespacedJob({ name: spec.name, namespace: s.namespace })).catch((e) => (httpCode(e) === 404 ? null : Promise.reject(e))),
+        this.timed((await this.api()).core.listNamespacedPod({ namespace: s.namespace, labelSelector: `llmctl.job=${spec.name}` })).then((l) => l.items),
       ]);
       if (!job) throw fail('worker_lost', `Job ${spec.name} disappeared`, { job: spec.name });
       const st = classify(job, pods);
@@ -198,7 +193,7 @@ export class KubernetesBackend implements ExecutorBackend {
 
   /** Reads and validates the result line from the pod log. */
   private async result(row: DispatchRow, spec: JobSpec, s: KubernetesSettings, pod: string): Promise<NodeResult> {
-    const log = await this.timed(this.core.readNamespacedPodLog({ name: pod, namespace: s.namespace, container: 'executor' }));
+    const log = await this.timed((await this.api()).core.readNamespacedPodLog({ name: pod, namespace: s.namespace, container: 'executor' }));
     const parsed = parseExecutorOutput(String(log));
     if (!parsed.ok) {
       const e = fail('result_invalid', `Job ${spec.name}: ${parsed.reason}`, { job: spec.name, pod });
@@ -223,12 +218,12 @@ export class KubernetesBackend implements ExecutorBackend {
     const grace = this.o.timeoutsMs?.deleteGrace ?? 10_000;
     await this.deleteJob(spec.name, s.namespace, Math.ceil(grace / 1000));
     const t = setTimeout(() => {
-      void this.timed(this.core.deleteCollectionNamespacedPod({ namespace: s.namespace, labelSelector: `llmctl.job=${spec.name}`, gracePeriodSeconds: 0 })).catch(() => undefined);
+      void this.api().then((a) => this.timed(a.core.deleteCollectionNamespacedPod({ namespace: s.namespace, labelSelector: `llmctl.job=${spec.name}`, gracePeriodSeconds: 0 }))).catch(() => undefined);
     }, grace);
     t.unref();
   }
 
   private async deleteJob(name: string, namespace: string, graceS: number): Promise<void> {
-    await this.timed(this.batch.deleteNamespacedJob({ name, namespace, gracePeriodSeconds: graceS, propagationPolicy: 'Background' })).catch(() => undefined);
+    await this.timed((await this.api()).batch.deleteNamespacedJob({ name, namespace, gracePeriodSeconds: graceS, propagationPolicy: 'Background' })).catch(() => undefined);
   }
 }
