@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { LlmctlError } from '@llmctl/contracts';
+import { IdempotencyRepository } from '@llmctl/store';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -12,8 +13,6 @@ declare module 'fastify' {
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const KEY_RE = /^[\x21-\x7e]{1,255}$/;
-/** Keys are remembered for 24 hours. */
-const TTL = "interval '24 hours'";
 
 /** JSON with object keys sorted, so equal bodies hash equally. */
 function stableStringify(value: unknown): string {
@@ -37,6 +36,7 @@ function scopeOf(req: FastifyRequest): string {
  */
 export function installIdempotency(app: FastifyInstance, pool: pg.Pool): void {
   app.decorateRequest('idempotencyClaim', undefined);
+  const keys = new IdempotencyRepository(pool);
 
   app.addHook('preHandler', async (req, reply) => {
     if (!MUTATING.has(req.method)) return;
@@ -50,21 +50,12 @@ export function installIdempotency(app: FastifyInstance, pool: pg.Pool): void {
     }
     const scope = scopeOf(req);
     const hash = createHash('sha256').update(stableStringify(req.body)).digest('hex');
-    // One statement claims the key: a new row, or an expired one taken over as if it were new (row-locked, so of two
-    // concurrent claims of an expired key one wins and the other sees it in progress).
-    const claimed = await pool.query(
-      `INSERT INTO idempotency_keys (key, scope, body_hash) VALUES ($1, $2, $3)
-       ON CONFLICT (scope, key) DO UPDATE SET body_hash = EXCLUDED.body_hash, status_code = NULL, response = NULL, created_at = now()
-         WHERE idempotency_keys.created_at < now() - ${TTL}
-       RETURNING key`,
-      [key, scope, hash]);
-    if (claimed.rowCount === 1) {
+    // One statement claims the key (a new row, or one older than 24 hours taken over as if it were new).
+    if (await keys.claim(scope, key, hash)) {
       req.idempotencyClaim = { key, scope };
       return;
     }
-    const prior = await pool.query<{ body_hash: string; status_code: number | null; response: unknown }>(
-      'SELECT body_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2', [scope, key]);
-    const row = prior.rows[0];
+    const row = await keys.read(scope, key);
     if (!row) throw new LlmctlError('conflict', 'The Idempotency-Key changed state concurrently; retry.', { key }, true);
     if (row.body_hash !== hash) {
       throw new LlmctlError('idempotency_key_reused', 'This Idempotency-Key was already used with another request body.', { key });
@@ -80,8 +71,7 @@ export function installIdempotency(app: FastifyInstance, pool: pg.Pool): void {
     const claim = req.idempotencyClaim;
     if (!claim) return;
     req.idempotencyClaim = undefined;
-    await pool.query('DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND status_code IS NULL', [claim.scope, claim.key])
-      .catch(() => undefined);
+    await keys.release(claim.scope, claim.key).catch(() => undefined);
   });
 
   app.addHook('onSend', async (req, reply, payload) => {
@@ -90,14 +80,13 @@ export function installIdempotency(app: FastifyInstance, pool: pg.Pool): void {
     req.idempotencyClaim = undefined;
     try {
       if (reply.statusCode >= 500) {
-        await pool.query('DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2', [claim.scope, claim.key]);
+        await keys.forget(claim.scope, claim.key);
       } else {
         let body: unknown = payload;
         if (typeof payload === 'string') {
           try { body = JSON.parse(payload); } catch { body = payload; }
         }
-        await pool.query('UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE scope = $1 AND key = $2',
-          [claim.scope, claim.key, reply.statusCode, JSON.stringify(body ?? null)]);
+        await keys.complete(claim.scope, claim.key, reply.statusCode, JSON.stringify(body ?? null));
       }
     } catch (err) {
       req.log.warn({ err }, 'could not record the Idempotency-Key response');

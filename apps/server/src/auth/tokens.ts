@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { LlmctlError } from '@llmctl/contracts';
+import { ApiTokenRepository } from '@llmctl/store';
 
 /** SHA-256 (hex) of a bearer token: the only form in which tokens are kept. */
 export function hashToken(token: string): string {
@@ -26,8 +27,10 @@ const DB_CACHE_MS = 60_000;
 export class TokenSet {
   private readonly memory: Map<string, string>;
   private readonly cache = new Map<string, { principal: string; until: number }>();
+  private readonly tokens: ApiTokenRepository;
 
-  private constructor(tokens: readonly string[], private readonly pool: pg.Pool, readonly databaseTokens: number) {
+  private constructor(tokens: readonly string[], pool: pg.Pool, readonly databaseTokens: number) {
+    this.tokens = new ApiTokenRepository(pool);
     this.memory = new Map(tokens.map((t) => {
       const h = hashToken(t);
       return [h, `token:${h.slice(0, 12)}`];
@@ -41,8 +44,7 @@ export class TokenSet {
   static async load(tokens: readonly string[], pool: pg.Pool): Promise<TokenSet> {
     let n: number;
     try {
-      const r = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM api_tokens');
-      n = r.rows[0]?.n ?? 0;
+      n = await new ApiTokenRepository(pool).count();
     } catch (err) {
       throw new LlmctlError('auth_unavailable',
         `Cannot read the API tokens from the database, so it is unknown whether authentication is required; refusing to start: ${(err as Error).message}`,
@@ -64,10 +66,9 @@ export class TokenSet {
     if (mem) return mem;
     const hit = this.cache.get(h);
     if (hit && hit.until > Date.now()) return hit.principal;
-    const r = await this.pool.query<{ id: string }>('SELECT id FROM api_tokens WHERE token_hash = $1', [h]);
-    const row = r.rows[0];
-    if (!row) return null;
-    const principal = `token:${row.id}`;
+    const id = await this.tokens.idByHash(h);
+    if (id === null) return null;
+    const principal = `token:${id}`;
     this.cache.set(h, { principal, until: Date.now() + DB_CACHE_MS });
     return principal;
   }

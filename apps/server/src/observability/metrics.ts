@@ -2,6 +2,7 @@ import client from 'prom-client';
 import type pg from 'pg';
 import type { EventBus } from '@llmctl/runtime';
 import { queueStats } from '@llmctl/executors';
+import { readStatusCounts } from '@llmctl/store';
 
 /**
  * Prometheus metrics of one server: runs by status and queue depth (read from the database at scrape time, so
@@ -21,13 +22,11 @@ export class ServerMetrics {
     const queue = new client.Gauge({ name: 'llmctl_node_runs_queued', help: 'Queued node runs of active runs (queue depth)', registers: [this.registry] });
     const running = new client.Gauge({ name: 'llmctl_node_runs_running', help: 'Running node runs', registers: [this.registry] });
     this.collectors.push(async () => {
-      const r = await pool.query(`SELECT status, count(*)::int AS n FROM runs GROUP BY status`);
+      const counts = await readStatusCounts(pool);
       runs.reset();
-      for (const row of r.rows as { status: string; n: number }[]) runs.set({ status: row.status }, row.n);
-      const q = await pool.query(`SELECT status, count(*)::int AS n FROM node_runs WHERE status IN ('queued','running') GROUP BY status`);
-      queue.set(0);
-      running.set(0);
-      for (const row of q.rows as { status: string; n: number }[]) (row.status === 'queued' ? queue : running).set(row.n);
+      for (const row of counts.runs) runs.set({ status: row.status }, row.n);
+      queue.set(counts.nodeRuns.queued);
+      running.set(counts.nodeRuns.running);
     });
     const execQueue = new client.Gauge({ name: 'llmctl_executor_queue_depth', help: 'Node attempts waiting for a queue worker', registers: [this.registry] });
     const execActive = new client.Gauge({ name: 'llmctl_executor_attempts_active', help: 'Node attempts running on queue workers', registers: [this.registry] });

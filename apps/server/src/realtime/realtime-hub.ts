@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Namespace, Socket } from 'socket.io';
 import { CONTRACT_VERSION, LlmctlError, type EventEnvelope } from '@llmctl/contracts';
-import { RunRepository } from '@llmctl/store';
+import { RunLookups, RunRepository } from '@llmctl/store';
 import { CONFIG_ROOM, logEnvelope, type LogEvent } from './envelope.ts';
 import { RunFeeds, type RunFeed } from './run-feeds.ts';
 import { MAX_ROOMS_PER_SOCKET, parseRoomRequest } from './subscribe-request.ts';
@@ -62,10 +62,12 @@ export class RealtimeHub {
   private readonly runFlowchart = new Map<string, string>();
   private readonly resolving = new Set<string>();
   private readonly runs: RunRepository;
+  private readonly lookups: RunLookups;
   readonly feeds: RunFeeds;
 
   constructor(private readonly o: RealtimeHubOptions) {
     this.runs = new RunRepository(o.pool);
+    this.lookups = new RunLookups(o.pool);
     this.feeds = new RunFeeds({
       readEvents: (runId, after, limit) => this.runs.events(runId, after, limit),
       deliver: (e) => this.deliverLog(e),
@@ -146,13 +148,12 @@ export class RealtimeHub {
       if (new Set([...client.rooms, ...req.rooms]).size > MAX_ROOMS_PER_SOCKET) {
         throw new LlmctlError('validation_failed', `A socket may be in at most ${MAX_ROOMS_PER_SOCKET} rooms.`, { errors: [{ path: 'rooms', message: 'too many rooms' }] });
       }
-      const runRows = req.runIds.length === 0 ? [] : (await this.o.pool.query<{ id: string; flowchart_id: string; last_sequence: string | number }>(
-        'SELECT id, flowchart_id, last_sequence FROM runs WHERE id = ANY($1::text[])', [req.runIds])).rows;
+      const runRows = await this.lookups.runHeads(req.runIds);
       const missingRun = req.runIds.find((id) => !runRows.some((r) => r.id === id));
       if (missingRun) throw new LlmctlError('not_found', `No run ${missingRun}.`, { room: `run:${missingRun}` });
       if (req.flowchartIds.length > 0) {
-        const fcs = await this.o.pool.query<{ id: string }>('SELECT id FROM flowcharts WHERE id = ANY($1::text[])', [req.flowchartIds]);
-        const missing = req.flowchartIds.find((id) => !fcs.rows.some((r) => r.id === id));
+        const found = new Set(await this.lookups.existingFlowchartIds(req.flowchartIds));
+        const missing = req.flowchartIds.find((id) => !found.has(id));
         if (missing) throw new LlmctlError('not_found', `No flowchart ${missing}.`, { room: `flowchart:${missing}` });
       }
       if (!client.socket.connected) return { ok: true, rooms: [] };
@@ -286,18 +287,16 @@ export class RealtimeHub {
   private async feedFromNotification(runId: string): Promise<void> {
     let fc = this.runFlowchart.get(runId);
     if (fc === undefined) {
-      const r = await this.o.pool.query<{ flowchart_id: string }>('SELECT flowchart_id FROM runs WHERE id = $1', [runId]);
-      if (!r.rows[0]) return;
-      fc = r.rows[0].flowchart_id;
+      const found = await this.lookups.flowchartOfRun(runId);
+      if (found === null) return;
+      fc = found;
       this.remember(runId, fc);
     }
     const since = this.flowchartSince.get(fc);
     if (since === undefined || this.feeds.get(runId)) return;
-    const base = await this.o.pool.query<{ n: string | number }>(
-      'SELECT coalesce(max(sequence), 0) AS n FROM run_events WHERE run_id = $1 AND created_at < $2',
-      [runId, new Date(since - FLOWCHART_ROOM_SLACK_MS).toISOString()]);
+    const base = await this.lookups.lastSequenceBefore(runId, new Date(since - FLOWCHART_ROOM_SLACK_MS).toISOString());
     if (this.roomSize(`flowchart:${fc}`) === 0) return;
-    const { feed, created } = this.feeds.ensure(runId, fc, Number(base.rows[0]?.n ?? 0));
+    const { feed, created } = this.feeds.ensure(runId, fc, base);
     if (created) this.feeds.fill(feed);
   }
 

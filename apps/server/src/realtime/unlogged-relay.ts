@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { EventEnvelope } from '@llmctl/contracts';
+import { notify } from '@llmctl/store';
 
 /**
  * Channel of events that are not in a run log (config changes, token streaming, artifact notices), sent between
@@ -80,7 +81,7 @@ export class UnloggedRelay {
     if (current.length > 0) payloads.push(`${head}${current.join(',')}]}`);
     for (const p of payloads) {
       if (this.closed) return;
-      await this.pool.query('SELECT pg_notify($1, $2)', [UNLOGGED_CHANNEL, p]).catch(this.onError);
+      await notify(this.pool, UNLOGGED_CHANNEL, p).catch(this.onError);
     }
   }
 

@@ -1,6 +1,6 @@
 import { LlmctlError } from '@llmctl/contracts';
 import {
-  ARTIFACT_SORTS, MEMORY_SORTS, MILESTONE_SORTS, PLAN_SORTS, SpecialStateRepository, parseListParams, type SpecialStateFilter,
+  ARTIFACT_SORTS, MEMORY_SORTS, MILESTONE_SORTS, PLAN_SORTS, RunLookups, SpecialStateRepository, parseListParams, type SpecialStateFilter,
 } from '@llmctl/store';
 import type { RouteInstaller } from '../app-context.ts';
 import { ok } from '../envelope.ts';
@@ -29,6 +29,7 @@ export function stringFilters<K extends keyof SpecialStateFilter>(query: Record<
  */
 export const specialStateRoutes: RouteInstaller = async (app, ctx) => {
   const repo = new SpecialStateRepository(ctx.db.pool);
+  const lookups = new RunLookups(ctx.db.pool);
 
   app.get('/api/memories', async (req, reply) => {
     const q = queryOf(req.query);
@@ -55,8 +56,7 @@ export const specialStateRoutes: RouteInstaller = async (app, ctx) => {
 
   app.get<IdParams>('/api/runs/:id/artifacts', async (req, reply) => {
     const id = requireId('run', req.params.id, 'run');
-    const exists = await ctx.db.pool.query('SELECT 1 FROM runs WHERE id = $1', [id]);
-    if (exists.rowCount === 0) throw new LlmctlError('not_found', `run ${id} not found`, { run_id: id });
+    if (!(await lookups.runExists(id))) throw new LlmctlError('not_found', `run ${id} not found`, { run_id: id });
     const q = queryOf(req.query);
     const filter = stringFilters(q, ['node_run_id', 'kind'] as const);
     const params = parseListParams(q, { sorts: ARTIFACT_SORTS, defaultSort: 'created_at', defaultOrder: 'asc' });
