@@ -9,6 +9,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { EventEnvelope, Run } from '@llmctl/contracts';
 import { EventSequencer, fetchAllAfter } from '../core/event-sequencer.ts';
 import { appendToken, applyRunEvent, type TokenBuffers } from '../core/run-state.ts';
+import { foldJoinEvent, type JoinViews } from '../core/join-state.ts';
 import { queryString } from '../core/api-envelope.ts';
 import { api, getAuthToken } from './http.ts';
 
@@ -38,6 +39,8 @@ export interface RunLive {
   /** Streamed model text per node run id. */
   tokens: TokenBuffers;
   lastSequence: number;
+  /** Tokens held and discarded per join node, folded from every logged event (not capped like `events`). */
+  joins: JoinViews;
   /** Last catch-up or socket error message. */
   error: string | null;
 }
@@ -61,6 +64,7 @@ export function useRunLive(runId: string | undefined): RunLive {
   const [events, setEvents] = useState<EventEnvelope[]>([]);
   const [tokens, setTokens] = useState<TokenBuffers>({});
   const [lastSequence, setLastSequence] = useState(0);
+  const [joins, setJoins] = useState<JoinViews>({});
   const [error, setError] = useState<string | null>(null);
   const refetchTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -75,6 +79,7 @@ export function useRunLive(runId: string | undefined): RunLive {
     setEvents([]);
     setTokens({});
     setLastSequence(0);
+    setJoins({});
 
     const scheduleRefetch = (artifacts: boolean): void => {
       if (artifacts) void qc.invalidateQueries({ queryKey: ['artifacts', runId] });
@@ -89,6 +94,7 @@ export function useRunLive(runId: string | undefined): RunLive {
       if (toks.length) setTokens((b) => toks.reduce((acc, e) => appendToken(acc, e.payload), b));
       if (logged.length) {
         setEvents((prev) => [...prev, ...logged].slice(-MAX_EVENTS));
+        setJoins((j) => logged.reduce(foldJoinEvent, j));
         setLastSequence(sequencer.lastSequence);
         if (live) {
           qc.setQueryData<Run>(['run', runId], (run) => (run ? logged.reduce((r, e) => applyRunEvent(r, e), run) : run));
@@ -193,5 +199,5 @@ export function useRunLive(runId: string | undefined): RunLive {
     };
   }, [runId, qc]);
 
-  return { status, events, tokens, lastSequence, error };
+  return { status, events, tokens, lastSequence, joins, error };
 }

@@ -11,6 +11,7 @@ import { summarizeNodeRuns } from '../../core/run-state.ts';
 import { ErrorBox, JsonView, Loading, Section, StatusBadge } from '../../ui/common.tsx';
 import { RunGraph } from './run-graph.tsx';
 import { RunTimeline } from './run-timeline.tsx';
+import { JoinsPanel } from './joins-panel.tsx';
 import { NodeRunPanel } from './node-run-panel.tsx';
 import { EventLog } from './event-log.tsx';
 import { ArtifactList } from './artifact-list.tsx';
@@ -107,6 +108,7 @@ function RunView({ run, live }: { run: Run; live: RunLive }) {
               </ReactFlowProvider>
             ) : null}
           </div>
+          <JoinsPanel document={flowchart.data?.document} joins={live.joins} finished={['succeeded', 'failed', 'canceled'].includes(run.status)} />
           <div className="run-timeline-wrap">
             <RunTimeline run={run} nodeRuns={nodeRuns} selectedId={selected?.id ?? null} onSelect={(id) => select(id === selected?.id ? null : id)} now={now} />
           </div>
