@@ -42,6 +42,13 @@ export interface ServerConfig {
    * comma-separated hosts, `host:port`, URL prefixes and CIDRs, e.g. `127.0.0.1,10.0.0.0/8,https://vllm.internal:8000`).
    */
   allowedBaseUrls?: string[];
+  /** Least number of events between two snapshots of a run's folded state (LLMCTL_SNAPSHOT_EVERY; default 500, 0 = off). */
+  snapshotEvery?: number;
+}
+
+function parseSnapshotEvery(v: string): number {
+  if (!/^\d{1,7}$/.test(v.trim())) throw new LlmctlError('validation_failed', `LLMCTL_SNAPSHOT_EVERY must be a whole number of events (0 turns snapshots off), got "${v}".`);
+  return Number(v.trim());
 }
 
 /** A token-bucket rate limit. */
@@ -125,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     version: '0.1.0',
     ...(get('LLMCTL_API_TOKENS') ? { apiTokens: parseTokens('LLMCTL_API_TOKENS', get('LLMCTL_API_TOKENS')!) } : {}),
     ...(get('LLMCTL_RATE_LIMIT') ? { rateLimit: parseRateLimit('LLMCTL_RATE_LIMIT', get('LLMCTL_RATE_LIMIT')!) } : {}),
+    ...(get('LLMCTL_SNAPSHOT_EVERY') ? { snapshotEvery: parseSnapshotEvery(get('LLMCTL_SNAPSHOT_EVERY')!) } : {}),
     ...(get('LLMCTL_ALLOWED_BASE_URLS') ? { allowedBaseUrls: parseAllowedBaseUrls(get('LLMCTL_ALLOWED_BASE_URLS')!).entries.slice() } : {}),
   };
   const merged = { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };

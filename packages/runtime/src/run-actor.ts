@@ -121,6 +121,8 @@ export class RunActor {
   private flushing = false;
   private readonly inflight = new Map<string, Inflight>();
   private runtimeTimer: NodeJS.Timeout | null = null;
+  /** Log sequence of the last snapshot this actor wrote (0: none yet; a loaded actor writes its first at the next due commit). */
+  private lastSnapshotSeq = 0;
   /** Aborted by `stop()`: ends commit retries. */
   private readonly life = new AbortController();
   broken = false;
@@ -290,7 +292,8 @@ export class RunActor {
       run: runProjection(s),
     };
     const every = this.deps.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
-    if (snapshotDue(expected, s.seq, every)) commit.snapshot = { sequence: s.seq, format: SNAPSHOT_FORMAT, state_json: JSON.stringify(s) };
+    const snapshot = snapshotDue(this.lastSnapshotSeq, s.seq, every, Object.keys(s.node_runs).length);
+    if (snapshot) commit.snapshot = { sequence: s.seq, format: SNAPSHOT_FORMAT, state_json: JSON.stringify(s) };
     const can = payloads.find((e) => e.kind === 'run.status' && e.continue_as_new);
     let newRun: NewRun | null = null;
     if (can && can.kind === 'run.status' && can.continue_as_new) {
@@ -304,6 +307,7 @@ export class RunActor {
       this.record.continued_to = newRun.id;
     }
     await this.deps.store.commit(commit);
+    if (snapshot) this.lastSnapshotSeq = s.seq;
     this.record.last_sequence = s.seq;
     this.deps.bus.publish(commit.events.map((e): PublishedEvent => ({ ...e, run_id: s.run_id, flowchart_id: this.record.flowchart_id, created_at: now() })));
     if (newRun) this.deps.onRunCreated(newRun.id);

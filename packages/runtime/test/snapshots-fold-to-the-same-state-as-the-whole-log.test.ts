@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEvent, initialState, type EngineState } from '@llmctl/engine';
-import { foldLog, SNAPSHOT_FORMAT, type InMemoryRunStore } from '../src/index.ts';
+import { DEFAULT_SNAPSHOT_EVERY, foldLog, snapshotDue, SNAPSHOT_FORMAT, type InMemoryRunStore } from '../src/index.ts';
 import { flow, harness } from './support/harness.ts';
 
 /** The reference: every event folded from an empty state (no snapshot). */
@@ -13,11 +13,11 @@ async function foldAll(store: InMemoryRunStore, runId: string, upTo = Number.POS
 
 const loop = flow(
   [{ id: 's', type: 'start' }, { id: 'h' }, { id: 'b' }, { id: 'z', type: 'end' }],
-  ['s>h', 'h>b', { source: 'b', target: 'h', condition: 'node.iteration < 40' }, { source: 'b', target: 'z', condition: 'node.iteration >= 40' }],
+  ['s>h', 'h>b', { source: 'b', target: 'h', condition: 'node.iteration < 60' }, { source: 'b', target: 'z', condition: 'node.iteration >= 60' }],
 );
 
 test('a long run keeps a few snapshots, each equal to the log folded up to its sequence, and folding from them equals folding the whole log', async () => {
-  const h = await harness();
+  const h = await harness({}, {}, { snapshotEvery: 50 });
   try {
     const id = await h.run(loop);
     await h.wait(id);
@@ -40,7 +40,7 @@ test('a long run keeps a few snapshots, each equal to the log folded up to its s
 });
 
 test('a snapshot of another format is ignored: the whole log is folded instead', async () => {
-  const h = await harness();
+  const h = await harness({}, {}, { snapshotEvery: 50 });
   try {
     const id = await h.run(loop);
     await h.wait(id);
@@ -55,24 +55,33 @@ test('a snapshot of another format is ignored: the whole log is folded instead',
 });
 
 test('rewinding to an early and to a late node run after snapshots were taken restores that checkpoint', async () => {
-  const h = await harness();
+  const h = await harness({}, {}, { snapshotEvery: 50 });
   try {
     const id = await h.run(loop);
     await h.wait(id);
     // One checkpoint before the oldest kept snapshot (folds from the start), one after it (folds from a snapshot).
-    for (const iteration of [2, 38]) {
+    for (const iteration of [2, 58]) {
       const live = [...h.store.nodeRuns.get(id)!.values()].filter((r) => r.status !== 'superseded');
       const target = live.find((r) => r.node_id === 'b' && r.iteration === iteration)!;
-      if (iteration === 38) assert.ok(target.started_seq! > h.store.snapshots.get(id)![0]!.sequence, 'the late checkpoint lies after a kept snapshot');
+      if (iteration === 58) assert.ok(target.started_seq! > h.store.snapshots.get(id)![0]!.sequence, 'the late checkpoint lies after a kept snapshot');
       const res = await h.orch.control(id, { action: 'rewind', node_run_id: target.id }, { request_id: null, correlation_id: null, actor: 'test' });
       assert.ok((res.superseded_node_run_ids ?? []).includes(target.id));
       await h.wait(id);
       assert.equal(h.status(id), 'succeeded');
       const after = [...h.store.nodeRuns.get(id)!.values()].filter((r) => r.status !== 'superseded' && r.node_id === 'b').map((r) => r.iteration);
-      assert.deepEqual(after, Array.from({ length: 40 }, (_, i) => i + 1));
+      assert.deepEqual(after, Array.from({ length: 60 }, (_, i) => i + 1));
       assert.deepEqual(await foldLog(h.store, id), await foldAll(h.store, id));
     }
   } finally {
     await h.stop();
   }
+});
+
+test('snapshots are due after `every` events at least, and no more often than 2 events per node run of the state', () => {
+  assert.equal(snapshotDue(0, 49, 50, 3), false);
+  assert.equal(snapshotDue(0, 50, 50, 3), true);
+  assert.equal(snapshotDue(100, 179, 50, 40), false, 'a state of 40 node runs waits for 80 events');
+  assert.equal(snapshotDue(100, 180, 50, 40), true);
+  assert.equal(snapshotDue(0, 499, DEFAULT_SNAPSHOT_EVERY, 3), false, 'short runs are never snapshotted by default');
+  assert.equal(snapshotDue(0, 10_000, 0, 1), false, 'every = 0 turns snapshots off');
 });

@@ -19,6 +19,8 @@ export interface RuntimeOptions {
   credentials?: CredentialSource;
   /** LLMCTL_ALLOWED_BASE_URLS: base URLs that may receive stored provider credentials (see model-gateway.ts). */
   allowedBaseUrls?: readonly string[];
+  /** Least events between two snapshots of a run's state (default 500). */
+  snapshotEvery?: number;
   leaseTtlMs?: number;
   /** Extra node handlers (special nodes, sub-flowcharts) keyed by node type. */
   handlers?: NodeHandlers;
@@ -109,6 +111,7 @@ export function composeRuntime(o: RuntimeOptions): {
     executor,
     ...(o.defaults ? { defaults: o.defaults } : {}),
     ...(o.leaseTtlMs ? { leaseTtlMs: o.leaseTtlMs } : {}),
+    ...(o.snapshotEvery !== undefined ? { snapshotEvery: o.snapshotEvery } : {}),
     ...(o.logError ? { logError: o.logError } : {}),
     handlers,
   });

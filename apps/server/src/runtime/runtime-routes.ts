@@ -16,6 +16,7 @@ export const runtimeRoutes: RouteInstaller = async (app, ctx) => {
     credentials: app.credentials,
     allowedBaseUrls: ctx.config.allowedBaseUrls,
     workspaceRoot: join(ctx.config.dataDir, 'workspaces'),
+    snapshotEvery: ctx.config.snapshotEvery,
     onModelCall: (c) => app.metrics?.observeModelCall(c.provider, c.started_at, c.finished_at, c.error?.code ?? null),
     logError: (msg, err) => ctx.logger.error({ err }, msg),
   });

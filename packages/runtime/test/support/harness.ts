@@ -34,7 +34,7 @@ export interface Harness {
 }
 
 /** An orchestrator on the in-memory store; `task` nodes run `behaviours[node id]` (default: echo the triggering output). */
-export async function harness(behaviours: Record<string, TestBehaviour> = {}, extra: NodeHandlers = {}): Promise<Harness> {
+export async function harness(behaviours: Record<string, TestBehaviour> = {}, extra: NodeHandlers = {}, opts: { snapshotEvery?: number } = {}): Promise<Harness> {
   const store = new InMemoryRunStore();
   const events: PublishedEvent[] = [];
   let n = 0;
@@ -48,6 +48,7 @@ export async function harness(behaviours: Record<string, TestBehaviour> = {}, ex
     newId: (p) => `${p}_${++n}_${randomUUID().slice(0, 4)}`,
     leaseTtlMs: 60_000,
     backoffMs: () => 1,
+    ...(opts.snapshotEvery !== undefined ? { snapshotEvery: opts.snapshotEvery } : {}),
   });
   orch.bus.onEvent((e) => events.push(e));
   await orch.start();
