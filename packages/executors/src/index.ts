@@ -24,3 +24,4 @@ export type { KubernetesSettings, ExecutorImages, ImageRef, ClassResources } fro
 export { jobManifest, secretManifest, PAYLOAD_DIR, PAYLOAD_FILE } from './k8s-manifests.ts';
 export { classify } from './k8s-pod-state.ts';
 export { buildPayload, modelNamesOf } from './payload-builder.ts';
+export { Listener, clientConfigOf } from './listener.ts';

@@ -3,6 +3,7 @@ import type { RouteInstaller } from '../app-context.ts';
 import { runRoutes } from '../routes/runs.ts';
 import { composeRuntime } from './compose-runtime.ts';
 import { modelTestRoute } from './model-test-route.ts';
+import { installControlRelay } from './control-relay.ts';
 
 /**
  * Starts the runtime (orchestrator with PostgreSQL adapters: recovery of runs whose owner died happens here, before
@@ -31,7 +32,9 @@ export const runtimeRoutes: RouteInstaller = async (app, ctx) => {
   app.decorate('modelRows', { invalidate: () => models.invalidateModels() });
   app.decorate('orchestrator', orchestrator);
   await orchestrator.start();
+  const relay = installControlRelay(orchestrator, ctx.db.pool);
   app.addHook('onClose', async () => {
+    await relay.stop();
     await orchestrator.stop();
   });
   await runRoutes(orchestrator)(app, ctx);
