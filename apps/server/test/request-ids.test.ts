@@ -46,7 +46,8 @@ test('every request log line carries request_id and correlation_id, and authoriz
     await s.request('GET', '/api/health', undefined, { 'x-request-id': 'log-req', 'x-correlation-id': 'log-corr', authorization: 'Bearer sekrit' });
     await s.request('POST', '/api/flowcharts', '{broken', { 'x-request-id': 'log-req2' });
     const mine = lines.filter((l) => l.request_id === 'log-req');
-    assert.ok(mine.length >= 2, 'incoming and completed lines');
+    // One concise line per API request (issue 19): it carries both ids.
+    assert.equal(mine.length, 1, `one line per request, got ${JSON.stringify(mine)}`);
     assert.ok(mine.every((l) => l.correlation_id === 'log-corr'));
     assert.ok(lines.filter((l) => l.request_id === 'log-req2').every((l) => l.correlation_id === 'log-req2'));
     assert.ok(!JSON.stringify(lines).includes('sekrit'));
