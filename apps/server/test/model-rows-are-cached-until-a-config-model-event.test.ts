@@ -4,12 +4,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FastifyInstance } from 'fastify';
-import { ModelRepository, createPool, openDatabase } from '@llmctl/store';
-import { buildApp, loadConfig } from '@llmctl/server';
+import { ModelRepository, createPool } from '@llmctl/store';
 import { createTestDatabase } from '../../../scripts/test-database.ts';
 import { RegistryModelGateway } from '../src/runtime/model-gateway.ts';
-import { startTestServer } from './support/test-server.ts';
+import { startPeerServer, startTestServer, type PeerServer } from './support/test-server.ts';
 import { finishedRun, seedSlowFlowchart, startRun } from './support/realtime.ts';
 
 test('with the row cache on, a model row is read once per name until invalidated; misses are not cached', async () => {
@@ -50,13 +48,11 @@ test('with the row cache on, a model row is read once per name until invalidated
 
 test('a model change on one server reaches the next model call on this server and on another server', async () => {
   const a = await startTestServer();
-  const dbB = await openDatabase({ databaseUrl: a.db.url, poolMax: 5 });
-  let b: FastifyInstance | undefined;
+  let peer: PeerServer | undefined;
   try {
-    b = await buildApp({ db: dbB, config: loadConfig({}, { logLevel: 'silent', studioDist: '/nonexistent-studio-dist', databaseUrl: a.db.url }) });
-    await b.listen({ host: '127.0.0.1', port: 0 });
-    const addr = b.server.address();
-    const urlB = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    peer = await startPeerServer(a);
+    const b = peer.app;
+    const urlB = peer.url;
     const onB = {
       async request(method: string, path: string, body?: unknown): Promise<any> {
         const res = await fetch(`${urlB}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -81,8 +77,7 @@ test('a model change on one server reaches the next model call on this server an
     await seenOnB;
     assert.match(await outputOf(onB), /changed answer/, 'the other server forgot its cached row on the relayed event');
   } finally {
-    await b?.close();
-    await dbB.close();
+    await peer?.close();
     await a.close();
   }
 });

@@ -1,21 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FastifyInstance } from 'fastify';
-import { openDatabase } from '@llmctl/store';
-import { buildApp, loadConfig } from '@llmctl/server';
-import { startTestServer } from './support/test-server.ts';
+import { startPeerServer, startTestServer, type PeerServer } from './support/test-server.ts';
 import { collect, connectRealtime, finishedRun, range, seedSlowFlowchart, sequencesOf, startRun, subscribe, waitForLogged } from './support/realtime.ts';
 
 test('a client of server B sees every event of a run that server A executes, and A\'s config and token events', async () => {
   const a = await startTestServer();
   // Server B: another app with its own orchestrator and realtime layer on the same database (as a second process would).
-  const dbB = await openDatabase({ databaseUrl: a.db.url, poolMax: 5 });
-  let b: FastifyInstance | undefined;
+  let peer: PeerServer | undefined;
   try {
-    b = await buildApp({ db: dbB, config: loadConfig({}, { logLevel: 'silent', studioDist: '/nonexistent-studio-dist', databaseUrl: a.db.url }) });
-    await b.listen({ host: '127.0.0.1', port: 0 });
-    const addr = b.server.address();
-    const urlB = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    peer = await startPeerServer(a);
+    const b = peer.app;
+    const urlB = peer.url;
     const flowchartId = await seedSlowFlowchart(a, { tasks: 3, delayMs: 80 });
 
     const roomWatcher = await connectRealtime(urlB);
@@ -52,8 +47,7 @@ test('a client of server B sees every event of a run that server A executes, and
       runWatcher.close();
     }
   } finally {
-    await b?.close();
-    await dbB.close();
+    await peer?.close();
     await a.close();
   }
 });

@@ -1,9 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FastifyInstance } from 'fastify';
-import { openDatabase } from '@llmctl/store';
-import { buildApp, loadConfig } from '@llmctl/server';
-import { startTestServer } from './support/test-server.ts';
+import { startPeerServer, startTestServer, type PeerServer } from './support/test-server.ts';
 import { waitForLogged } from './support/realtime.ts';
 
 // Issue 18: `?wait_s=` on a run another process executes waited by polling the database twice a second. It now
@@ -11,13 +8,11 @@ import { waitForLogged } from './support/realtime.ts';
 // a commit of that run was signalled.
 test('wait_s on a run owned by another server answers when that server settles it, without polling the runs table', async () => {
   const a = await startTestServer();
-  const dbB = await openDatabase({ databaseUrl: a.db.url, poolMax: 5 });
-  let b: FastifyInstance | undefined;
+  let b: PeerServer | undefined;
   try {
-    b = await buildApp({ db: dbB, config: loadConfig({}, { logLevel: 'silent', studioDist: '/nonexistent-studio-dist', databaseUrl: a.db.url }) });
-    await b.listen({ host: '127.0.0.1', port: 0 });
-    const addr = b.server.address();
-    const urlB = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    b = await startPeerServer(a);
+    const urlB = b.url;
+    const dbB = b.db;
     assert.equal((await a.request('POST', '/api/models', { name: 'held', provider: 'scripted', settings: { responses: [{ output: 'late', delay_ms: 600_000 }] } })).status, 201);
     const fc = (await a.request('POST', '/api/flowcharts', {
       schema_version: 1, name: 'Held',
@@ -44,7 +39,6 @@ test('wait_s on a run owned by another server answers when that server settles i
     assert.ok(runReads - readsWhileHeld <= 12, `B read the run ${runReads - readsWhileHeld} times for a handful of commits`);
   } finally {
     await b?.close();
-    await dbB.close();
     await a.close();
   }
 });

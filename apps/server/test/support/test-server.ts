@@ -81,3 +81,32 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
 export function errorCode(res: TestResponse): string | undefined {
   return res.body?.error?.code;
 }
+
+/** A second app (its own orchestrator and realtime layer) on the database of `a`, as another `serve` process would be. */
+export interface PeerServer {
+  url: string;
+  app: FastifyInstance;
+  db: Database;
+  close(): Promise<void>;
+}
+
+/** Starts a {@link PeerServer} beside `a` on 127.0.0.1; `close()` stops it (the database stays `a`'s). */
+export async function startPeerServer(a: Pick<TestServer, 'db'>, config: Partial<ServerConfig> = {}): Promise<PeerServer> {
+  const db = await openDatabase({ databaseUrl: a.db.url, poolMax: 5 });
+  let app: FastifyInstance;
+  try {
+    app = await buildApp({ db, config: loadConfig({}, { logLevel: 'silent', studioDist: '/nonexistent-studio-dist', ...config, databaseUrl: a.db.url }) });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const addr = app.server.address();
+  return {
+    url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`, app, db,
+    async close() {
+      await app.close();
+      await db.close();
+    },
+  };
+}
