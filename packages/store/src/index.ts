@@ -52,3 +52,5 @@ export type { RunHead } from './run-lookups.ts';
 export { readStatusCounts } from './status-counts.ts';
 export type { StatusCounts } from './status-counts.ts';
 export { notify } from './notify.ts';
+export { ControlRequestRepository, CONTROL_REQUESTS_CHANNEL, CONTROL_REPLIES_CHANNEL } from './control-request-repository.ts';
+export type { PendingControlRequest, ControlRequestState } from './control-request-repository.ts';

@@ -3,9 +3,7 @@ import type pg from 'pg';
 import { LlmctlError, type ControlRequest, type ErrorCode } from '@llmctl/contracts';
 import type { Orchestrator } from '@llmctl/runtime';
 import { Listener, clientConfigOf } from '@llmctl/executors';
-
-const REQUESTS = 'llmctl_control_requests';
-const REPLIES = 'llmctl_control_replies';
+import { CONTROL_REPLIES_CHANNEL as REPLIES, CONTROL_REQUESTS_CHANNEL as REQUESTS, ControlRequestRepository } from '@llmctl/store';
 
 type Meta = Parameters<Orchestrator['control']>[2];
 type Result = Awaited<ReturnType<Orchestrator['control']>>;
@@ -17,13 +15,13 @@ type Result = Awaited<ReturnType<Orchestrator['control']>>;
  */
 export function installControlRelay(orchestrator: Orchestrator, pool: pg.Pool, timeoutMs = 10_000): { stop(): Promise<void> } {
   const own = orchestrator.control.bind(orchestrator);
+  const requests = new ControlRequestRepository(pool);
   const waiting = new Map<string, () => void>();
   const serve = async (id: string): Promise<void> => {
-    const r = await pool.query(`SELECT run_id, request FROM control_requests WHERE id = $1 AND status = 'pending'`, [id]);
-    const row = r.rows[0] as { run_id: string; request: { req: ControlRequest; meta: Meta } } | undefined;
+    const pending = await requests.pending(id);
+    const row = pending as { run_id: string; request: { req: ControlRequest; meta: Meta } } | null;
     if (!row || !orchestrator.ownedRuns().includes(row.run_id)) return;
-    const claim = await pool.query(`UPDATE control_requests SET status = 'taken' WHERE id = $1 AND status = 'pending' RETURNING id`, [id]);
-    if (claim.rowCount !== 1) return;
+    if (!(await requests.claim(id))) return;
     let response: unknown;
     try {
       response = { ok: true, result: await own(row.run_id, row.request.req, row.request.meta) };
@@ -31,7 +29,7 @@ export function installControlRelay(orchestrator: Orchestrator, pool: pg.Pool, t
       const e = err instanceof LlmctlError ? err.toInfo() : { code: 'internal', message: (err as Error).message, details: {}, retryable: true };
       response = { ok: false, error: e };
     }
-    await pool.query(`WITH u AS (UPDATE control_requests SET status = 'done', response = $2, answered_at = now() WHERE id = $1 RETURNING id) SELECT pg_notify('${REPLIES}', id) FROM u`, [id, JSON.stringify(response)]);
+    await requests.answer(id, response);
   };
   const listener = new Listener(clientConfigOf(pool), [REQUESTS, REPLIES], (ch, id) => {
     if (ch === REQUESTS) void serve(id).catch(() => undefined);
@@ -41,20 +39,18 @@ export function installControlRelay(orchestrator: Orchestrator, pool: pg.Pool, t
   const relay = async (runId: string, req: ControlRequest, meta: Meta): Promise<Result> => {
     const id = randomUUID();
     const answered = new Promise<void>((resolve) => waiting.set(id, resolve));
-    await pool.query(`WITH i AS (INSERT INTO control_requests (id, run_id, request) VALUES ($1, $2, $3) RETURNING id) SELECT pg_notify('${REQUESTS}', id) FROM i`,
-      [id, runId, JSON.stringify({ req, meta })]);
+    await requests.submit(id, runId, { req, meta });
     const deadline = Date.now() + timeoutMs;
     try {
       for (;;) {
-        const r = await pool.query(`SELECT status, response FROM control_requests WHERE id = $1`, [id]);
-        const row = r.rows[0] as { status: string; response: { ok: boolean; result?: Result; error?: { code: string; message: string; details: Record<string, unknown>; retryable: boolean } } | null };
+        const row = (await requests.state(id)) as { status: string; response: { ok: boolean; result?: Result; error?: { code: string; message: string; details: Record<string, unknown>; retryable: boolean } } | null };
         if (row.status === 'done' && row.response) {
           if (row.response.ok) return row.response.result!;
           const e = row.response.error!;
           throw new LlmctlError(e.code as ErrorCode, e.message, e.details, e.retryable);
         }
         if (Date.now() >= deadline) {
-          await pool.query(`UPDATE control_requests SET status = 'failed' WHERE id = $1 AND status = 'pending'`, [id]);
+          await requests.abandon(id);
           throw new LlmctlError('unavailable', `the owner of run ${runId} did not answer the control request; try again`, { run_id: runId });
         }
         await Promise.race([answered, new Promise((res) => setTimeout(res, 250))]);
