@@ -14,7 +14,11 @@ export interface Served {
 
 /** Spawns `command args` and resolves once the serve banner (`running at URL … press Ctrl-C`) is printed. */
 export function startServed(command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<Served> {
-  const child = spawn(command, args, { env, cwd });
+  // The one variable a clean environment still gets: where the test run keeps embedded PostgreSQL clusters that the
+  // postgres OS user cannot reach in a private temp dir (scripts/test-cluster.mjs removes that directory at the end;
+  // without it they would pile up in /var/lib/llmctl-pg).
+  const shared = process.env.LLMCTL_EMBEDDED_PG_DIR;
+  const child = spawn(command, args, { env: shared && !env.LLMCTL_EMBEDDED_PG_DIR ? { ...env, LLMCTL_EMBEDDED_PG_DIR: shared } : env, cwd });
   let out = '';
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   const stop = async () => {
