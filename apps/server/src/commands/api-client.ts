@@ -6,6 +6,8 @@ import { startServer, type RunningServer } from '../server.ts';
 export interface ApiClient {
   url: string;
   call<T = any>(method: string, path: string, body?: unknown): Promise<T>;
+  /** GET of a list route: its items and its `page` block. */
+  list<T = any>(path: string): Promise<{ data: T[]; page: { total?: number; [key: string]: unknown } }>;
   close(): Promise<void>;
 }
 
@@ -27,20 +29,28 @@ async function reachable(url: string): Promise<boolean> {
 
 function client(url: string, server?: RunningServer): ApiClient {
   const token = process.env.LLMCTL_TOKEN;
+  /** The success envelope of a request; an error envelope (or no envelope) is thrown as its coded error. */
+  const envelope = async (method: string, path: string, body?: unknown): Promise<{ data?: unknown; page?: Record<string, unknown> }> => {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (token) headers.authorization = `Bearer ${token}`;
+    const res = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const json = (await res.json().catch(() => null)) as { ok?: boolean; data?: unknown; page?: Record<string, unknown>; error?: { code: string; message: string; details?: Record<string, unknown> } } | null;
+    if (!json || json.ok !== true) {
+      const e = json?.error;
+      const code = e && isErrorCode(e.code) ? e.code : 'internal';
+      throw new LlmctlError(code, e ? `${e.message}${e.code !== code ? ` (${e.code})` : ''}` : `HTTP ${res.status} from ${url}${path}`, e?.details ?? {});
+    }
+    return json;
+  };
   return {
     url,
     async call(method, path, body) {
-      const headers: Record<string, string> = {};
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      if (token) headers.authorization = `Bearer ${token}`;
-      const res = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-      const json = (await res.json().catch(() => null)) as { ok?: boolean; data?: unknown; error?: { code: string; message: string; details?: Record<string, unknown> } } | null;
-      if (!json || json.ok !== true) {
-        const e = json?.error;
-        const code = e && isErrorCode(e.code) ? e.code : 'internal';
-        throw new LlmctlError(code, e ? `${e.message}${e.code !== code ? ` (${e.code})` : ''}` : `HTTP ${res.status} from ${url}${path}`, e?.details ?? {});
-      }
-      return json.data as never;
+      return (await envelope(method, path, body)).data as never;
+    },
+    async list(path) {
+      const json = await envelope('GET', path);
+      return { data: (json.data ?? []) as never[], page: json.page ?? {} };
     },
     async close() {
       await server?.close();

@@ -21,15 +21,10 @@ async function withApi(ctx: CommandContext, fn: (api: ApiClient) => Promise<numb
   }
 }
 
-/** Fetches a list endpoint (raw envelope, to read `page`). */
+/** A list route's items and its total. */
 async function listPage(api: ApiClient, path: string): Promise<{ data: Json[]; total: number }> {
-  const res = await fetch(`${api.url}${path}`, { headers: process.env.LLMCTL_TOKEN ? { authorization: `Bearer ${process.env.LLMCTL_TOKEN}` } : {} });
-  const body = (await res.json().catch(() => null)) as { ok?: boolean; data?: Json[]; page?: { total?: number }; error?: { code: string; message: string } } | null;
-  if (!body?.ok) {
-    await api.call('GET', path); // throws the coded error of the envelope
-    throw new LlmctlError('internal', `unexpected answer from ${path}`);
-  }
-  return { data: body.data ?? [], total: body.page?.total ?? (body.data ?? []).length };
+  const { data, page } = await api.list<Json>(path);
+  return { data, total: typeof page.total === 'number' ? page.total : data.length };
 }
 
 function perPage(flags: CommandContext['flags']): number {
