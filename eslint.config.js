@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'apps/studio/dist/**', 'bench/results/**', 'bench/.scratch/**', 'docs/_build/**', '**/*.js', '**/*.mjs'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'apps/studio/dist/**', 'bench/results/**', 'bench/.scratch/**', 'docs/_build/**', '.tmp/**', '**/*.js', '**/*.mjs'] },
   {
     files: ['**/*.ts', '**/*.tsx'],
     extends: [tseslint.configs.base],

@@ -102,6 +102,7 @@ async function main() {
       rmSync(join(root, pkg, 'dist/types'), { recursive: true, force: true });
       cpSync(from, join(root, pkg, 'dist/types'), { recursive: true });
     }
+    rmSync(tmp, { recursive: true, force: true });
   }
 }
 
