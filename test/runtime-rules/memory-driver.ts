@@ -52,7 +52,7 @@ export async function memoryDriver(): Promise<RulesDriver> {
   };
   const orch: Orchestrator = new Orchestrator({
     store, newId, leaseTtlMs: 60_000, backoffMs: () => 1,
-    handlers: { start: startHandler, end: endHandler, decision: decisionHandler(taskDeps), task: taskHandler(taskDeps), flowchart: subflowHandler(() => orch, 50),
+    handlers: { start: startHandler, end: endHandler, decision: decisionHandler(taskDeps), task: taskHandler(taskDeps), flowchart: subflowHandler(() => orch),
       ...specialHandlers({ tools: gateway, llm: taskDeps, plans: stores.plan }) },
   });
   await orch.start();

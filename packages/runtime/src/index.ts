@@ -1,5 +1,6 @@
 export * from './ports.ts';
 export * from './event-bus.ts';
+export * from './run-signals.ts';
 export * from './orchestrator.ts';
 export { RunActor, toErrorInfo } from './run-actor.ts';
 export type { CommandMeta } from './run-actor.ts';

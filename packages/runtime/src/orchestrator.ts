@@ -6,6 +6,7 @@ import { DEFAULT_SETTINGS, LlmctlError } from '@llmctl/contracts';
 import type { CompiledGraph, ControlMeta, EngineState } from '@llmctl/engine';
 import { compileGraph, control, initialState, decide } from '@llmctl/engine';
 import { EventBus } from './event-bus.ts';
+import { RunSignals } from './run-signals.ts';
 import type { NodeHandlers } from './nodes/node-handler.ts';
 import type { NodeExecutor } from './executor.ts';
 import { inlineExecutor } from './executor.ts';
@@ -22,6 +23,8 @@ export interface OrchestratorOptions {
   /** Where node work runs (default: inline, through `handlers`). */
   executor?: NodeExecutor;
   bus?: EventBus;
+  /** Commits of other processes (the host feeds it, e.g. from LISTEN/NOTIFY); default: a hub nobody feeds. */
+  signals?: RunSignals;
   newId: (prefix: string) => string;
   clock?: () => Date;
   leaseTtlMs?: number;
@@ -67,6 +70,8 @@ export function ownerIsDead(owner: string): boolean {
  */
 export class Orchestrator {
   readonly bus: EventBus;
+  /** Cross-process commit signals: what sub-flowchart parents wait on for a child owned by another process. */
+  readonly signals: RunSignals;
   readonly owner = makeOwnerId();
   private readonly actors = new Map<string, RunActor>();
   private readonly loading = new Map<string, Promise<RunActor>>();
@@ -87,6 +92,7 @@ export class Orchestrator {
 
   constructor(private readonly o: OrchestratorOptions) {
     this.bus = o.bus ?? new EventBus();
+    this.signals = o.signals ?? new RunSignals();
     this.executor = o.executor ?? inlineExecutor(o.handlers);
     this.ttl = o.leaseTtlMs ?? 10_000;
   }

@@ -165,6 +165,12 @@ export const realtimeRoutes: RouteInstaller = async (app, ctx) => {
       }
     },
   });
+  // Sub-flowchart parents wait on these too (their child may be owned by another process): the runtime's port.
+  if (app.hasDecorator('orchestrator')) {
+    const signals = app.orchestrator.signals;
+    runSignals.on('run', (runId: string) => signals.runChanged(runId));
+    runSignals.on('reconnect', () => signals.reconnected());
+  }
   await listener.start();
 
   app.decorate('realtime', { io, nsp, hub, origin, runSignals } satisfies Realtime);

@@ -4,6 +4,7 @@ import { renderTemplate } from '@llmctl/engine';
 import type { Orchestrator } from '../orchestrator.ts';
 import type { NodeHandler, NodeResult } from './node-handler.ts';
 import { missingWarnings } from './builtin-handlers.ts';
+import { retryWhileUnreachable } from '../store-retry.ts';
 
 /** The child run id of a node run: derived from its idempotency key, so a re-executed node run never starts a second child. */
 export function childRunId(nodeRunKey: string): string {
@@ -12,8 +13,11 @@ export function childRunId(nodeRunKey: string): string {
 
 const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
 
-/** `flowchart` node: runs another flowchart as a child run; with `wait` (default) it finishes with the child's outcome. */
-export function subflowHandler(orch: () => Orchestrator, pollMs = 500): NodeHandler {
+/**
+ * `flowchart` node: runs another flowchart as a child run; with `wait` (default) it finishes with the child's outcome.
+ * The wait polls nothing: the child's terminal commit wakes it (see {@link waitForRun}).
+ */
+export function subflowHandler(orch: () => Orchestrator): NodeHandler {
   return async (x): Promise<NodeResult> => {
     const cfg = x.node.config ?? {};
     if (typeof cfg.flowchart_id !== 'string') throw new LlmctlError('node_config_invalid', `flowchart node ${x.node.id} needs config.flowchart_id`);
@@ -35,7 +39,7 @@ export function subflowHandler(orch: () => Orchestrator, pollMs = 500): NodeHand
       }
     }
     if (cfg.wait === false) return { output: { child_run_id: id } };
-    const result = await waitForRun(o, id, x.signal, pollMs);
+    const result = await waitForRun(o, id, x.signal);
     if (result.status !== 'succeeded') {
       throw new LlmctlError('subflow_failed', `child run ${id} ended ${result.status}${result.error ? `: ${result.error.message}` : ''}`, { child_run_id: id, child_error: result.error }, false);
     }
@@ -43,22 +47,48 @@ export function subflowHandler(orch: () => Orchestrator, pollMs = 500): NodeHand
   };
 }
 
-/** Resolves when the run is terminal (bus events in this process, polling for runs owned elsewhere). */
-function waitForRun(o: Orchestrator, runId: string, signal: AbortSignal, pollMs: number) {
+/**
+ * Resolves when the run is terminal. It reads the run once when it starts (a parent taken over after its child
+ * finished completes at once) and again only when woken: by the child's commits on this process's bus, by the
+ * host's cross-process signals (`orchestrator.signals`, fed from LISTEN/NOTIFY) or by their reconnect. No timer.
+ */
+export function waitForRun(o: Pick<Orchestrator, 'bus' | 'signals' | 'store'>, runId: string, signal: AbortSignal) {
   return new Promise<{ status: string; output: unknown; error: { message: string } | null }>((resolve, reject) => {
     let done = false;
+    let reading = false;
+    let again = false;
+    // One read at a time; a wake-up during a read asks for one more read after it (no signal is lost, none piles up).
     const check = async (): Promise<void> => {
       if (done) return;
-      const r = await o.store.getRunResult(runId);
-      if (r && TERMINAL.has(r.status) && !done) {
-        finish();
-        resolve(r);
+      if (reading) {
+        again = true;
+        return;
+      }
+      reading = true;
+      try {
+        do {
+          again = false;
+          const r = await retryWhileUnreachable(() => o.store.getRunResult(runId), { signal });
+          if (r && TERMINAL.has(r.status) && !done) {
+            finish();
+            resolve(r);
+          }
+        } while (again && !done);
+      } catch (err) {
+        if (!done) {
+          finish();
+          reject(err);
+        }
+      } finally {
+        reading = false;
       }
     };
-    const off = o.bus.onEvent((e) => {
+    const offBus = o.bus.onEvent((e) => {
       if (e.run_id === runId && e.event_type === 'flowchart:run:updated') void check();
     });
-    const timer = setInterval(() => void check(), pollMs);
+    const offSignals = o.signals.onSignal((s) => {
+      if (s.kind === 'reconnected' || s.run_id === runId) void check();
+    });
     const onAbort = (): void => {
       finish();
       reject(signal.reason ?? new LlmctlError('interrupted', 'aborted'));
@@ -66,8 +96,8 @@ function waitForRun(o: Orchestrator, runId: string, signal: AbortSignal, pollMs:
     signal.addEventListener('abort', onAbort);
     function finish(): void {
       done = true;
-      off();
-      clearInterval(timer);
+      offBus();
+      offSignals();
       signal.removeEventListener('abort', onAbort);
     }
     void check();
