@@ -1,4 +1,4 @@
-import { applyEvent, initialState, type EngineState } from '@llmctl/engine';
+import { foldEvent, initialState, type EngineState } from '@llmctl/engine';
 import type { RunStore } from './ports.ts';
 
 /**
@@ -39,7 +39,8 @@ export function snapshotDue(lastSeq: number, seq: number, every: number, nodeRun
 /**
  * The state of run `runId` folded up to and including event `upTo` (default: the whole log): from the latest
  * snapshot at or before `upTo` (when the store keeps snapshots and its format is current), then the events after it.
- * Takeover and rewind therefore cost O(events since the snapshot), not O(log).
+ * Takeover and rewind therefore cost O(events since the snapshot), not O(log). Each event is upcast to the current
+ * event format before it is folded (`foldEvent`), so a log written by an older release folds as it did then.
  */
 export async function foldLog(store: RunStore, runId: string, upTo = Number.POSITIVE_INFINITY): Promise<EngineState> {
   const snap = await store.loadSnapshot?.(runId, upTo);
@@ -47,7 +48,7 @@ export async function foldLog(store: RunStore, runId: string, upTo = Number.POSI
   for (let after = state.seq; after < upTo; ) {
     const limit = Number.isFinite(upTo) ? Math.min(5000, upTo - after) : 5000;
     const batch = await store.loadEvents(runId, after, limit);
-    for (const e of batch) if (e.sequence <= upTo) applyEvent(state, e.payload);
+    for (const e of batch) if (e.sequence <= upTo) foldEvent(state, e.payload);
     if (batch.length < limit) break;
     after = batch[batch.length - 1]!.sequence;
   }

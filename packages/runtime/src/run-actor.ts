@@ -1,6 +1,6 @@
 import { DEFAULT_SNAPSHOT_EVERY, SNAPSHOT_FORMAT, foldLog, snapshotDue } from './fold-log.ts';
 import type { ErrorInfo, Warning } from '@llmctl/contracts';
-import { LlmctlError } from '@llmctl/contracts';
+import { LlmctlError, stampEventFormat } from '@llmctl/contracts';
 import type { CompiledGraph, EngineEvent, EngineState, NodeRunState } from '@llmctl/engine';
 import { applyEvent, conditionsToEvaluate, decide, initialState, selectRouting, triggeringOutput, upstreamOf } from '@llmctl/engine';
 import { evaluateConditions } from './conditions.ts';
@@ -284,7 +284,7 @@ export class RunActor {
     const commit: Commit = {
       run_id: s.run_id, expected_sequence: expected, lease: { owner: this.deps.owner, epoch: this.epoch },
       events: events.map((e, i) => ({
-        sequence: expected + i + 1, event_id: this.deps.newId('ev'), event_type: eventTypeOf(e.payload), payload: e.payload,
+        sequence: expected + i + 1, event_id: this.deps.newId('ev'), event_type: eventTypeOf(e.payload), payload: stampEventFormat(e.payload),
         request_id: e.meta.request_id ?? this.record.request_id, correlation_id: e.meta.correlation_id ?? this.record.correlation_id,
       })),
       node_runs: writes.node_runs,
