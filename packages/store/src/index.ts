@@ -29,6 +29,7 @@ export type { StorableReport, MigrationReportSummary, StoredMigrationReport, Cut
 export type { Repositories } from './repositories.ts';
 // Runtime adapters and run read side (owned by the runtime work).
 export { PgRunStore, RECOVERY_BATCH } from './run-store.ts';
+export type { GroupCommitOptions, GroupCommitStats } from './group-commit.ts';
 export { RunRepository, RUN_SORTS, ESTIMATE_TOTAL_ABOVE } from './run-repository.ts';
 export type { RunView, RunEventRow, RunSort } from './run-repository.ts';
 export { PgModelCallLog } from './model-call-log.ts';

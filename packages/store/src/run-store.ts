@@ -2,10 +2,8 @@ import type pg from 'pg';
 import type { ErrorInfo, FlowchartDocument } from '@llmctl/contracts';
 import { LlmctlError } from '@llmctl/contracts';
 import type { Commit, NewRun, RunRecord, RunSnapshot, RunStore, StoredEvent } from '@llmctl/runtime';
-import { FencedError, nodeRunView } from '@llmctl/runtime';
-
-/** Snapshots kept per run: the newest few (rewinds further back fold from an older one or from the start). */
-const SNAPSHOTS_KEPT = 4;
+import { encodeCommit } from './commit-statement.ts';
+import { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from './group-commit.ts';
 
 /** Runs one recovery scan may adopt at once (a process that died with thousands of runs is taken over in batches). */
 export const RECOVERY_BATCH = 100;
@@ -17,10 +15,15 @@ const RUN_COLUMNS = `id, flowchart_id, flowchart_version, status, input, parent_
 
 /**
  * The runtime's `RunStore` on PostgreSQL. A commit is ONE SQL statement (data-modifying CTEs): the fenced sequence
- * bump on the run row, the log append and the node-run upserts succeed or fail together, in one round trip.
+ * bump on the run row, the log append and the node-run upserts succeed or fail together, in one round trip; commits
+ * of concurrent runs share that statement (group commit).
  */
 export class PgRunStore implements RunStore {
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly committer: GroupCommitter;
+
+  constructor(private readonly pool: pg.Pool, groupCommit: GroupCommitOptions = {}) {
+    this.committer = new GroupCommitter(pool, groupCommit);
+  }
 
   async getFlowchartVersion(flowchartId: string, version?: number): Promise<{ version: number; document: FlowchartDocument } | null> {
     const r = version === undefined
@@ -69,83 +72,17 @@ export class PgRunStore implements RunStore {
     return (r.rows[0] as RunRecord | undefined) ?? null;
   }
 
-  async commit(c: Commit): Promise<void> {
-    const events = c.events.map((e) => ({ ...e, payload: e.payload }));
-    // Large fields (input snapshot, output, routing, run input) are sent and rewritten only when the batch changed them.
-    const snap = c.writes ? new Set(c.writes.snapshot) : null;
-    const out = c.writes ? new Set(c.writes.output) : null;
-    const nodeRuns = c.node_runs.map((n) => {
-      const v = nodeRunView(n);
-      const ws = !snap || snap.has(n.id);
-      const wo = !out || out.has(n.id);
-      return {
-        ...v, input_snapshot: ws ? v.input_snapshot : null, output: wo ? v.output : null, routing: wo ? v.routing : null, ws, wo,
-        queued_sequence: n.queued_seq, checkpoint_sequence: n.started_seq, created_order: n.created_order,
-      };
-    });
-    const writeRunInput = !c.writes || c.writes.run_input;
-    const run = c.run;
-    const sql = `
-      WITH r AS (
-        UPDATE runs SET last_sequence = $2::bigint + $4::int, status = $5, input = CASE WHEN $20::boolean THEN $6::jsonb ELSE input END, output = $7::jsonb, error = $8::jsonb,
-          warnings = $9::jsonb, leftover_tokens = $10::jsonb, started_at = $11::timestamptz, finished_at = $12::timestamptz,
-          running_ms = $13, running_since = $14::timestamptz, continued_to = COALESCE($15, continued_to), updated_at = now()
-        WHERE id = $1 AND last_sequence = $2 AND ($3::text IS NULL OR (lease_owner = $3 AND lease_epoch = $16))
-        RETURNING id
-      ), ev AS (
-        INSERT INTO run_events (run_id, sequence, event_id, event_type, payload, request_id, correlation_id)
-        SELECT r.id, e.sequence, e.event_id, e.event_type, e.payload, e.request_id, e.correlation_id
-        FROM r, jsonb_to_recordset($17::jsonb) AS e(sequence bigint, event_id text, event_type text, payload jsonb, request_id text, correlation_id text)
-      ), nr AS (
-        INSERT INTO node_runs (id, run_id, node_id, node_type, iteration, status, outcome, fallback_used, degraded_reason, warnings, error,
-          input_snapshot, output, routing, attempts, idempotency_key, retry_of, rewound_from, queued_sequence, checkpoint_sequence,
-          created_order, usage, started_at, finished_at)
-        SELECT x.id, r.id, x.node_id, x.node_type, x.iteration, x.status, x.outcome, x.fallback_used, x.degraded_reason,
-          COALESCE(x.warnings, '[]'), x.error,
-          CASE WHEN x.ws THEN COALESCE(x.input_snapshot, '{}') ELSE '{"__keep":1}' END,
-          CASE WHEN x.wo THEN x.output ELSE '{"__keep":1}' END, CASE WHEN x.wo THEN x.routing ELSE '{"__keep":1}' END,
-          COALESCE(x.attempts, '[]'), x.idempotency_key,
-          x.retry_of, x.rewound_from, x.queued_sequence, x.checkpoint_sequence, x.created_order, x.usage, x.started_at, x.finished_at
-        FROM r, jsonb_to_recordset($18::jsonb) AS x(id text, node_id text, node_type text, iteration int, status text, outcome text,
-          fallback_used boolean, degraded_reason text, warnings jsonb, error jsonb, input_snapshot jsonb, output jsonb, routing jsonb,
-          attempts jsonb, idempotency_key text, retry_of text, rewound_from text, queued_sequence bigint, checkpoint_sequence bigint,
-          created_order bigint, usage jsonb, started_at timestamptz, finished_at timestamptz, ws boolean, wo boolean)
-        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, outcome = EXCLUDED.outcome, fallback_used = EXCLUDED.fallback_used,
-          degraded_reason = EXCLUDED.degraded_reason, warnings = EXCLUDED.warnings, error = EXCLUDED.error,
-          -- {"__keep":1} marks a large field this commit did not change (new rows always carry every field)
-          input_snapshot = CASE WHEN EXCLUDED.input_snapshot = '{"__keep":1}' THEN node_runs.input_snapshot ELSE EXCLUDED.input_snapshot END,
-          output = CASE WHEN EXCLUDED.output = '{"__keep":1}' THEN node_runs.output ELSE EXCLUDED.output END,
-          routing = CASE WHEN EXCLUDED.routing = '{"__keep":1}' THEN node_runs.routing ELSE EXCLUDED.routing END, attempts = EXCLUDED.attempts,
-          checkpoint_sequence = EXCLUDED.checkpoint_sequence, usage = EXCLUDED.usage, started_at = EXCLUDED.started_at,
-          finished_at = EXCLUDED.finished_at
-      ), nw AS (
-        INSERT INTO runs (id, flowchart_id, flowchart_version, status, input, parent_run_id, parent_node_run_id, continued_from, request_id, correlation_id, continuation)
-        SELECT n.id, n.flowchart_id, n.flowchart_version, 'queued', n.input, n.parent_run_id, n.parent_node_run_id, n.continued_from, n.request_id, n.correlation_id, COALESCE(n.continuation, 0)
-        FROM r, jsonb_to_recordset($19::jsonb) AS n(id text, flowchart_id text, flowchart_version int, input jsonb, parent_run_id text,
-          parent_node_run_id text, continued_from text, request_id text, correlation_id text, continuation int)
-      ), sn AS (
-        -- a snapshot of the folded state, when due; older ones beyond the newest few are dropped
-        INSERT INTO run_snapshots (run_id, sequence, state)
-        SELECT $1, $22::bigint, jsonb_build_object('format', $23::int, 'state', $24::jsonb) FROM r WHERE $22::bigint IS NOT NULL
-      ), sd AS (
-        DELETE FROM run_snapshots WHERE run_id = $1 AND $22::bigint IS NOT NULL AND EXISTS (SELECT 1 FROM r)
-          AND sequence < (SELECT min(sequence) FROM (SELECT sequence FROM run_snapshots WHERE run_id = $1 ORDER BY sequence DESC LIMIT ${SNAPSHOTS_KEPT - 1}) AS newest)
-      ), nt AS (
-        -- delivered by PostgreSQL only when this statement commits
-        SELECT pg_notify('llmctl_run_events', $21) FROM r
-      )
-      SELECT count(*)::int AS n FROM r, (SELECT count(*) FROM nt) AS notified`;
-    const params = [
-      c.run_id, c.expected_sequence, c.lease?.owner ?? null, c.events.length, run.status, JSON.stringify(run.input ?? null),
-      JSON.stringify(run.output ?? null), JSON.stringify(run.error), JSON.stringify(run.warnings), JSON.stringify(run.leftover_tokens),
-      run.started_at, run.finished_at, run.running_ms, run.running_since, run.continued_to ?? null, c.lease?.epoch ?? 0,
-      JSON.stringify(events), JSON.stringify(nodeRuns),
-      JSON.stringify((c.new_runs ?? []).map((n) => ({ ...n, input: n.input ?? null }))),
-      writeRunInput, JSON.stringify({ run_id: c.run_id, last_sequence: c.expected_sequence + c.events.length }),
-      c.snapshot?.sequence ?? null, c.snapshot?.format ?? null, c.snapshot?.state_json ?? null,
-    ];
-    const res = await this.pool.query(sql, params);
-    if ((res.rows[0] as { n: number }).n !== 1) throw new FencedError(c.run_id);
+  /**
+   * Commits one run's change (fenced by sequence and lease epoch). Commits of several runs that are ready while another
+   * commit is in flight go to PostgreSQL together in one statement (see {@link GroupCommitter}).
+   */
+  commit(c: Commit): Promise<void> {
+    return this.committer.submit(encodeCommit(c));
+  }
+
+  /** Counters of the group commit (commits, transactions, largest batch). */
+  commitStats(): GroupCommitStats {
+    return { ...this.committer.stats };
   }
 
   async loadSnapshot(runId: string, atOrBefore: number): Promise<RunSnapshot | null> {
