@@ -2,9 +2,9 @@
  * The published JSON Schemas (2020-12) of the v1 contracts, and one shared, lazily built Ajv instance that validates
  * values against them. Served by `GET /api/contracts/:name`.
  */
-import Ajv2020 from 'ajv/dist/2020.js';
+import type Ajv2020 from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { createAjv } from './schemas/ajv.ts';
 import { LlmctlError } from './errors.ts';
 import { artifactSchema } from './schemas/artifact.ts';
 import { decisionOutputSchema } from './schemas/decision-output.ts';
@@ -22,6 +22,7 @@ import { runSchema } from './schemas/run.ts';
 import { toolResultSchema } from './schemas/tool-result.ts';
 
 export { SCHEMA_BASE_URL, schemaId } from './schemas/common.ts';
+export { createAjv } from './schemas/ajv.ts';
 export { NODE_ID_PATTERN } from './schemas/flowchart-v1.ts';
 
 /** Every published schema, keyed by name (the `$id` is `https://llmctl.dev/contracts/v1/<name>.schema.json`). */
@@ -74,13 +75,11 @@ const compiled = new Map<string, ValidateFunction>();
 
 /**
  * The shared Ajv 2020 instance (ajv-formats installed, every contract schema registered under its `$id`, union types
- * allowed, `x-contract-version` known as an annotation). Other validations (e.g. task `output_schema`) may reuse it.
+ * allowed, `x-contract-version` known as an annotation; built by `createAjv`). Other validations (e.g. task `output_schema`) may reuse it.
  */
 export function getContractsAjv(): Ajv2020 {
   if (!ajv) {
-    const instance = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    addFormats(instance);
-    instance.addKeyword({ keyword: 'x-contract-version', schemaType: 'string' });
+    const instance = createAjv();
     for (const schema of Object.values(SCHEMAS)) instance.addSchema(schema);
     ajv = instance;
   }

@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { COMPONENTS } from './components.ts';
 import { requestValidatorCompiler } from './request-validator.ts';
+import { responseSerializerCompiler } from './response-serializer.ts';
 import { ROUTE_SCHEMAS } from './route-schemas.ts';
 
 /** Where the interactive reference is served. */
@@ -30,14 +31,14 @@ const DESCRIPTION = [
 /**
  * Installs the OpenAPI 3.1 description (dynamic, from the route schemas) at `GET /api/openapi.json` and the
  * interactive reference at `/api/docs`. Call before the routes are added: it sets the app's validator compiler
- * (query and path parameters are validated; see request-validator.ts), makes response schemas descriptive only
- * (responses are serialized with JSON.stringify, nothing is filtered), registers the shared component schemas and
+ * (query, path parameters and bodies are validated; see request-validator.ts) and serializer compiler (responses are
+ * serialised by their schemas, opened so nothing is dropped; see response-serializer.ts), registers the shared component schemas and
  * attaches the documented schema of each known route as it is added (route-schemas.ts). Routes outside `/api` (the
  * studio) are hidden from the document.
  */
 export async function installApiDocs(app: FastifyInstance, version: string): Promise<void> {
   app.setValidatorCompiler(requestValidatorCompiler);
-  app.setSerializerCompiler(() => (data: unknown) => JSON.stringify(data));
+  app.setSerializerCompiler(responseSerializerCompiler(COMPONENTS, (msg) => app.log.warn(msg)));
   for (const c of COMPONENTS) app.addSchema(c);
   app.decorate('undocumentedRoutes', [] as string[]);
   app.addHook('onRoute', (route: RouteOptions) => {

@@ -69,7 +69,8 @@ const checklist: Json = {
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', description: 'The report id (a malformed one is 404 not_found).' } } };
 
 function schema(summaryText: string, ok: Record<number, Json>, extra: Json = {}): Json {
-  return { tags: ['migrations'], summary: summaryText, ...extra, response: { ...ok, ...errorResponses } };
+  const body = extra.body as Json | undefined;
+  return { tags: ['migrations'], summary: summaryText, ...extra, ...(body ? { body: { ...body, 'x-validated-by': 'handler' } } : {}), response: { ...ok, ...errorResponses } };
 }
 
 /** The documented schema of each migration route (`METHOD /path`). */

@@ -11,6 +11,8 @@ import {
 import { PROVIDER_KINDS } from '@llmctl/providers';
 import { RUN_STATUS_ENUM, ref } from './components.ts';
 import { MIGRATION_ROUTE_SCHEMAS } from './migration-schemas.ts';
+import { NODE_TEST_ROUTE_SCHEMAS } from './node-test-schemas.ts';
+import { VALIDATED_BY_HANDLER } from './request-validator.ts';
 
 type Json = Record<string, unknown>;
 
@@ -54,15 +56,24 @@ interface RouteDoc {
   params?: Json;
   querystring?: Json;
   body?: Json;
+  /** `schema`: the body is validated by `body` (400 validation_failed); otherwise its handler validates it. */
+  bodyBy?: 'schema' | 'handler';
   /** Success responses by status. */
   ok: Record<number, Json>;
   security?: unknown[];
 }
 
+/** Marks a documented body (each content type's, for a content-keyed one) as validated by its handler. */
+export function handlerValidated(body: Json): Json {
+  const content = body.content as Record<string, { schema: Json }> | undefined;
+  if (!content) return { ...body, ...VALIDATED_BY_HANDLER };
+  return { ...body, content: Object.fromEntries(Object.entries(content).map(([type, c]) => [type, { ...c, schema: { ...c.schema, ...VALIDATED_BY_HANDLER } }])) };
+}
+
 function schema(d: RouteDoc): Json {
   return {
     tags: d.tags, summary: d.summary, ...(d.description ? { description: d.description } : {}),
-    ...(d.params ? { params: d.params } : {}), ...(d.querystring ? { querystring: d.querystring } : {}), ...(d.body ? { body: d.body } : {}),
+    ...(d.params ? { params: d.params } : {}), ...(d.querystring ? { querystring: d.querystring } : {}), ...(d.body ? { body: d.bodyBy === 'schema' ? d.body : handlerValidated(d.body) } : {}),
     ...(d.security ? { security: d.security } : {}),
     response: { ...d.ok, ...errorResponses },
   };
@@ -262,4 +273,5 @@ export const ROUTE_SCHEMAS: Record<string, Json> = {
     ok: { 201: success({ type: 'object', properties: { collection: str } }, 'Ingested.') },
   }),
   ...MIGRATION_ROUTE_SCHEMAS,
+  ...NODE_TEST_ROUTE_SCHEMAS,
 };
