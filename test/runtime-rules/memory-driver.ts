@@ -9,7 +9,7 @@ import {
 } from '@llmctl/runtime';
 import {
   InMemoryArtifactSink, InMemoryAuditSink, InMemoryMemoryStore, InMemoryMilestoneStore, InMemoryPlanStore, InMemoryRagStore, InMemoryToolLedger,
-  createToolRegistry,
+  createToolPort, createToolRegistry,
 } from '@llmctl/tools';
 import { createProvider } from '@llmctl/providers';
 import type { Run } from '@llmctl/contracts';
@@ -26,10 +26,10 @@ export async function memoryDriver(): Promise<RulesDriver> {
   // Special nodes and agent tools on in-memory tool stores; workspaces under a temporary directory removed on close.
   const stores = { memory: new InMemoryMemoryStore(), plan: new InMemoryPlanStore(), milestone: new InMemoryMilestoneStore(), rag: new InMemoryRagStore() };
   const workspaces = mkdtempSync(path.join(tmpdir(), 'llmctl-rules-'));
-  const gateway = createToolGateway({
+  const gateway = createToolGateway(createToolPort({
     registry: createToolRegistry({ stores }), ledger: new InMemoryToolLedger(), artifacts: new InMemoryArtifactSink(), audit: new InMemoryAuditSink(),
     workspaceDir: (runId) => path.join(workspaces, runId),
-  });
+  }));
   const taskDeps: Parameters<typeof taskHandler>[0] = {
     newId,
     tools: gateway.agentTools(),

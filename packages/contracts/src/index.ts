@@ -4,3 +4,4 @@ export * from './errors.ts';
 export * from './events.ts';
 export * from './schemas.ts';
 export * from './executor-result.ts';
+export * from './plan-keys.ts';

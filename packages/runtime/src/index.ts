@@ -19,8 +19,11 @@ export { specialHandlers, memoryHandler, planHandler, milestoneHandler, ragHandl
 export type { SpecialNodeDeps } from './nodes/special-handlers.ts';
 export { memoryPrompt, planItemsPrompt, planCompletePrompt, milestonePrompt, ragPrompt } from './nodes/special-prompts.ts';
 export type { GuidedPrompt, PromptPlanItem } from './nodes/special-prompts.ts';
-export { createToolGateway, artifactEventPublisher, agentToolAnswer, toolCallKey } from './nodes/tool-gateway.ts';
-export type { ToolGateway, ToolGatewayOptions, ArtifactPersistedPayload } from './nodes/tool-gateway.ts';
+export { createToolGateway, artifactEventPublisher, agentToolAnswer, toolCallKey, toolCallOf } from './nodes/tool-gateway.ts';
+export type { ToolGateway, ArtifactPersistedPayload } from './nodes/tool-gateway.ts';
+export type { ToolPort, ToolCall, ToolCallResult, ToolSpec, PersistedArtifactRecord, ArtifactPersistedHook } from './nodes/tool-port.ts';
+export { applyFailurePolicy } from './nodes/failure-policy.ts';
+export type { OnFailure, PolicyResult, FailurePolicyOptions } from './nodes/failure-policy.ts';
 export { inlineExecutor } from './executor.ts';
 export type { NodeExecutor } from './executor.ts';
 export { findUnstorable, unstorableError, classifyStoreError, sqlStateOf } from './storable.ts';

@@ -12,6 +12,7 @@ import { createToolRegistry, type CommandToolOptions, type ToolRegistry } from '
 import type { CredentialSource } from './model-gateway.ts';
 import { RegistryModelGateway } from './model-gateway.ts';
 import { kubernetesBackend } from './kubernetes-wiring.ts';
+import { createToolPort } from '@llmctl/tools'; // the adapter of the runtime's ToolPort
 
 export interface RuntimeOptions {
   pool: pg.Pool;
@@ -81,11 +82,12 @@ export function composeRuntime(o: RuntimeOptions): {
   const ports = createPgToolPorts(o.pool);
   const registry = createToolRegistry({ stores: ports.stores, ...(o.command ? { command: o.command } : {}) });
   const workspaceRoot = path.resolve(o.workspaceRoot ?? path.join('.llmctl', 'workspaces'));
-  const gateway = createToolGateway({
+  // The runtime reaches tools only through its ToolPort: this is where the framework's adapter is plugged in.
+  const gateway = createToolGateway(createToolPort({
     registry, ledger: ports.ledger, artifacts: ports.artifacts, audit: ports.audit,
     workspaceDir: (runId) => path.join(workspaceRoot, runId.replace(/[^A-Za-z0-9_-]/g, '_')),
     onArtifactPersisted: artifactEventPublisher(bus),
-  });
+  }));
   const taskDeps = { models, calls, newId, tools: gateway.agentTools() };
   const handlers: NodeHandlers = {
     start: startHandler,

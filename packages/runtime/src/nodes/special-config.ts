@@ -1,7 +1,7 @@
 /** Config reading and template helpers shared by the special-node handlers. */
 import { LlmctlError } from '@llmctl/contracts';
 import { renderTemplate } from '@llmctl/engine';
-import type { OnFailure } from '@llmctl/tools';
+import type { OnFailure } from './failure-policy.ts';
 import type { PortChatResponse } from '../model-port.ts';
 import { missingWarnings } from './builtin-handlers.ts';
 import type { NodeExecution } from './node-handler.ts';

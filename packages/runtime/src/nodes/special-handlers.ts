@@ -9,7 +9,9 @@
  * `fallback` completes it as `success_with_warning` (`fallback_used: true`, `degraded_reason` = the code, a warning
  * with the code) with an empty, schema-valid output. Configuration and model errors always fail.
  */
-import { applyFailurePolicy, idFromKey, itemKeyFromTitle } from '@llmctl/tools';
+import { createHash } from 'node:crypto';
+import { itemKeyFromTitle } from '@llmctl/contracts';
+import { applyFailurePolicy } from './failure-policy.ts';
 import type { NodeExecution, NodeHandler, NodeHandlers, NodeResult } from './node-handler.ts';
 import {
   askModel, configError, configOf, enumField, keyField, modeOf, onFailureOf, optionalText, positiveIntField, render, textField,
@@ -31,6 +33,11 @@ export interface SpecialNodeDeps {
 /** Default number of memories a `retrieve` returns and of chunks a `rag` node retrieves. */
 export const DEFAULT_MEMORY_LIMIT = 5;
 export const DEFAULT_RAG_TOP_K = 5;
+
+/** The id a degraded `add` reports: derived from the call's key, like the ids the memory tool writes. */
+function fallbackMemoryId(key: string): string {
+  return `mem_${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
+}
 
 function newUsage(): GuidedUsage {
   return { input_tokens: 0, output_tokens: 0, model_calls: 0 };
@@ -65,7 +72,7 @@ export function memoryHandler(deps: SpecialNodeDeps): NodeHandler {
       text = textField(x, op === 'add' ? 'text' : 'query');
     }
     if (op === 'add') {
-      const fallback = { op, memory: { id: idFromKey('mem', toolCallKey(x, 0)), text, scope } };
+      const fallback = { op, memory: { id: fallbackMemoryId(toolCallKey(x, 0)), text, scope } };
       return callTool(deps, x, 'memory', { op, text, scope }, fallback, usage);
     }
     const limit = positiveIntField(x, 'limit', DEFAULT_MEMORY_LIMIT);

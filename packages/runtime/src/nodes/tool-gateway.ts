@@ -1,19 +1,15 @@
 /**
- * The runtime's port to the tool framework: every tool call of a node run (special nodes and agent tool calls of
- * task nodes) goes through `invokeTool` under the idempotency key `<node run idempotency_key>:tool:<index>`, so a
+ * What node handlers use to call tools: every tool call of a node run (special nodes and agent tool calls of task
+ * nodes) goes through the {@link ToolPort} under the idempotency key `<node run idempotency_key>:tool:<index>`, so a
  * call whose result is recorded in the ledger is never executed again (after a crash, an interrupted attempt or a
- * `retry` control, which keeps the node run's key).
+ * `retry` control, which keeps the node run's key). The port's adapter is the host's (the server wires
+ * `createToolPort` of @llmctl/tools).
  */
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import type {
-  ArtifactSink, AuditSink, PersistedArtifact, ToolLedger, ToolRegistry, ToolResult, ToolSpan, ToolSpecification,
-} from '@llmctl/tools';
-import { REPLAY_INPUT_CHANGED, ToolRegistry as Registry, invokeTool } from '@llmctl/tools';
 import { LlmctlError } from '@llmctl/contracts';
 import type { EventBus } from '../event-bus.ts';
 import type { NodeExecution } from './node-handler.ts';
 import type { TaskDeps } from './task-handler.ts';
+import type { PersistedArtifactRecord, ToolCall, ToolCallResult, ToolPort, ToolSpec } from './tool-port.ts';
 
 /** The idempotency key of the `index`-th tool call of a node run (runtime.md "Durability"). */
 export function toolCallKey(x: Pick<NodeExecution, 'nodeRun'>, index: number): string {
@@ -26,33 +22,16 @@ export interface ToolGateway {
    * Invokes tool `name` as the `index`-th tool call of the node run. A tool-level failure is a `failed` result, never
    * a throw; it rejects only when a port (ledger, artifact sink, audit sink) fails.
    */
-  invoke(x: NodeExecution, name: string, input: unknown, index: number): Promise<ToolResult>;
+  invoke(x: NodeExecution, name: string, input: unknown, index: number): Promise<ToolCallResult>;
   /** Model-facing specs of the named tools (unknown names are skipped). */
-  specs(names: readonly string[]): ToolSpecification[];
+  specs(names: readonly string[]): ToolSpec[];
   /** `TaskDeps.tools` for task nodes: a node may call only the tools its `config.tools` names. */
   agentTools(): NonNullable<TaskDeps['tools']>;
 }
 
-/** Options of {@link createToolGateway}. */
-export interface ToolGatewayOptions {
-  registry: ToolRegistry;
-  ledger: ToolLedger;
-  artifacts: ArtifactSink;
-  audit: AuditSink;
-  /**
-   * The workspace directory of a run; workspace, git and command tools are confined to it. It is created the first
-   * time a tool other than memory / plan / milestone / rag is called in the run.
-   */
-  workspaceDir: (runId: string) => string;
-  /** Called for every artifact a tool call persisted (see {@link artifactEventPublisher}). */
-  onArtifactPersisted?: (artifact: PersistedArtifact, x: NodeExecution) => void;
-  /** Receives one span per invocation. */
-  tracer?: (span: ToolSpan) => void;
-}
-
 /** The payload of a `flowchart:node_artifact:persisted` event. */
 export interface ArtifactPersistedPayload extends Record<string, unknown> {
-  artifact: PersistedArtifact;
+  artifact: PersistedArtifactRecord;
   node_id: string;
   node_run_id: string;
   /** `artifact:<id>:<created_at>` (api.md: `<entity>:<id>:<updated_at>` for events outside the run log). */
@@ -64,20 +43,20 @@ export interface ArtifactPersistedPayload extends Record<string, unknown> {
  * events: it is not part of the run's log). A repeated persist of the same artifact (a tool call interrupted after
  * persisting) publishes the same `idempotency_key` again, so consumers deduplicate it.
  */
-export function artifactEventPublisher(bus: EventBus): (artifact: PersistedArtifact, x: NodeExecution) => void {
-  return (artifact, x) => {
+export function artifactEventPublisher(bus: EventBus): (artifact: PersistedArtifactRecord, call: ToolCall) => void {
+  return (artifact, call) => {
     const payload: ArtifactPersistedPayload = {
-      artifact, node_id: x.node.id, node_run_id: x.nodeRun.id, idempotency_key: `artifact:${artifact.id}:${artifact.created_at}`,
+      artifact, node_id: call.node_id, node_run_id: call.node_run_id, idempotency_key: `artifact:${artifact.id}:${artifact.created_at}`,
     };
     bus.publishTransient({
-      event_type: 'flowchart:node_artifact:persisted', run_id: x.run.id, flowchart_id: x.run.flowchart_id, payload,
-      correlation_id: x.run.correlation_id, request_id: x.run.request_id,
+      event_type: 'flowchart:node_artifact:persisted', run_id: call.run_id, flowchart_id: call.flowchart_id, payload,
+      correlation_id: call.correlation_id, request_id: call.request_id,
     });
   };
 }
 
 /** What the model sees of a tool result. */
-export function agentToolAnswer(result: ToolResult): Record<string, unknown> {
+export function agentToolAnswer(result: ToolCallResult): Record<string, unknown> {
   return {
     status: result.status,
     output: result.output,
@@ -86,72 +65,33 @@ export function agentToolAnswer(result: ToolResult): Record<string, unknown> {
   };
 }
 
-const NO_TOOLS = new Registry();
-
-/** Tools that keep their state in stores, not in the run workspace (no directory is created for them). */
-const STATE_TOOLS = new Set(['memory', 'plan', 'milestone', 'rag']);
-
-/** The gateway over a registry and the framework ports. */
-export function createToolGateway(o: ToolGatewayOptions): ToolGateway {
-  const prepared = new Set<string>();
-  const workspace = async (runId: string, tool: string): Promise<string> => {
-    const dir = path.resolve(o.workspaceDir(runId));
-    if (!STATE_TOOLS.has(tool) && !prepared.has(dir)) {
-      await mkdir(dir, { recursive: true });
-      if (prepared.size > 10_000) prepared.clear();
-      prepared.add(dir);
-    }
-    return dir;
+/** The tool call of a node run (`offered`: the node's `config.tools`, for agent calls). */
+export function toolCallOf(x: NodeExecution, name: string, input: unknown, index: number, offered?: readonly string[]): ToolCall {
+  return {
+    name, input, idempotency_key: toolCallKey(x, index), run_id: x.run.id, node_run_id: x.nodeRun.id, node_id: x.node.id,
+    flowchart_id: x.run.flowchart_id, correlation_id: x.run.correlation_id, request_id: x.run.request_id, signal: x.signal,
+    ...(offered ? { offered } : {}),
   };
+}
 
-  const call = async (registry: ToolRegistry, x: NodeExecution, name: string, input: unknown, index: number): Promise<ToolResult> => {
-    const artifacts: ArtifactSink = o.onArtifactPersisted
-      ? {
-          persist: async (a) => {
-            const stored = await o.artifacts.persist(a);
-            try {
-              o.onArtifactPersisted?.(stored, x);
-            } catch {
-              // publishing is best effort; the artifact is stored
-            }
-            return stored;
-          },
-          list: (f) => o.artifacts.list(f),
-        }
-      : o.artifacts;
-    return invokeTool(registry, name, input, {
-      idempotency_key: toolCallKey(x, index),
-      correlation_id: x.run.correlation_id,
-      request_id: x.run.request_id,
-      run_id: x.run.id,
-      node_run_id: x.nodeRun.id,
-      flowchart_id: x.run.flowchart_id,
-      workspace_dir: await workspace(x.run.id, name),
-      signal: x.signal,
-      ledger: o.ledger,
-      artifacts,
-      audit: o.audit,
-      ...(o.tracer ? { tracer: o.tracer } : {}),
-    });
-  };
-
-  const gateway: ToolGateway = {
-    invoke: (x, name, input, index) => call(o.registry, x, name, input, index),
-    specs: (names) => o.registry.specs(names),
+/** The gateway over a tool port. */
+export function createToolGateway(port: ToolPort): ToolGateway {
+  return {
+    invoke: (x, name, input, index) => port.invoke(toolCallOf(x, name, input, index)),
+    specs: (names) => port.specs(names),
     agentTools: () => ({
-      specs: (names) => o.registry.specs(names),
+      specs: (names) => port.specs(names),
       invoke: async (x, name, args, index) => {
-        const offered = Array.isArray(x.node.config?.tools) ? (x.node.config.tools as unknown[]) : [];
+        const offered = Array.isArray(x.node.config?.tools) ? (x.node.config.tools as unknown[]).filter((t): t is string => typeof t === 'string') : [];
         // A tool the node does not offer is unknown to it (a failed, audited call), even when registered.
-        const result = await call(offered.includes(name) ? o.registry : NO_TOOLS, x, name, args, index);
+        const result = await port.invoke(toolCallOf(x, name, args, index, offered));
         if (x.signal.aborted) throw x.signal.reason;
         // A replay must ask for what was recorded: a changed call never gets the old result (issue 18).
-        if (result.warnings.some((w) => w.code === REPLAY_INPUT_CHANGED)) {
+        if (result.replay_input_changed) {
           throw new LlmctlError('replay_diverged', `tool call ${index} of ${x.node.id} (${name}) differs from the call recorded under ${toolCallKey(x, index)}`, { node_id: x.node.id, tool: name, index, idempotency_key: toolCallKey(x, index) }, false);
         }
         return agentToolAnswer(result);
       },
     }),
   };
-  return gateway;
 }

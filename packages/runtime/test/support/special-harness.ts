@@ -11,7 +11,7 @@ import type { FlowchartDocument } from '@llmctl/contracts';
 import { createProvider } from '@llmctl/providers';
 import {
   InMemoryArtifactSink, InMemoryAuditSink, InMemoryMemoryStore, InMemoryMilestoneStore, InMemoryPlanStore, InMemoryRagStore, InMemoryToolLedger,
-  createToolRegistry, type ToolStores,
+  createToolPort, createToolRegistry, type ToolStores,
 } from '@llmctl/tools';
 import type { ModelCallRecord, NodeHandlers, TaskDeps, ToolGateway, TransientEvent } from '../../src/index.ts';
 import {
@@ -86,11 +86,11 @@ export async function specialHarness(options: SpecialHarnessOptions = {}): Promi
   const audit = new InMemoryAuditSink();
   const artifacts = new InMemoryArtifactSink();
   const workspaces = mkdtempSync(path.join(tmpdir(), 'llmctl-special-'));
-  const base = createToolGateway({
+  const base = createToolGateway(createToolPort({
     registry: createToolRegistry({ stores }), ledger, artifacts, audit,
     workspaceDir: (runId) => path.join(workspaces, runId),
     onArtifactPersisted: artifactEventPublisher(bus),
-  });
+  }));
   const gateway = options.wrapGateway ? options.wrapGateway(base) : base;
   const models = new Map<string, Record<string, unknown>[]>();
   const calls: ModelCallRecord[] = [];

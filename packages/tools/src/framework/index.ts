@@ -5,5 +5,5 @@ export * from './ports.ts';
 export * from './define-tool.ts';
 export * from './tool-registry.ts';
 export * from './invoke-tool.ts';
-export * from './failure-policy.ts';
 export * from './in-memory-ports.ts';
+export * from './tool-port-adapter.ts';

@@ -1,5 +1,5 @@
 /** The `plan` tool: create or update a plan's items, or complete one item. */
-import { LlmctlError } from '@llmctl/contracts';
+import { LlmctlError, itemKeyFromTitle } from '@llmctl/contracts';
 import { defineTool, type Tool } from '../../framework/define-tool.ts';
 import { contractSchema } from '../../shared/contract-schema.ts';
 import type { DomainToolOptions } from '../../shared/tool-options.ts';
@@ -20,11 +20,8 @@ export interface PlanToolOutput {
   completed_item?: PlanItem | null;
 }
 
-/** A stable item key from a title: lower-case words joined by `-` (at most 64 chars), or `item`. */
-export function itemKeyFromTitle(title: string): string {
-  const slug = title.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 64).replace(/-+$/, '');
-  return slug || 'item';
-}
+/** A stable item key from a title (the rule lives in contracts; re-exported here). */
+export { itemKeyFromTitle };
 
 function draftOf(items: PlanItem[], flowchart_id: string | null): PlanDraft {
   return { flowchart_id, items, status: items.length > 0 && items.every((i) => i.status === 'completed') ? 'completed' : 'open' };

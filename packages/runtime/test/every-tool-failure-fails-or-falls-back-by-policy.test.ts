@@ -1,9 +1,11 @@
 import { LlmctlError } from '@llmctl/contracts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyFailurePolicy, invokeTool, ToolRegistry } from '../src/index.ts';
-import { flaky, makeCtx } from './helpers.ts';
-import { TOOL_CASES, type ToolCase, type ToolEnv } from './tool-cases.ts';
+import { invokeTool, ToolRegistry } from '@llmctl/tools';
+import { applyFailurePolicy } from '../src/index.ts';
+// The tool cases of the framework's own suite: every tool's failure mapped through the runtime's node-level policy.
+import { flaky, makeCtx } from '../../tools/test/helpers.ts';
+import { TOOL_CASES, type ToolCase, type ToolEnv } from '../../tools/test/tool-cases.ts';
 
 async function failingCall(c: ToolCase, env: ToolEnv) {
   const { ctx } = makeCtx(env.workspace);

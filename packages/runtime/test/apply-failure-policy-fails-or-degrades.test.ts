@@ -1,16 +1,15 @@
 import { LlmctlError } from '@llmctl/contracts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyFailurePolicy, type ToolResult } from '../src/index.ts';
+import { applyFailurePolicy, type ToolCallResult } from '../src/index.ts';
 
-const failed: ToolResult = {
+const failed: ToolCallResult = {
   status: 'failed',
   output: null,
   fallback_used: false,
   warnings: [],
   error: { code: 'tool_timeout', message: 'too slow', details: { timeout_ms: 5 }, retryable: true },
   idempotency_key: 'k:tool:0',
-  artifacts: [],
 };
 
 test('on_failure fail throws an LlmctlError with the tool error code', () => {
@@ -31,19 +30,19 @@ test('on_failure fallback returns success_with_warning with fallback_used, a war
 });
 
 test('successful results pass through unchanged', () => {
-  const ok: ToolResult = { ...failed, status: 'success', output: 1, error: undefined };
+  const ok: ToolCallResult = { ...failed, status: 'success', output: 1, error: undefined };
   const r = applyFailurePolicy(ok, 'fail');
   assert.equal(r.status, 'success');
   assert.equal(r.degraded_reason, null);
 });
 
 test('a canceled call is never degraded', () => {
-  const canceled: ToolResult = { ...failed, error: { code: 'canceled', message: 'c', details: {}, retryable: false } };
+  const canceled: ToolCallResult = { ...failed, error: { code: 'canceled', message: 'c', details: {}, retryable: false } };
   assert.throws(() => applyFailurePolicy(canceled, 'fallback'), (e: unknown) => e instanceof LlmctlError && e.code === 'canceled');
 });
 
 test('an unregistered error code is thrown as tool_failed keeping the original', () => {
-  const odd: ToolResult = { ...failed, error: { code: 'vendor_weird', message: 'w', details: {}, retryable: false } };
+  const odd: ToolCallResult = { ...failed, error: { code: 'vendor_weird', message: 'w', details: {}, retryable: false } };
   assert.throws(
     () => applyFailurePolicy(odd, 'fail'),
     (e: unknown) => e instanceof LlmctlError && e.code === 'tool_failed' && e.details.original_code === 'vendor_weird',

@@ -1,12 +1,12 @@
 /** The node-level fallback contract: a failed required tool either fails the node or degrades it. */
 import { isErrorCode, LlmctlError } from '@llmctl/contracts';
-import type { ToolResult } from './types.ts';
+import type { ToolCallResult } from './tool-port.ts';
 
 /** What a node does when its tool fails: fail, or complete as `success_with_warning` with `fallback_used`. */
 export type OnFailure = 'fail' | 'fallback';
 
 /** A tool result after the failure policy: `degraded_reason` is the reason code when the fallback was used. */
-export interface PolicyResult<O = unknown> extends ToolResult<O> {
+export interface PolicyResult extends ToolCallResult {
   degraded_reason: string | null;
 }
 
@@ -23,11 +23,11 @@ export interface FailurePolicyOptions {
  * Otherwise it becomes `success_with_warning` with `fallback_used: true`, `degraded_reason` = the error code, the
  * warning `{ code: <error code>, message }` appended, the fallback output, and no `error`.
  */
-export function applyFailurePolicy<O = unknown>(
-  result: ToolResult<O>,
+export function applyFailurePolicy(
+  result: ToolCallResult,
   on_failure: OnFailure,
   options: FailurePolicyOptions = {},
-): PolicyResult<O> {
+): PolicyResult {
   if (result.status !== 'failed') return { ...result, degraded_reason: null };
   const error = result.error ?? { code: 'tool_failed', message: 'The tool failed', details: {}, retryable: false };
   if (on_failure === 'fail' || error.code === 'canceled') {
@@ -39,7 +39,7 @@ export function applyFailurePolicy<O = unknown>(
   return {
     ...rest,
     status: 'success_with_warning',
-    output: (options.fallback_output ?? null) as O | null,
+    output: options.fallback_output ?? null,
     fallback_used: true,
     warnings: [...result.warnings, { code: error.code, message: error.message }],
     degraded_reason: error.code,
