@@ -109,6 +109,7 @@ export const ERROR_CODES = {
   payload_invalid: { meaning: 'The executor payload file is missing, unreadable or does not match the payload contract.', retryable: false },
   gpu_unavailable: { meaning: 'No GPU could be scheduled for a vllm-class attempt within gpu_schedule_timeout_s and the flowchart forbids the CPU fallback.', retryable: false },
 } as const satisfies Record<string, ErrorCodeInfo>;
+  vllm_start_failed: { meaning: 'The vLLM server the executor starts for a local (vllm_local) model exited or did not answer /health within the startup timeout (details.reason: exited | timeout; details.output: the tail of its output).', retryable: true },
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 

@@ -7,6 +7,7 @@ import type { ModelCallLog, ModelCallRecord, ModelGateway, NodeHandlers } from '
 import { decisionHandler, endHandler, inlineExecutor, startHandler, taskHandler, toErrorInfo } from '@llmctl/runtime';
 import { fromPayload, toResult, type AttemptPayload } from './attempt-payload.ts';
 import { formatResultLine, isValidResult } from './result-line.ts';
+import { LocalVllmServers, isLocalVllm, type LocalVllmOptions } from './local-vllm.ts';
 
 /** A model the attempt may call, with the credentials of its provider (only what this node needs). */
 export interface PayloadModel {
@@ -52,10 +53,12 @@ const EXECUTOR_HANDLERS = ['start', 'end', 'task', 'decision'];
  * models, and prints exactly one `LLMCTL_EXECUTOR_RESULT_JSON=` line last. Resolves with the exit code (0 when a
  * result line — success or a coded failure — was printed).
  */
-export async function runExecutorPayload(file: string, out: (line: string) => void, signal?: AbortSignal): Promise<number> {
+export async function runExecutorPayload(file: string, out: (line: string) => void, signal?: AbortSignal, vllm: LocalVllmOptions = {}): Promise<number> {
   out(EXECUTOR_STARTED_MARKER);
   let dispatchId = 'unknown';
   const calls: ModelCallRecord[] = [];
+  const local = new LocalVllmServers(vllm);
+  let result: { line: string; code: number };
   try {
     let raw: unknown;
     try {
@@ -67,11 +70,14 @@ export async function runExecutorPayload(file: string, out: (line: string) => vo
     dispatchId = p.attempt.dispatch_id;
     const graph = compileGraph(p.flowchart, DEFAULT_SETTINGS);
     const models: ModelGateway = {
-      resolve(name) {
+      async resolve(name) {
         const m = p.models.find((x) => x.name === name);
-        if (!m) return Promise.resolve(null);
-        const provider = createProvider({ provider: m.provider as ProviderKind, base_url: m.base_url ?? null, api_key: m.api_key ?? null, settings: m.settings ?? {} });
-        return Promise.resolve({ name: m.name, provider: m.provider, model: m.model, chat: (req, opts) => provider.chat(req, opts) });
+        if (!m) return null;
+        // a vllm_local model: vLLM is started here, on loopback, and called over its OpenAI-compatible API
+        const baseUrl = isLocalVllm(m) ? await local.baseUrlFor(m.model, signal) : (m.base_url ?? null);
+        const kind = (isLocalVllm(m) ? 'vllm' : m.provider) as ProviderKind;
+        const provider = createProvider({ provider: kind, base_url: baseUrl, api_key: m.api_key ?? null, settings: m.settings ?? {} });
+        return { name: m.name, provider: m.provider, model: m.model, chat: (req, opts) => provider.chat(req, opts) };
       },
     };
     const log: ModelCallLog = {
@@ -85,11 +91,13 @@ export async function runExecutorPayload(file: string, out: (line: string) => vo
     const r = await inlineExecutor(handlers).execute(fromPayload(p.attempt, graph, signal ?? new AbortController().signal, warnings));
     const line = { v: 1 as const, ok: true, dispatch_id: dispatchId, result: toResult(r, warnings), model_calls: calls as unknown as Record<string, unknown>[] };
     if (!isValidResult(line)) throw new LlmctlError('result_invalid', 'the node result does not match the executor result contract');
-    out(formatResultLine(line));
-    return 0;
+    result = { line: formatResultLine(line), code: 0 };
   } catch (err) {
     const e = toErrorInfo(err);
-    out(formatResultLine({ v: 1, ok: false, dispatch_id: dispatchId, error: e, model_calls: calls as unknown as Record<string, unknown>[] }));
-    return e.code === 'payload_invalid' ? 2 : 0;
+    result = { line: formatResultLine({ v: 1, ok: false, dispatch_id: dispatchId, error: e, model_calls: calls as unknown as Record<string, unknown>[] }), code: e.code === 'payload_invalid' ? 2 : 0 };
   }
+  // vLLM servers started here stop before the result line, so that line is the last one
+  await local.stopAll();
+  out(result.line);
+  return result.code;
 }

@@ -25,3 +25,7 @@ export { jobManifest, secretManifest, PAYLOAD_DIR, PAYLOAD_FILE } from './k8s-ma
 export { classify } from './k8s-pod-state.ts';
 export { buildPayload, modelNamesOf } from './payload-builder.ts';
 export { Listener, clientConfigOf } from './listener.ts';
+export { startLocalVllm, LocalVllmServers, isLocalVllm, freePort, DEFAULT_VLLM_COMMAND } from './local-vllm.ts';
+export type { LocalVllm, LocalVllmOptions } from './local-vllm.ts';
+export { TokenPublisher, TokenRouter, tokenChannelOf, chunkForNotify, TOKEN_CHANNEL_PREFIX, MAX_TOKEN_PAYLOAD_BYTES } from './token-stream.ts';
+export type { TokenMessage } from './token-stream.ts';

@@ -1,7 +1,7 @@
 import { LlmctlError } from '@llmctl/contracts';
 import { join, resolve } from 'node:path';
 import { CredentialRepository, SecretBox, createRepositories, openDatabase, redactUrl } from '@llmctl/store';
-import { EXECUTOR_CLASSES, QueueWorker, attachDataDir, type ExecutorClass } from '@llmctl/executors';
+import { EXECUTOR_CLASSES, LocalVllmServers, QueueWorker, attachDataDir, type ExecutorClass } from '@llmctl/executors';
 import { loadMasterKey } from '../master-key.ts';
 import { loadConfig } from '../config.ts';
 import { composeRuntime } from '../runtime/compose-runtime.ts';
@@ -47,9 +47,12 @@ export async function workerCommand({ out, flags }: CommandContext): Promise<num
   // Same credentials (sealed under the same master key) and workspace root as `llmctl serve` on this data dir.
   const credentials = new CredentialRepository(db.pool, new SecretBox(await loadMasterKey(dataDir)));
   const pollMs = process.env.LLMCTL_EXECUTOR_POLL_MS ? Number(process.env.LLMCTL_EXECUTOR_POLL_MS) : undefined;
+  // --class vllm: vllm_local models are served by vLLM started here (one server per model, stopped when the worker stops)
+  const localVllm = classes.includes('vllm') ? new LocalVllmServers({ log: (line) => out(`[vllm] ${line}`) }) : null;
   const { orchestrator, inline, executor } = composeRuntime({
     pool: db.pool, defaults: settings.guardrails, credentials, allowedBaseUrls: config.allowedBaseUrls, workspaceRoot: join(dataDir, 'workspaces'),
     logError: (m, e) => out(`${m}: ${(e as Error)?.message ?? e}`), ...(pollMs ? { executors: { pollMs } } : {}),
+    ...(localVllm ? { localVllm } : {}),
   });
   const worker = new QueueWorker({
     pool: db.pool, executor: inline, graphFor: (id, v) => orchestrator.graphFor(id, v), concurrency, classes, heartbeatTimeoutS: hbTimeoutS,
@@ -69,6 +72,7 @@ export async function workerCommand({ out, flags }: CommandContext): Promise<num
         out(`drained: ${r.finished} attempt(s) finished, ${r.handed_back} handed back`);
         await orchestrator.stop();
         await executor.stop();
+        await localVllm?.stopAll();
         await db.close();
       })().then(() => done(0), (e) => {
         out(`stop failed: ${(e as Error).message}`);

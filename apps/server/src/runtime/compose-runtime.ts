@@ -9,7 +9,7 @@ import {
 import { DispatchingExecutor, QueueBackend, type ExecutorBackend } from '@llmctl/executors';
 import { ModelRepository, PgModelCallLog, PgRunStore, createPgToolPorts, newId, type PgToolPorts } from '@llmctl/store';
 import { createToolRegistry, type CommandToolOptions, type ToolRegistry } from '@llmctl/tools';
-import type { CredentialSource } from './model-gateway.ts';
+import type { CredentialSource, LocalVllmSource } from './model-gateway.ts';
 import { RegistryModelGateway } from './model-gateway.ts';
 import { kubernetesBackend } from './kubernetes-wiring.ts';
 import { createToolPort } from '@llmctl/tools'; // the adapter of the runtime's ToolPort
@@ -41,6 +41,8 @@ export interface RuntimeOptions {
    * heartbeats checked (default 1000).
    */
   executors?: { pollMs?: number; kubernetes?: ExecutorBackend };
+  /** Starts vLLM for `vllm_local` models in this process (a queue worker of class `vllm`); omitted elsewhere. */
+  localVllm?: LocalVllmSource;
 }
 
 /** The tool layer of a composed runtime. */
@@ -76,7 +78,7 @@ export function composeRuntime(o: RuntimeOptions): {
       observe(c);
     };
   }
-  const models = new RegistryModelGateway(new ModelRepository(o.pool), o.credentials, o.allowedBaseUrls);
+  const models = new RegistryModelGateway(new ModelRepository(o.pool), o.credentials, o.allowedBaseUrls, o.localVllm ? { localVllm: o.localVllm } : {});
   const bus = new EventBus();
   // Tools: PostgreSQL ports, every domain, one gateway for special nodes and agent tool calls (key <node run key>:tool:<i>).
   const ports = createPgToolPorts(o.pool);

@@ -12,6 +12,12 @@ export interface CredentialSource {
   forModel?(modelId: string): Promise<{ api_key: string | null; entries: SecretEntry[] }>;
 }
 
+/** Starts (or finds) the vLLM server of a local model in this process (a queue worker of class `vllm`). */
+export interface LocalVllmSource {
+  /** The loopback base URL (`http://127.0.0.1:<port>/v1`) of the server for `model`. */
+  baseUrlFor(model: string): Promise<string>;
+}
+
 /** Provider settings without credentials (headers, credential-named fields): what an untrusted base URL may get. */
 function withoutCredentials(settings: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(settings).filter(([k, v]) => k !== 'headers' && credentialValues({ [k]: v }).length === 0));
@@ -39,7 +45,7 @@ export class RegistryModelGateway implements ModelGateway {
     private readonly models: ModelRepository,
     private readonly credentials?: CredentialSource,
     allowedBaseUrls?: readonly string[] | BaseUrlAllowlist,
-    private readonly options: { lookup?: Lookup } = {},
+    private readonly options: { lookup?: Lookup; localVllm?: LocalVllmSource } = {},
   ) {
     this.allowlist = allowedBaseUrls && 'rules' in allowedBaseUrls ? allowedBaseUrls : parseAllowedBaseUrls(allowedBaseUrls as readonly string[] | undefined);
   }
@@ -118,8 +124,11 @@ export class RegistryModelGateway implements ModelGateway {
     let pinned: string[] | null = null;
     // The URL the call goes to: the model's, else the one stored on the provider (trusted for its key, but link-local
     // and metadata addresses are refused there too, and it is pinned the same way).
-    const baseUrl = m.base_url ?? creds?.base_url ?? null;
-    if (!scripted && baseUrl) {
+    let baseUrl = m.base_url ?? creds?.base_url ?? null;
+    // A vllm_local model in a vllm-class worker: the loopback server this process started itself (not an egress).
+    const local = this.options.localVllm && (m.provider === 'vllm_local' || (m.provider === 'vllm' && !baseUrl));
+    if (local) baseUrl = await this.options.localVllm!.baseUrlFor(m.model);
+    if (!scripted && baseUrl && !local) {
       const v = await checkBaseUrl(baseUrl, {
         allowlist: this.allowlist, trusted: [...PROVIDER_ENDPOINTS[kind] ?? [], ...(creds?.base_url ? [creds.base_url] : [])],
         ...(this.options.lookup ? { lookup: this.options.lookup } : {}),
@@ -142,7 +151,7 @@ export class RegistryModelGateway implements ModelGateway {
     }
     if (refusal) return { model: m, refusal };
     const config: ProviderConfig = {
-      provider: kind,
+      provider: local ? 'vllm' : kind,
       base_url: baseUrl,
       api_key: apiKey,
       settings: { ...providerSettings, ...settings },
