@@ -1,22 +1,44 @@
 import pg from 'pg';
 
-/** A dedicated connection that LISTENs on channels and reconnects (doubling to 5 s) when lost. */
+/**
+ * A dedicated connection that LISTENs on channels and reconnects (doubling to 5 s) when lost. Channels can be added
+ * and removed while it runs ({@link Listener.listen}); a reconnect listens on all of them again.
+ */
 export class Listener {
   private client: pg.Client | null = null;
   private stopped = false;
   private retryMs = 100;
   private timer: NodeJS.Timeout | null = null;
+  private readonly channels: Set<string>;
+  private started: Promise<void> | null = null;
 
   constructor(
     private readonly config: pg.ClientConfig,
-    private readonly channels: string[],
+    channels: string[],
     private readonly onNotify: (channel: string, payload: string) => void,
     private readonly onReconnect: () => void = () => undefined,
-  ) {}
+  ) {
+    this.channels = new Set(channels);
+  }
 
   /** Connects and listens; on failure retries in the background. */
   async start(): Promise<void> {
-    await this.connect(false);
+    this.started ??= this.connect(false);
+    await this.started;
+  }
+
+  /** Listens on `channel` too (once the first connection attempt is over; reconnects include it). */
+  async listen(channel: string): Promise<void> {
+    if (this.channels.has(channel)) return;
+    this.channels.add(channel);
+    await this.started;
+    await this.client?.query(`LISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
+  }
+
+  /** Stops listening on `channel`. */
+  async unlisten(channel: string): Promise<void> {
+    if (!this.channels.delete(channel)) return;
+    await this.client?.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
   }
 
   private async connect(reconnect: boolean): Promise<void> {

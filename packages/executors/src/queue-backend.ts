@@ -45,6 +45,8 @@ export class QueueBackend implements ExecutorBackend {
     if (!(await this.store.submitted(row.id, toPayload(row.id, x), jobId, null))) {
       throw new LlmctlError('dispatch_uncertain', `dispatch ${row.id} moved on before it was submitted`, { dispatch_id: row.id }, true);
     }
+    // listening for the attempt's tokens before the job exists, so the first chunk is not missed
+    const stopTokens = await this.waiter.streamTokens(row.run_id, row.id, (d) => x.emitToken(d));
     try {
       const boss = await this.getBoss();
       await boss.send(queue, { dispatch_id: row.id, run_id: row.run_id }, { id: jobId, retryLimit: 0 });
@@ -52,6 +54,7 @@ export class QueueBackend implements ExecutorBackend {
     } catch (err) {
       const e = new LlmctlError('create_failed', `could not enqueue attempt ${row.id}: ${(err as Error).message}`, { dispatch_id: row.id }, true);
       await this.store.fail(row.id, e.toInfo()).catch(() => undefined);
+      stopTokens();
       throw e;
     }
     const result = this.waiter.wait(row.id);
@@ -73,6 +76,7 @@ export class QueueBackend implements ExecutorBackend {
       ]);
     } finally {
       x.signal.removeEventListener('abort', onAbort);
+      stopTokens();
     }
   }
 

@@ -11,6 +11,7 @@ import { startBoss, type ExecutorClass } from './boss.ts';
 import { CHANNELS, DispatchStore } from './dispatch-store.ts';
 import { queueNameOf } from './ids.ts';
 import { Listener, clientConfigOf } from './listener.ts';
+import { TokenPublisher, tokenChannelOf } from './token-stream.ts';
 
 /** Options of {@link QueueWorker} (`llmctl worker` flags). */
 export interface QueueWorkerOptions {
@@ -160,13 +161,18 @@ export class QueueWorker {
     const p = claimed.payload;
     const warnings: Warning[] = [];
     let outcome: Parameters<DispatchStore['finish']>[2];
+    // streamed model text goes to the run's owner over NOTIFY (it emits flowchart:node:token); sent before the result
+    const tokens = new TokenPublisher(this.o.pool, tokenChannelOf(p.run.id), dispatchId);
     try {
       const graph = await this.o.graphFor(p.run.flowchart_id, p.run.flowchart_version);
-      const r = await this.o.executor.execute(fromPayload(p, graph, abort.signal, warnings));
+      const x = fromPayload(p, graph, abort.signal, warnings);
+      x.emitToken = (delta) => tokens.push(delta);
+      const r = await this.o.executor.execute(x);
       outcome = { result: toResult(r, warnings) };
     } catch (err) {
       outcome = { error: toErrorInfo(err) };
     }
+    await tokens.flush();
     if (abort.signal.aborted) return; // the owner already recorded why it stopped
     await this.store.finish(dispatchId, this.id, outcome);
   }

@@ -4,6 +4,7 @@ import type { NodeResult } from '@llmctl/runtime';
 import { toNodeResult } from './attempt-payload.ts';
 import { CHANNELS, type DispatchRow, type DispatchStore } from './dispatch-store.ts';
 import { Listener, clientConfigOf } from './listener.ts';
+import { TOKEN_CHANNEL_PREFIX, TokenRouter } from './token-stream.ts';
 
 interface Waiting {
   resolve: (r: NodeResult) => void;
@@ -26,16 +27,25 @@ export class ResultWaiter {
   private listener: Listener | null = null;
   private timer: NodeJS.Timeout | null = null;
   private checking = false;
+  /** Token chunks of in-flight attempts, on the same connection as the results (so they arrive before them). */
+  private readonly tokens = new TokenRouter((ch) => this.ensureStarted().listen(ch), (ch) => this.listener?.unlisten(ch) ?? Promise.resolve());
 
   constructor(private readonly store: DispatchStore, private readonly pollMs: number) {}
 
-  private ensureStarted(): void {
-    if (this.listener) return;
+  private ensureStarted(): Listener {
+    if (this.listener) return this.listener;
     this.listener = new Listener(clientConfigOf(this.store.pool as pg.Pool), [CHANNELS.results],
-      (_ch, id) => void this.check([id]), () => void this.check([...this.waiting.keys()]));
+      (ch, payload) => (ch.startsWith(TOKEN_CHANNEL_PREFIX) ? this.tokens.deliver(payload) : void this.check([payload])),
+      () => void this.check([...this.waiting.keys()]));
     void this.listener.start();
     this.timer = setInterval(() => void this.poll(), this.pollMs);
     this.timer.unref();
+    return this.listener;
+  }
+
+  /** Relays the streamed tokens of dispatch `dispatchId` of run `runId` to `emit`; call the result to stop. */
+  streamTokens(runId: string, dispatchId: string, emit: (delta: string) => void): Promise<() => void> {
+    return this.tokens.subscribe(runId, dispatchId, emit);
   }
 
   /** Resolves with the attempt's result once its dispatch finished; rejects with its error when it failed. */
