@@ -26,6 +26,7 @@ import { providerRoutes } from './routes/providers.ts';
 import { specialRoutes } from './routes/special.ts';
 import { observabilityRoutes } from './observability/observability-routes.ts';
 import { executorHealth, workerRoutes } from './routes/workers.ts';
+import { nodeTestRoutes } from './routes/node-tests.ts';
 
 export type { AppContext, AppDeps, RouteInstaller } from './app-context.ts';
 
@@ -37,7 +38,7 @@ declare module 'fastify' {
 }
 
 /** The built-in API routes, in registration order. */
-export const BUILTIN_ROUTES: RouteInstaller[] = [healthRoutes, contractRoutes, flowchartRoutes, modelRoutes, settingsRoutes, providerRoutes, runtimeRoutes, migrationRoutes, retentionRoutes, specialRoutes, observabilityRoutes, realtimeRoutes];
+export const BUILTIN_ROUTES: RouteInstaller[] = [healthRoutes, contractRoutes, flowchartRoutes, modelRoutes, settingsRoutes, providerRoutes, runtimeRoutes, nodeTestRoutes, migrationRoutes, retentionRoutes, specialRoutes, observabilityRoutes, realtimeRoutes];
 
 /**
  * Builds the HTTP app (not listening): JSON body parsing with the configured limit, request and correlation ids,

@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   conflict: { meaning: 'The request conflicts with the current state (e.g. a node-run precondition of a control call).', retryable: false, http: 409 },
   invalid_transition: { meaning: 'The run cannot make that transition from its current status.', retryable: false, http: 409 },
   input_override_not_read: { meaning: 'A rewind\'s input_override would change nothing: it replaces the outputs the rewound node consumed (upstream.<id>; the run input only for start) and the node never reads them.', retryable: false, http: 400 },
+  template_unresolved: { meaning: 'Test this node: a template of the tested node reads a path the sample does not provide (details.missing) or has a `{{` without `}}` (details.field); nothing was sent to the model.', retryable: false, http: 422 },
   idempotency_key_reused: { meaning: 'The Idempotency-Key was used before with another request body.', retryable: false, http: 409 },
   name_taken: { meaning: 'The name is already used.', retryable: false, http: 409 },
   payload_too_large: { meaning: 'The request body is over the size limit.', retryable: false, http: 413 },
