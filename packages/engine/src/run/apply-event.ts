@@ -1,9 +1,19 @@
 import type { EngineEvent } from './events.ts';
+import { fanInActive, fanInJoinReset, fanInQueue, fanInRebuild, fanInTouch } from './fan-in-index.ts';
 import type { EngineState, NodeRunState } from './state.ts';
 
-function remove(list: string[], id: string): void {
+/** Removes a node run from the queue or the running list (the fan-in index counts it out). */
+function remove(s: EngineState, list: string[], id: string): void {
   const i = list.indexOf(id);
-  if (i >= 0) list.splice(i, 1);
+  if (i < 0) return;
+  list.splice(i, 1);
+  fanInActive(s, s.node_runs[id]!.node_id, -1);
+}
+
+/** Adds a node run at the end of the queue or the running list (the fan-in index counts it in). */
+function push(s: EngineState, list: string[], nr: NodeRunState): void {
+  list.push(nr.id);
+  fanInActive(s, nr.node_id, 1);
 }
 
 function closeOpenAttempt(nr: NodeRunState, at: string, error: NodeRunState['error']): void {
@@ -19,6 +29,7 @@ function enqueueOrdered(s: EngineState, nr: NodeRunState): void {
   let i = s.queue.length;
   while (i > 0 && (s.node_runs[s.queue[i - 1]!]?.queued_seq ?? 0) > nr.queued_seq) i -= 1;
   s.queue.splice(i, 0, nr.id);
+  fanInActive(s, nr.node_id, 1);
 }
 
 /**
@@ -69,10 +80,11 @@ export function applyEvent(s: EngineState, e: EngineEvent): EngineState {
         const x = s.node_runs[id];
         if (!x) continue;
         x.status = 'superseded';
-        remove(s.queue, id);
-        remove(s.running, id);
+        remove(s, s.queue, id);
+        remove(s, s.running, id);
       }
       s.joins = structuredClone(e.joins);
+      fanInRebuild(s);
       s.iterations = { ...e.iterations };
       s.rev += 1;
       if (e.input !== undefined) s.input = e.input;
@@ -87,7 +99,7 @@ export function applyEvent(s: EngineState, e: EngineEvent): EngineState {
       };
       s.node_runs[q.id] = q;
       s.order.push(q.id);
-      s.queue.push(q.id);
+      push(s, s.queue, q);
       if (!e.node_run.retry_of && !e.node_run.rewound_from) {
         s.iterations[q.node_id] = Math.max(s.iterations[q.node_id] ?? 0, q.iteration);
       }
@@ -100,8 +112,10 @@ export function applyEvent(s: EngineState, e: EngineEvent): EngineState {
             q.shift();
             j.held -= 1;
             if (q.length === 0) j.filled -= 1;
+            fanInQueue(s, e.node_id, c, false);
           }
           j.fired_in_round = true;
+          fanInTouch(s, e.node_id);
         }
       }
       break;
@@ -112,8 +126,8 @@ export function applyEvent(s: EngineState, e: EngineEvent): EngineState {
       nr.context = e.context;
       nr.started_seq = s.seq;
       nr.started_at ??= e.at;
-      remove(s.queue, nr.id);
-      s.running.push(nr.id);
+      remove(s, s.queue, nr.id);
+      push(s, s.running, nr);
       s.executions += 1;
       break;
     case 'node.attempt_started':
@@ -132,7 +146,7 @@ export function applyEvent(s: EngineState, e: EngineEvent): EngineState {
         degraded_reason: e.degraded_reason, warnings: [...nr.warnings, ...e.warnings], usage: e.usage,
         finished_at: e.at, done_seq: s.seq, error: null,
       });
-      remove(s.running, nr.id);
+      remove(s, s.running, nr.id);
       break;
     case 'node.failed':
       if (!nr) break;
@@ -141,8 +155,8 @@ export function applyEvent(s: EngineState, e: EngineEvent): EngineState {
       nr.error = e.error;
       nr.finished_at = e.at;
       if (e.warnings) nr.warnings = [...nr.warnings, ...e.warnings];
-      remove(s.running, nr.id);
-      remove(s.queue, nr.id);
+      remove(s, s.running, nr.id);
+      remove(s, s.queue, nr.id);
       break;
     case 'node.skipped':
       if (!nr) break;
@@ -151,13 +165,13 @@ export function applyEvent(s: EngineState, e: EngineEvent): EngineState {
       nr.routing = e.routing;
       nr.finished_at = e.at;
       nr.done_seq = s.seq;
-      remove(s.queue, nr.id);
+      remove(s, s.queue, nr.id);
       break;
     case 'node.requeued':
       if (!nr) break;
       closeOpenAttempt(nr, e.at, { code: 'interrupted', message: `attempt interrupted: ${e.reason}`, details: { reason: e.reason }, retryable: true });
       nr.status = 'queued';
-      remove(s.running, nr.id);
+      remove(s, s.running, nr.id);
       // A requeued node run is started again later and counts again then.
       s.executions -= 1;
       enqueueOrdered(s, nr);
@@ -168,8 +182,8 @@ export function applyEvent(s: EngineState, e: EngineEvent): EngineState {
       nr.status = 'canceled';
       nr.finished_at = e.at;
       nr.error = nr.error ?? null;
-      remove(s.running, nr.id);
-      remove(s.queue, nr.id);
+      remove(s, s.running, nr.id);
+      remove(s, s.queue, nr.id);
       break;
     case 'token.enqueued': {
       let j = s.joins[e.node_id];
@@ -182,6 +196,7 @@ export function applyEvent(s: EngineState, e: EngineEvent): EngineState {
         j.round_open = true;
         j.fired_in_round = false;
       }
+      fanInQueue(s, e.node_id, e.connector_id, q.length === 1);
       break;
     }
     case 'join.discarded': {
@@ -192,6 +207,7 @@ export function applyEvent(s: EngineState, e: EngineEvent): EngineState {
         j.fired_in_round = false;
         j.held = 0;
         j.filled = 0;
+        fanInJoinReset(s, e.node_id);
       }
       break;
     }

@@ -2,9 +2,9 @@ import type { ErrorInfo, LeftoverToken } from '@llmctl/contracts';
 import type { EngineState, JoinState, Token } from './state.ts';
 import { tokenOrder } from './state.ts';
 import type { Tx } from './tx.ts';
+import type { JoinLiveness } from './fan-in-index.ts';
+import { directlyGrounded, fanInIndex } from './fan-in-index.ts';
 
-type Live = Map<string, Set<string>>; // join id → live connector ids
-const EMPTY: ReadonlySet<string> = new Set();
 
 function headTokens(j: JoinState): { connector: string; token: Token }[] {
   return Object.entries(j.queues)
@@ -14,25 +14,6 @@ function headTokens(j: JoinState): { connector: string; token: Token }[] {
 
 function oldestHead(j: JoinState): Token | undefined {
   return headTokens(j).map((h) => h.token).sort(tokenOrder)[0];
-}
-
-/** Node ids with a queued or running node run. */
-function activeNodes(s: EngineState): Set<string> {
-  const set = new Set<string>();
-  for (const id of s.queue) set.add(s.node_runs[id]!.node_id);
-  for (const id of s.running) set.add(s.node_runs[id]!.node_id);
-  return set;
-}
-
-function markLive(tx: Tx, live: Live, fromNodes: Iterable<string>, exceptJoin?: string): void {
-  for (const n of fromNodes) {
-    for (const { join, connector } of tx.g.keepsLive.get(n) ?? []) {
-      if (join === exceptJoin) continue;
-      let set = live.get(join);
-      if (!set) live.set(join, (set = new Set()));
-      set.add(connector);
-    }
-  }
 }
 
 function inputsOf(tx: Tx, joinId: string): string[] {
@@ -83,49 +64,52 @@ function starvedError(tx: Tx, joinId: string): ErrorInfo {
   };
 }
 
+function isWaiting(j: JoinState | undefined, jl: JoinLiveness): j is JoinState {
+  return !!j && (j.held > 0 || (jl.policy.policy === 'count' && j.round_open));
+}
+
+/** A waiting join that can fire now (runtime.md "Fan-in" policies). */
+function isReady(j: JoinState, jl: JoinLiveness): boolean {
+  if (j.held === 0) return false;
+  const policy = jl.policy;
+  return policy.policy === 'inclusive' ? jl.liveEmpty === 0
+    : policy.policy === 'all' ? j.filled === jl.inputs.length
+    : policy.policy === 'count' ? !j.fired_in_round && j.filled >= policy.count
+    : false;
+}
+
 /**
- * Settles every join after a change (runtime.md "Fan-in"): fires ready joins (oldest head token first, re-checking
+ * Settles the joins after a change (runtime.md "Fan-in"): fires ready joins (oldest head token first, re-checking
  * after each), ends count rounds, breaks deadlocks between ungrounded joins, and returns the starvation error that
- * must fail the run, if any. Cost per pass: O(joins + active node runs + live inputs), not O(inputs): the join state
- * keeps counts of held tokens and filled connectors.
+ * must fail the run, if any.
+ *
+ * Incremental: the fan-in index (fan-in-index.ts) keeps, per join input, the number of queued/running node runs and of
+ * token-holding joins that keep it live, updated by the fold; only joins marked dirty since the last pass (their counts
+ * or tokens changed) are examined. A clean join is neither ready nor starved nor at the end of a count round, since
+ * those depend only on its own tokens and counts, so a pass costs O(dirty joins), O(1) amortised per commit. Only
+ * while some waiting join has no node run keeping it live (joins that keep each other live) does the deadlock check
+ * look at every waiting join.
  */
 export function settleJoins(tx: Tx): ErrorInfo | null {
   const { g, s } = tx;
+  const ix = fanInIndex(s, g);
   const isEmpty = (j: JoinState, c: string): boolean => (j.queues[c]?.length ?? 0) === 0;
   for (let guard = 0; guard < 100_000; guard++) {
-    const waiting: string[] = [];
-    for (const [id, policy] of g.joins) {
-      const j = s.joins[id];
-      if (j && (j.held > 0 || (policy.policy === 'count' && j.round_open))) waiting.push(id);
+    if (ix.dirty.size === 0 && ix.notGrounded.size === 0) return null;
+    const dirty: JoinLiveness[] = [];
+    for (const id of ix.dirty) {
+      const jl = ix.joins.get(id)!;
+      if (isWaiting(s.joins[id], jl)) dirty.push(jl);
     }
-    if (waiting.length === 0) return null;
-    const liveRuns: Live = new Map();
-    markLive(tx, liveRuns, activeNodes(s));
-    const live: Live = new Map([...liveRuns].map(([k, v]) => [k, new Set(v)]));
-    for (const k of waiting) if (s.joins[k]!.held > 0) markLive(tx, live, [k], k);
-    const liveOf = (join: string): ReadonlySet<string> => live.get(join) ?? EMPTY;
-    /** Inputs without a token that can still deliver. */
-    const liveEmpty = (id: string, j: JoinState): number => {
-      let n = 0;
-      for (const c of liveOf(id)) if (isEmpty(j, c)) n += 1;
-      return n;
-    };
+    dirty.sort((a, b) => a.pos - b.pos);
 
     // 1. Ready joins fire, the one holding the oldest head token first.
     let best: { id: string; head: Token } | null = null;
-    for (const id of waiting) {
-      const j = s.joins[id]!;
-      if (j.held === 0) continue;
-      const policy = g.joins.get(id)!;
-      const inputs = g.triggerIn.get(id)!.length;
-      const ready =
-        policy.policy === 'inclusive' ? liveEmpty(id, j) === 0
-        : policy.policy === 'all' ? j.filled === inputs
-        : policy.policy === 'count' ? !j.fired_in_round && j.filled >= policy.count
-        : false;
-      if (!ready) continue;
+    for (const jl of dirty) {
+      const j = s.joins[jl.id]!;
+      if (!isReady(j, jl)) continue;
       const head = oldestHead(j)!;
-      if (!best || tokenOrder(head, best.head) < 0) best = { id, head };
+      if (!best || tokenOrder(head, best.head) < 0) best = { id: jl.id, head };
     }
     if (best) {
       const j = s.joins[best.id]!;
@@ -138,13 +122,12 @@ export function settleJoins(tx: Tx): ErrorInfo | null {
 
     // 2. Strict checks: an `all` join missing a token on a dead input is starved; a count round with no live input ends.
     let changed = false;
-    for (const id of waiting) {
+    for (const jl of dirty) {
+      const id = jl.id;
       const j = s.joins[id]!;
-      const policy = g.joins.get(id)!;
-      const inputs = g.triggerIn.get(id)!.length;
-      if (policy.policy === 'all') {
-        if (j.held > 0 && inputs - j.filled > liveEmpty(id, j)) return starvedError(tx, id);
-      } else if (policy.policy === 'count' && liveOf(id).size === 0) {
+      if (jl.policy.policy === 'all') {
+        if (j.held > 0 && jl.inputs.length - j.filled > jl.liveEmpty) return starvedError(tx, id);
+      } else if (jl.policy.policy === 'count' && jl.live === 0) {
         if (!j.fired_in_round) return starvedError(tx, id);
         const tokens = leftoverTokens({ ...s, joins: { [id]: j } });
         tx.emit({ kind: 'join.discarded', node_id: id, tokens, at: tx.now });
@@ -156,8 +139,17 @@ export function settleJoins(tx: Tx): ErrorInfo | null {
       }
     }
     if (changed) continue;
+    for (const id of ix.dirty) {
+      const jl = ix.joins.get(id)!;
+      if (isWaiting(s.joins[id], jl) && !directlyGrounded(jl)) ix.notGrounded.add(id);
+      else ix.notGrounded.delete(id);
+    }
+    ix.dirty.clear();
+    if (ix.notGrounded.size === 0) return null;
 
     // 3. Joins that only keep each other live: fire the ungrounded inclusive join with the oldest token, else starve.
+    const waiting: string[] = [];
+    for (const [id, jl] of ix.joins) if (isWaiting(s.joins[id], jl)) waiting.push(id);
     const grounded = new Set<string>();
     for (let more = true; more; ) {
       more = false;
@@ -165,8 +157,7 @@ export function settleJoins(tx: Tx): ErrorInfo | null {
         if (grounded.has(id)) continue;
         const j = s.joins[id]!;
         const counting = g.joins.get(id)!.policy === 'count';
-        let ok = false;
-        for (const c of liveRuns.get(id) ?? EMPTY) if (counting || isEmpty(j, c)) ok = true;
+        let ok = directlyGrounded(ix.joins.get(id)!);
         if (!ok) {
           for (const k of grounded) {
             if (k === id) continue;
