@@ -1,15 +1,16 @@
 /**
  * Live run updates over Socket.IO (`/api/socket.io`, namespace `/rt`). Events are ordered by the core
  * EventSequencer; a sequence gap or a reconnect triggers a catch-up from `GET /api/runs/:id/events`. Applied
- * events patch the cached run optimistically and schedule one refetch of it (event-driven, never polling).
+ * logged events are folded by the engine's shared projection (core/run-state.ts) into the live run view — node runs,
+ * waiting joins, discarded tokens, routing — and schedule one refetch of the run row for the fields the log does not
+ * hold (event-driven, never polling).
  */
 import { useEffect, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { io, type Socket } from 'socket.io-client';
-import type { EventEnvelope, Run } from '@llmctl/contracts';
+import type { EventEnvelope } from '@llmctl/contracts';
 import { EventSequencer, fetchAllAfter } from '../core/event-sequencer.ts';
-import { appendToken, applyRunEvent, type TokenBuffers } from '../core/run-state.ts';
-import { foldJoinEvent, type JoinViews } from '../core/join-state.ts';
+import { appendToken, foldLogged, liveRunView, newLiveFold, type LiveRunView, type TokenBuffers } from '../core/run-state.ts';
 import { queryString } from '../core/api-envelope.ts';
 import { api, getAuthToken } from './http.ts';
 
@@ -39,8 +40,8 @@ export interface RunLive {
   /** Streamed model text per node run id. */
   tokens: TokenBuffers;
   lastSequence: number;
-  /** Tokens held and discarded per join node, folded from every logged event (not capped like `events`). */
-  joins: JoinViews;
+  /** The run's log folded by the shared projection (every logged event, not capped like `events`); null before any. */
+  view: LiveRunView | null;
   /** Last catch-up or socket error message. */
   error: string | null;
 }
@@ -64,7 +65,7 @@ export function useRunLive(runId: string | undefined): RunLive {
   const [events, setEvents] = useState<EventEnvelope[]>([]);
   const [tokens, setTokens] = useState<TokenBuffers>({});
   const [lastSequence, setLastSequence] = useState(0);
-  const [joins, setJoins] = useState<JoinViews>({});
+  const [view, setView] = useState<LiveRunView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const refetchTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -79,7 +80,9 @@ export function useRunLive(runId: string | undefined): RunLive {
     setEvents([]);
     setTokens({});
     setLastSequence(0);
-    setJoins({});
+    setView(null);
+    const fold = newLiveFold(runId);
+    let foldBroken = false;
 
     const scheduleRefetch = (artifacts: boolean): void => {
       if (artifacts) void qc.invalidateQueries({ queryKey: ['artifacts', runId] });
@@ -94,12 +97,19 @@ export function useRunLive(runId: string | undefined): RunLive {
       if (toks.length) setTokens((b) => toks.reduce((acc, e) => appendToken(acc, e.payload), b));
       if (logged.length) {
         setEvents((prev) => [...prev, ...logged].slice(-MAX_EVENTS));
-        setJoins((j) => logged.reduce(foldJoinEvent, j));
-        setLastSequence(sequencer.lastSequence);
-        if (live) {
-          qc.setQueryData<Run>(['run', runId], (run) => (run ? logged.reduce((r, e) => applyRunEvent(r, e), run) : run));
-          scheduleRefetch(logged.some((e) => e.event_type === 'flowchart:node_artifact:persisted'));
+        if (!foldBroken) {
+          try {
+            foldLogged(fold, logged.map((e) => e.payload));
+            setView(liveRunView(fold));
+          } catch (e) {
+            // An event this release cannot read (a newer format): show the server's run rows instead of a wrong fold.
+            foldBroken = true;
+            setView(null);
+            setError(`cannot fold the run log: ${e instanceof Error ? e.message : String(e)}`);
+          }
         }
+        setLastSequence(sequencer.lastSequence);
+        if (live) scheduleRefetch(logged.some((e) => e.event_type === 'flowchart:node_artifact:persisted'));
       }
     };
 
@@ -199,5 +209,5 @@ export function useRunLive(runId: string | undefined): RunLive {
     };
   }, [runId, qc]);
 
-  return { status, events, tokens, lastSequence, joins, error };
+  return { status, events, tokens, lastSequence, view, error };
 }

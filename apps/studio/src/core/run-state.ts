@@ -1,8 +1,10 @@
 /**
- * Client-side run state: the display state of each node on the run graph, merging realtime event payloads into a
- * run snapshot, and token-stream buffers.
+ * Client-side run state: the display state of each node on the run graph, the live views of the run's log (folded by
+ * the engine's shared projection, `@llmctl/engine` foldRunEvent — the studio does not interpret event kinds itself),
+ * and token-stream buffers.
  */
-import type { EventEnvelope, NodeRun, Run } from '@llmctl/contracts';
+import type { NodeRun, Run } from '@llmctl/contracts';
+import { foldRunEvent, joinViews, newRunFold, nodeRunViews, runView, type JoinView, type RunFold, type RunFoldView } from '@llmctl/engine';
 
 /** Colour states of the run graph (node-run statuses plus `success_with_warning`, `idle` for nodes not run yet, `not_taken` once the run is finished). */
 export type NodeDisplayState =
@@ -64,159 +66,51 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Extracts a node run from a `flowchart:node:updated` payload (`{ node_run }` or the node run itself). */
-export function nodeRunFromPayload(payload: unknown): NodeRun | null {
-  if (!isRecord(payload)) return null;
-  const cand = isRecord(payload.node_run) ? payload.node_run : payload;
-  return typeof cand.id === 'string' && typeof cand.node_id === 'string' && typeof cand.status === 'string' ? (cand as unknown as NodeRun) : null;
+/** What the studio shows of a run's log, folded by the engine's shared projection (the one reader of event kinds). */
+export interface LiveRunView {
+  /** Sequence of the last folded event (0: nothing folded yet). */
+  sequence: number;
+  run: RunFoldView;
+  /** Node runs in creation order. */
+  node_runs: NodeRun[];
+  /** Joins that held or discarded tokens, by node id. */
+  joins: Record<string, JoinView>;
 }
 
-/** Extracts run fields from a `flowchart:run:updated` payload (`{ run }` or the run itself). */
-export function runFromPayload(payload: unknown): Partial<Run> | null {
-  if (!isRecord(payload)) return null;
-  const cand = isRecord(payload.run) ? payload.run : payload;
-  return typeof cand.status === 'string' ? (cand as Partial<Run>) : null;
+/** A fresh fold for run `runId`: feed it every logged event in sequence order with {@link foldLogged}. */
+export function newLiveFold(runId: string): RunFold {
+  return newRunFold(runId);
 }
 
-const TERMINAL_RUN = new Set(['succeeded', 'failed', 'canceled']);
-
-function str(v: unknown): string | null {
-  return typeof v === 'string' ? v : null;
+/** Folds logged event payloads (in sequence order, any event format version) into `fold`, in place. */
+export function foldLogged(fold: RunFold, payloads: readonly unknown[]): void {
+  for (const p of payloads) foldRunEvent(fold, p);
 }
 
-function patchNodeRun(run: Run, id: unknown, fn: (nr: NodeRun) => NodeRun): Run {
-  if (typeof id !== 'string') return run;
-  const list = run.node_runs ?? [];
-  const i = list.findIndex((x) => x.id === id);
-  if (i < 0) return run;
-  return { ...run, node_runs: list.map((x, j) => (j === i ? fn(x) : x)) };
+/** The views of a fold (new objects: safe to hand to React). */
+export function liveRunView(fold: RunFold): LiveRunView {
+  return { sequence: fold.state.seq, run: runView(fold.state), node_runs: nodeRunViews(fold.state), joins: joinViews(fold) };
 }
 
-function closeOpenAttempt(nr: NodeRun, at: string | null): NodeRun['attempts'] {
-  return (nr.attempts ?? []).map((a) => (a.finished_at === null ? { ...a, finished_at: at } : a));
-}
-
-/**
- * Applies an engine event payload (`{ kind: 'node.succeeded', node_run_id, ... }`, as the runtime logs them) to a
- * run. Unknown kinds leave the run unchanged.
- */
-export function applyEnginePayload(run: Run, p: Record<string, unknown>): Run {
-  const at = str(p.at);
-  switch (p.kind) {
-    case 'run.started':
-      return { ...run, status: run.status === 'queued' ? 'running' : run.status, started_at: run.started_at ?? at };
-    case 'run.status': {
-      const status = str(p.status) as Run['status'] | null;
-      if (!status) return run;
-      const next: Run = { ...run, status };
-      if ('error' in p) next.error = (p.error as Run['error']) ?? null;
-      if ('output' in p) next.output = p.output;
-      if (Array.isArray(p.leftover_tokens)) next.leftover_tokens = p.leftover_tokens as Run['leftover_tokens'];
-      next.finished_at = TERMINAL_RUN.has(status) ? (at ?? run.finished_at) : null;
-      if (status === 'running' && !run.started_at) next.started_at = at;
-      return next;
-    }
-    case 'run.warning':
-      return isRecord(p.warning) ? { ...run, warnings: [...(run.warnings ?? []), p.warning as unknown as Run['warnings'][number]] } : run;
-    case 'run.rewound': {
-      const sup = new Set(Array.isArray(p.superseded) ? (p.superseded as string[]) : []);
-      return { ...run, node_runs: (run.node_runs ?? []).map((nr) => (sup.has(nr.id) ? { ...nr, status: 'superseded' } : nr)) };
-    }
-    case 'node.queued': {
-      const n = isRecord(p.node_run) ? p.node_run : null;
-      if (!n || typeof n.id !== 'string' || (run.node_runs ?? []).some((x) => x.id === n.id)) return run;
-      const nr: NodeRun = {
-        id: n.id,
-        node_id: str(n.node_id) ?? str(p.node_id) ?? '',
-        node_type: str(n.node_type) ?? '',
-        iteration: typeof n.iteration === 'number' ? n.iteration : 1,
-        status: 'queued',
-        outcome: null,
-        fallback_used: false,
-        degraded_reason: null,
-        warnings: [],
-        error: null,
-        input_snapshot: { tokens: Array.isArray(n.tokens) ? (n.tokens as NodeRun['input_snapshot']['tokens']) : [], upstream: {} },
-        output: null,
-        routing: null,
-        attempts: [],
-        idempotency_key: str(n.idempotency_key) ?? '',
-        retry_of: str(n.retry_of),
-        rewound_from: str(n.rewound_from),
-        started_at: null,
-        finished_at: null,
-        usage: null,
-      };
-      return { ...run, node_runs: [...(run.node_runs ?? []), nr] };
-    }
-    case 'node.started':
-      return patchNodeRun(run, p.node_run_id, (nr) => ({ ...nr, status: 'running', started_at: nr.started_at ?? at, input_snapshot: isRecord(p.context) ? { ...nr.input_snapshot, context: p.context } : nr.input_snapshot }));
-    case 'node.attempt_started':
-      return patchNodeRun(run, p.node_run_id, (nr) => ({
-        ...nr,
-        status: 'running',
-        attempts: [...(nr.attempts ?? []).filter((a) => a.n !== p.n), { n: typeof p.n === 'number' ? p.n : (nr.attempts?.length ?? 0) + 1, started_at: at ?? '', finished_at: null, error: null }],
-      }));
-    case 'node.attempt_failed':
-      return patchNodeRun(run, p.node_run_id, (nr) => ({ ...nr, attempts: (nr.attempts ?? []).map((a) => (a.n === p.n ? { ...a, finished_at: at, error: (p.error as NodeRun['error']) ?? null } : a)) }));
-    case 'node.succeeded':
-      return patchNodeRun(run, p.node_run_id, (nr) => ({
-        ...nr,
-        status: 'succeeded',
-        output: p.output,
-        routing: (p.routing as NodeRun['routing']) ?? nr.routing,
-        outcome: (p.outcome as NodeRun['outcome']) ?? 'success',
-        fallback_used: p.fallback_used === true,
-        degraded_reason: str(p.degraded_reason),
-        warnings: Array.isArray(p.warnings) ? (p.warnings as NodeRun['warnings']) : nr.warnings,
-        usage: isRecord(p.usage) ? p.usage : nr.usage,
-        finished_at: at,
-        attempts: closeOpenAttempt(nr, at),
-      }));
-    case 'node.failed':
-      return patchNodeRun(run, p.node_run_id, (nr) => ({
-        ...nr,
-        status: 'failed',
-        error: (p.error as NodeRun['error']) ?? nr.error,
-        warnings: Array.isArray(p.warnings) ? (p.warnings as NodeRun['warnings']) : nr.warnings,
-        finished_at: at,
-        attempts: closeOpenAttempt(nr, at),
-      }));
-    case 'node.skipped':
-      return patchNodeRun(run, p.node_run_id, (nr) => ({ ...nr, status: 'skipped', output: p.output, routing: (p.routing as NodeRun['routing']) ?? nr.routing, finished_at: at }));
-    case 'node.requeued':
-      return patchNodeRun(run, p.node_run_id, (nr) => ({ ...nr, status: 'queued', attempts: closeOpenAttempt(nr, at) }));
-    case 'node.canceled':
-      return patchNodeRun(run, p.node_run_id, (nr) => ({ ...nr, status: 'canceled', finished_at: at, attempts: closeOpenAttempt(nr, at) }));
-    default:
-      return run;
-  }
+function mergeNodeRun(server: NodeRun | undefined, live: NodeRun): NodeRun {
+  if (!server) return live;
+  // Fields the log does not hold (where an attempt ran) come from the server's row.
+  const attempts = live.attempts.map((a) => ({ ...server.attempts?.find((x) => x.n === a.n), ...a }));
+  return { ...server, ...live, attempts };
 }
 
 /**
- * Applies one realtime event to a run snapshot optimistically: engine-event payloads (`{ kind, ... }`) are folded
- * in, as are payloads carrying a whole node run or run. Unknown event types or shapes leave the run unchanged (the
- * caller refetches the run after events anyway, so the snapshot converges on the server's).
+ * The run to show: the server's run (fields the log does not hold: ids, versions, chain links, executors) with what
+ * the live fold of its log knows (status, output, errors, node runs). Before anything is folded, the server's run.
  */
-export function applyRunEvent(run: Run, event: Pick<EventEnvelope, 'event_type' | 'payload' | 'run_id'>): Run {
-  if (event.run_id && event.run_id !== run.id) return run;
-  if (isRecord(event.payload) && typeof event.payload.kind === 'string') return applyEnginePayload(run, event.payload);
-  if (event.event_type === 'flowchart:node:updated') {
-    const nr = nodeRunFromPayload(event.payload);
-    if (!nr) return run;
-    const list = run.node_runs ?? [];
-    const i = list.findIndex((x) => x.id === nr.id);
-    const merged = i >= 0 ? { ...list[i]!, ...nr } : nr;
-    const node_runs = i >= 0 ? list.map((x, j) => (j === i ? merged : x)) : [...list, merged];
-    return { ...run, node_runs };
-  }
-  if (event.event_type === 'flowchart:run:updated') {
-    const r = runFromPayload(event.payload);
-    if (!r || (r.id !== undefined && r.id !== run.id)) return run;
-    const { node_runs, ...fields } = r;
-    return { ...run, ...fields, node_runs: Array.isArray(node_runs) ? node_runs : run.node_runs };
-  }
-  return run;
+export function mergeLiveRun(run: Run, live: LiveRunView | null): Run {
+  if (!live || live.sequence === 0) return run;
+  const byId = new Map((run.node_runs ?? []).map((n) => [n.id, n]));
+  const r = live.run;
+  return {
+    ...run, status: r.status, input: r.input, output: r.output, error: r.error, warnings: r.warnings, leftover_tokens: r.leftover_tokens,
+    started_at: r.started_at, finished_at: r.finished_at, node_runs: live.node_runs.map((n) => mergeNodeRun(byId.get(n.id), n)),
+  };
 }
 
 /** Token text per node run id. */

@@ -1,4 +1,8 @@
-/** `/runs/:id`: live run view — graph coloured by node-run state, timeline, node-run inspector, run controls. */
+/**
+ * `/runs/:id`: live run view — graph coloured by node-run state, timeline, waiting joins, node-run inspector, run
+ * controls. What it shows of the run comes from the live fold of the run's log (the engine's shared projection, see
+ * core/run-state.ts) merged over the server's run row.
+ */
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { ReactFlowProvider } from '@xyflow/react';
@@ -7,7 +11,7 @@ import { useArtifacts, useFlowchart, useRun } from '../../api/queries.ts';
 import { useRunLive, type RunLive } from '../../api/realtime.ts';
 import { formatDuration, formatTime, shortId } from '../../core/format.ts';
 import { isActiveRun, runControls } from '../../core/run-controls.ts';
-import { summarizeNodeRuns } from '../../core/run-state.ts';
+import { mergeLiveRun, summarizeNodeRuns } from '../../core/run-state.ts';
 import { ErrorBox, JsonView, Loading, Section, StatusBadge } from '../../ui/common.tsx';
 import { RunGraph } from './run-graph.tsx';
 import { RunTimeline } from './run-timeline.tsx';
@@ -22,6 +26,7 @@ export function RunViewPage() {
   const { id = '' } = useParams();
   const run = useRun(id);
   const live = useRunLive(id);
+  const shown = useMemo(() => (run.data ? mergeLiveRun(run.data, live.view) : undefined), [run.data, live.view]);
   if (run.isLoading) return <Loading label="Loading run…" />;
   if (run.isError)
     return (
@@ -30,8 +35,8 @@ export function RunViewPage() {
         <Link to="/runs">← Runs</Link>
       </div>
     );
-  if (!run.data) return null;
-  return <RunView run={run.data} live={live} />;
+  if (!shown) return null;
+  return <RunView run={shown} live={live} />;
 }
 
 function useNow(active: boolean): number {
@@ -108,7 +113,7 @@ function RunView({ run, live }: { run: Run; live: RunLive }) {
               </ReactFlowProvider>
             ) : null}
           </div>
-          <JoinsPanel document={flowchart.data?.document} joins={live.joins} finished={['succeeded', 'failed', 'canceled'].includes(run.status)} />
+          <JoinsPanel document={flowchart.data?.document} joins={live.view?.joins ?? {}} nodeRuns={nodeRuns} finished={['succeeded', 'failed', 'canceled'].includes(run.status)} />
           <div className="run-timeline-wrap">
             <RunTimeline run={run} nodeRuns={nodeRuns} selectedId={selected?.id ?? null} onSelect={(id) => select(id === selected?.id ? null : id)} now={now} />
           </div>
