@@ -15,9 +15,9 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** Builds the studio if needed, starts PostgreSQL and the server. */
-export async function startBenchServer(): Promise<BenchServer> {
-  const dist = await ensureStudioBuild();
+/** Builds the studio if needed (unless `distDir`, another build, is given), starts PostgreSQL and the server. */
+export async function startBenchServer(distDir?: string): Promise<BenchServer> {
+  const dist = distDir ?? (await ensureStudioBuild());
   const cluster = await startTestCluster();
   let db: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
   try {

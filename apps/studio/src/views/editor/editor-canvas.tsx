@@ -4,11 +4,11 @@ import {
   Background,
   BackgroundVariant,
   Controls,
-  MarkerType,
   MiniMap,
   ReactFlow,
   useNodesInitialized,
   useReactFlow,
+  useStore,
   type Connection,
   type EdgeChange,
   type NodeChange,
@@ -18,12 +18,17 @@ import type { XY } from '../../core/types.ts';
 import { NODE_KINDS, nodeKind } from '../../core/node-catalog.ts';
 import { edgeTypes, nodeTypes } from '../graph/registry.ts';
 import type { FlowEdge, FlowNode } from '../graph/graph-types.ts';
+import { FlowElementCache } from '../graph/flow-elements.ts';
+import { CULL_MIN_NODES, LOW_DETAIL_ZOOM, type NodeSize } from '../graph/node-size.ts';
 import { PALETTE_MIME } from './palette.tsx';
 import { useEditor } from './editor-context.ts';
 import { readableFit } from './readable-fit.ts';
 import { useTheme } from '../../ui/theme.ts';
 
 const MINIMAP_KEY = 'llmctl.minimap';
+/** Big graphs: measured sizes reach the editor graph in one batch once the canvas has been quiet this long. */
+const MEASURE_FLUSH_MS = 300;
+const lowZoom = (s: { transform: [number, number, number] }): boolean => s.transform[2] < LOW_DETAIL_ZOOM;
 
 /** Whether the minimap is shown (remembered in localStorage; collapsed by default on small windows). */
 function useMinimapOpen(): [boolean, (open: boolean) => void] {
@@ -91,40 +96,38 @@ export function EditorCanvas({ selectedNodes, selectedEdges }: EditorCanvasProps
   const selN = useMemo(() => new Set(selectedNodes), [selectedNodes]);
   const selE = useMemo(() => new Set(selectedEdges), [selectedEdges]);
 
+  // Big graphs render only what intersects the viewport (React Flow's culling), with estimated sizes for the nodes
+  // never rendered yet, and drop detail at low zoom (see ../graph/node-size.ts).
+  const big = graph.nodes.length >= CULL_MIN_NODES;
+  const low = useStore(lowZoom) && big;
+  const cache = useRef<FlowElementCache | null>(null);
+  cache.current ??= new FlowElementCache();
+  // Sizes the canvas measured that the graph does not hold yet (big graphs batch them, see flushSizes).
+  const sizes = useRef(new Map<string, NodeSize>());
+  const flushTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const flushSizes = useCallback(() => {
+    flushTimer.current = null;
+    if (sizes.current.size === 0) return;
+    const batch = [...sizes.current];
+    sizes.current = new Map();
+    dispatch({ type: 'measure', sizes: batch });
+  }, [dispatch]);
+  useEffect(() => () => {
+    if (flushTimer.current) clearTimeout(flushTimer.current);
+  }, []);
+
   const nodes: FlowNode[] = useMemo(
-    () =>
-      graph.nodes.map((n) => {
-        const iss = issues.byNode.get(n.id);
-        const fn: FlowNode = { id: n.id, type: n.type, position: n.position, data: iss ? { node: n.data.node, issues: iss } : { node: n.data.node }, selected: selN.has(n.id) };
-        if (n.measured) fn.measured = n.measured;
-        return fn;
-      }),
-    [graph.nodes, issues, selN],
+    () => cache.current!.nodes({ nodes: graph.nodes, issuesByNode: issues.byNode, selected: selN, sizes: sizes.current, estimate: big }),
+    [graph.nodes, issues, selN, big],
   );
 
-  const edges: FlowEdge[] = useMemo(
-    () =>
-      graph.edges.map((e) => {
-        const iss = issues.byEdge.get(e.id);
-        const fe: FlowEdge = {
-          id: e.id,
-          source: e.source,
-          target: e.target,
-          type: 'llmctl',
-          selected: selE.has(e.id),
-          markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: iss ? '#ef4444' : '#64748b' },
-          data: { edge: e.data.edge, onSelect: selectEdge, ...(iss ? { issues: iss } : {}) },
-        };
-        return fe;
-      }),
-    [graph.edges, issues, selE, selectEdge],
-  );
+  const edges: FlowEdge[] = useMemo(() => cache.current!.edges(graph.edges, issues.byEdge, selE, selectEdge), [graph.edges, issues, selE, selectEdge]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<FlowNode>[]) => {
       const moves: [string, XY][] = [];
       let dragging = false;
-      const sizes: [string, { width: number; height: number }][] = [];
+      const measured: [string, { width: number; height: number }][] = [];
       const sel: { id: string; selected: boolean }[] = [];
       for (const c of changes) {
         if (c.type === 'position' && c.position) {
@@ -132,15 +135,24 @@ export function EditorCanvas({ selectedNodes, selectedEdges }: EditorCanvasProps
           dragging = dragging || !!c.dragging;
         } else if (c.type === 'position' && c.dragging === false) {
           dragging = false;
-        } else if (c.type === 'dimensions' && c.dimensions) sizes.push([c.id, c.dimensions]);
+        } else if (c.type === 'dimensions' && c.dimensions) measured.push([c.id, c.dimensions]);
         else if (c.type === 'select') sel.push({ id: c.id, selected: c.selected });
       }
-      if (sizes.length) dispatch({ type: 'measure', sizes });
+      if (measured.length) {
+        // Small graphs record sizes at once. Big ones keep them here (the nodes built from the graph carry them) and
+        // hand them to the graph in one batch when panning pauses: each graph change rebuilds the whole document.
+        for (const [id, d] of measured) sizes.current.set(id, d);
+        if (!big) flushSizes();
+        else {
+          if (flushTimer.current) clearTimeout(flushTimer.current);
+          flushTimer.current = setTimeout(flushSizes, MEASURE_FLUSH_MS);
+        }
+      }
       if (moves.length) dispatch({ type: 'move', positions: moves, dragging });
       else if (changes.some((c) => c.type === 'position' && c.dragging === false)) dispatch({ type: 'move', positions: [], dragging: false });
       if (sel.length) dispatch({ type: 'selectChanges', nodes: sel, edges: [] });
     },
-    [dispatch],
+    [dispatch, big, flushSizes],
   );
 
   const onEdgesChange = useCallback(
@@ -170,7 +182,7 @@ export function EditorCanvas({ selectedNodes, selectedEdges }: EditorCanvasProps
   );
 
   return (
-    <div className="canvas" data-testid="canvas" ref={canvasRef} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} onDrop={onDrop}>
+    <div className={low ? 'canvas lod-low' : 'canvas'} data-testid="canvas" data-culled={big ? 'true' : undefined} ref={canvasRef} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} onDrop={onDrop}>
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes}
         edges={edges}
@@ -179,6 +191,7 @@ export function EditorCanvas({ selectedNodes, selectedEdges }: EditorCanvasProps
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
+        onlyRenderVisibleElements={big}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={['Meta', 'Control']}

@@ -1,0 +1,119 @@
+/**
+ * Frames per second while panning and zooming a big flowchart in the editor. Once the editor has opened the graph
+ * (nodes on screen, the viewport settled, the first validation answered), the page drives the gesture itself: one
+ * input event per animation frame, as a 60 Hz mouse or wheel would send — a drag of the pane (mousedown, mousemove,
+ * mouseup through d3-zoom, as a real drag) or a wheel turn at the canvas centre. Each frame's work (React Flow moving
+ * the viewport, the studio mounting and unmounting the nodes that enter and leave it) delays the next
+ * `requestAnimationFrame`, so frames per second = frames / time between the first and the last frame.
+ *
+ * Phases: pan at the opening zoom (100%), zoom out to the minimum zoom (0.1: the whole graph on screen), pan there,
+ * zoom back in.
+ */
+import type { Browser } from 'playwright-core';
+
+/** One gesture. */
+export interface GestureStat {
+  frames: number;
+  fps: number;
+  /** 95th percentile and worst frame interval. */
+  p95_frame_ms: number;
+  max_frame_ms: number;
+  /** Zoom at the end of the gesture. */
+  zoom_after: number;
+  /** Node elements in the DOM at the end of the gesture. */
+  nodes_in_dom: number;
+}
+
+/** Pan and zoom figures of one page. */
+export interface PanZoomSample {
+  pan_at_100: GestureStat;
+  zoom_out: GestureStat;
+  pan_at_min_zoom: GestureStat;
+  zoom_in: GestureStat;
+  /** Lowest fps of the four gestures. */
+  worst_fps: number;
+}
+
+type Kind = 'pan' | 'zoom-out' | 'zoom-in';
+
+/** In-page: runs `frames` frames of a gesture and returns the frame timestamps and the final zoom. */
+function gesture([kind, frames]: [Kind, number]): Promise<{ times: number[]; zoom: number; nodes: number }> {
+  const pane = document.querySelector<HTMLElement>('.react-flow__pane')!;
+  const r = pane.getBoundingClientRect();
+  let x = r.left + r.width * 0.7;
+  const y = r.top + r.height / 2;
+  const mouse = (type: string, target: EventTarget): void => {
+    target.dispatchEvent(new MouseEvent(type, { bubbles: true, cancelable: true, view: window, clientX: x, clientY: y, button: 0, buttons: type === 'mouseup' ? 0 : 1 }));
+  };
+  const zoomNow = (): number => Number(/scale\(([-\d.e]+)\)/.exec(document.querySelector<HTMLElement>('.react-flow__viewport')!.style.transform)?.[1] ?? NaN);
+  return new Promise((resolve) => {
+    const times: number[] = [];
+    if (kind === 'pan') mouse('mousedown', pane);
+    const tick = (t: number): void => {
+      times.push(t);
+      if (times.length > frames) {
+        if (kind === 'pan') mouse('mouseup', window);
+        resolve({ times, zoom: zoomNow(), nodes: document.querySelectorAll('.react-flow__node').length });
+        return;
+      }
+      if (kind === 'pan') {
+        x -= 12;
+        mouse('mousemove', window);
+      } else {
+        pane.dispatchEvent(new WheelEvent('wheel', { bubbles: true, cancelable: true, view: window, clientX: r.left + r.width / 2, clientY: y, deltaY: kind === 'zoom-out' ? 60 : -60, deltaMode: 0 }));
+      }
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+
+function stat(run: { times: number[]; zoom: number; nodes: number }): GestureStat {
+  const d = run.times.slice(1).map((t, i) => t - run.times[i]!).sort((a, b) => a - b);
+  const total = run.times.at(-1)! - run.times[0]!;
+  return {
+    frames: d.length,
+    fps: Math.round((d.length / total) * 1000 * 10) / 10,
+    p95_frame_ms: Math.round(d[Math.floor(d.length * 0.95)] ?? NaN),
+    max_frame_ms: Math.round(d.at(-1) ?? NaN),
+    zoom_after: Math.round(run.zoom * 1000) / 1000,
+    nodes_in_dom: run.nodes,
+  };
+}
+
+/** Opens `/flowcharts/:id`, waits until it has settled, and measures the four gestures. */
+export async function measurePanZoom(browser: Browser, baseURL: string, flowchartId: string): Promise<PanZoomSample> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1440, height: 900 } });
+  context.setDefaultTimeout(120_000);
+  await context.addInitScript({ content: 'globalThis.__name ??= (f) => f;' });
+  const page = await context.newPage();
+  try {
+    await page.goto(`/flowcharts/${encodeURIComponent(flowchartId)}`);
+    await page.locator('.react-flow__node').first().waitFor();
+    await page.locator('[data-testid="validation-status"][data-valid]').waitFor();
+    // The viewport has stopped moving for 30 frames (the first fit is done).
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          let last = '';
+          let same = 0;
+          const tick = (): void => {
+            const t = document.querySelector<HTMLElement>('.react-flow__viewport')?.style.transform ?? '';
+            same = t === last ? same + 1 : 0;
+            last = t;
+            if (same >= 30) resolve();
+            else requestAnimationFrame(tick);
+          };
+          requestAnimationFrame(tick);
+        }),
+    );
+    const run = async (kind: Kind, frames: number): Promise<GestureStat> => stat(await page.evaluate(gesture, [kind, frames] as [Kind, number]));
+    const pan_at_100 = await run('pan', 120);
+    const zoom_out = await run('zoom-out', 30);
+    const pan_at_min_zoom = await run('pan', 120);
+    const zoom_in = await run('zoom-in', 30);
+    return { pan_at_100, zoom_out, pan_at_min_zoom, zoom_in, worst_fps: Math.min(pan_at_100.fps, zoom_out.fps, pan_at_min_zoom.fps, zoom_in.fps) };
+  } finally {
+    await context.close();
+  }
+}
