@@ -1,5 +1,5 @@
 import { foldEvent, initialState, type EngineState } from '@llmctl/engine';
-import type { RunStore } from './ports.ts';
+import type { RunLog } from './ports.ts';
 
 /**
  * Format of the folded state kept in snapshots. Bump it whenever `EngineState` changes shape: snapshots of another
@@ -42,7 +42,7 @@ export function snapshotDue(lastSeq: number, seq: number, every: number, nodeRun
  * Takeover and rewind therefore cost O(events since the snapshot), not O(log). Each event is upcast to the current
  * event format before it is folded (`foldEvent`), so a log written by an older release folds as it did then.
  */
-export async function foldLog(store: RunStore, runId: string, upTo = Number.POSITIVE_INFINITY): Promise<EngineState> {
+export async function foldLog(store: Pick<RunLog, 'loadEvents' | 'loadSnapshot'>, runId: string, upTo = Number.POSITIVE_INFINITY): Promise<EngineState> {
   const snap = await store.loadSnapshot?.(runId, upTo);
   const state = snap && snap.format === SNAPSHOT_FORMAT && snap.sequence <= upTo ? snap.state : initialState(runId);
   for (let after = state.seq; after < upTo; ) {

@@ -94,11 +94,15 @@ export class FencedError extends Error {
   }
 }
 
-/** Persistence the runtime needs. PostgreSQL adapter in @llmctl/store, in-memory adapter in this package. */
-export interface RunStore {
+/** Where the runtime reads flowchart documents (compiled per version). */
+export interface FlowchartSource {
   getFlowchartVersion(flowchartId: string, version?: number): Promise<{ version: number; document: FlowchartDocument } | null>;
   /** The latest version number of a flowchart (null when unknown). */
   latestVersion(flowchartId: string): Promise<number | null>;
+}
+
+/** The run log: runs are created, their events appended by fenced commits, read back (and snapshots of them). */
+export interface RunLog {
   createRun(run: NewRun): Promise<void>;
   /**
    * Optional fast path: creates the run with `owner`'s lease already taken (epoch 1) in one statement and returns its
@@ -106,8 +110,15 @@ export interface RunStore {
    */
   createLeasedRun?(run: NewRun, owner: string, ttlMs: number): Promise<RunRecord>;
   getRun(runId: string): Promise<RunRecord | null>;
+  /** Appends atomically; throws {@link FencedError} when the sequence moved on or the lease epoch is stale. */
   commit(c: Commit): Promise<void>;
   loadEvents(runId: string, afterSequence: number, limit?: number): Promise<StoredEvent[]>;
+  /** The newest snapshot of a run's folded state at or before `atOrBefore` (adapters without snapshots omit this). */
+  loadSnapshot?(runId: string, atOrBefore: number): Promise<RunSnapshot | null>;
+}
+
+/** Run leases: who executes a run, for how long, and which runs need a new owner. */
+export interface RunLeases {
   /** Takes the lease when free, expired, held by `owner`, or held by an owner `isDead` says is gone. Returns the new epoch. */
   acquireLease(runId: string, owner: string, ttlMs: number, isDead: (owner: string) => boolean): Promise<number | null>;
   /** Extends the leases `owner` still holds; returns the run ids it still holds. */
@@ -115,15 +126,23 @@ export interface RunStore {
   releaseLease(runId: string, owner: string): Promise<void>;
   /** Active runs whose lease is free, expired or held by a dead owner. */
   findRunsToRecover(owner: string, isDead: (owner: string) => boolean): Promise<string[]>;
+}
+
+/** Read-only questions about other runs (sub-flowchart waits, continue-as-new chains, the cancel cascade). */
+export interface RunQueries {
   /** Status, output and error of a run (sub-flowchart nodes wait on their child's outcome). */
   getRunResult(runId: string): Promise<{ status: RunStatus; output: unknown; error: ErrorInfo | null } | null>;
   /** The newest run of the continue-as-new chain `runId` belongs to (following `continued_to`). */
   chainTail?(runId: string): Promise<string | null>;
-  /** The newest snapshot of a run's folded state at or before `atOrBefore` (adapters without snapshots omit this). */
-  loadSnapshot?(runId: string, atOrBefore: number): Promise<RunSnapshot | null>;
   /** Active child runs of a run (cancel cascades to them). */
   listActiveChildRuns(parentRunId: string): Promise<string[]>;
 }
+
+/**
+ * Everything the orchestrator needs: the narrow ports together, as one adapter implements them (PostgreSQL in
+ * @llmctl/store, in-memory in this package). Consumers take only the port they use.
+ */
+export type RunStore = FlowchartSource & RunLog & RunLeases & RunQueries;
 
 /** Model calls recorded per node run (scripted fail_times counting, traces, usage). */
 export interface ModelCallRecord {

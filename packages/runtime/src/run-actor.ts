@@ -7,7 +7,7 @@ import { evaluateConditions } from './conditions.ts';
 import type { EventBus, PublishedEvent } from './event-bus.ts';
 import type { NodeResult } from './nodes/node-handler.ts';
 import type { NodeExecutor } from './executor.ts';
-import type { Commit, NewRun, RunRecord, RunStore } from './ports.ts';
+import type { Commit, NewRun, RunLog, RunRecord } from './ports.ts';
 import { FencedError } from './ports.ts';
 import { batchWrites, runProjection } from './projection.ts';
 import { classifyStoreError, findUnstorable, sqlStateOf, unstorableError } from './storable.ts';
@@ -34,7 +34,8 @@ type Command<T> = {
 };
 
 export interface ActorDeps {
-  store: RunStore;
+  /** The actor only appends to and reads its run's log. */
+  store: RunLog;
   bus: EventBus;
   executor: NodeExecutor;
   owner: string;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { LlmctlError } from '@llmctl/contracts';
 import { renderTemplate } from '@llmctl/engine';
 import type { Orchestrator } from '../orchestrator.ts';
+import type { RunQueries } from '../ports.ts';
 import type { NodeHandler, NodeResult } from './node-handler.ts';
 import { missingWarnings } from './builtin-handlers.ts';
 import { retryWhileUnreachable } from '../store-retry.ts';
@@ -39,7 +40,7 @@ export function subflowHandler(orch: () => Orchestrator): NodeHandler {
       }
     }
     if (cfg.wait === false) return { output: { child_run_id: id } };
-    const result = await waitForRun(o, id, x.signal);
+    const result = await waitForRun(o, o.store, id, x.signal);
     if (result.status !== 'succeeded') {
       throw new LlmctlError('subflow_failed', `child run ${id} ended ${result.status}${result.error ? `: ${result.error.message}` : ''}`, { child_run_id: id, child_error: result.error }, false);
     }
@@ -52,7 +53,7 @@ export function subflowHandler(orch: () => Orchestrator): NodeHandler {
  * finished completes at once) and again only when woken: by the child's commits on this process's bus, by the
  * host's cross-process signals (`orchestrator.signals`, fed from LISTEN/NOTIFY) or by their reconnect. No timer.
  */
-export function waitForRun(o: Pick<Orchestrator, 'bus' | 'signals' | 'store'>, runId: string, signal: AbortSignal) {
+export function waitForRun(o: Pick<Orchestrator, 'bus' | 'signals'>, queries: RunQueries, runId: string, signal: AbortSignal) {
   return new Promise<{ status: string; output: unknown; error: { message: string } | null }>((resolve, reject) => {
     let done = false;
     let reading = false;
@@ -68,7 +69,7 @@ export function waitForRun(o: Pick<Orchestrator, 'bus' | 'signals' | 'store'>, r
       try {
         do {
           again = false;
-          const r = await retryWhileUnreachable(() => o.store.getRunResult(runId), { signal });
+          const r = await retryWhileUnreachable(() => queries.getRunResult(runId), { signal });
           if (r && TERMINAL.has(r.status) && !done) {
             finish();
             resolve(r);
