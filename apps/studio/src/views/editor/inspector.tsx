@@ -6,6 +6,8 @@ import { NodeForm } from './node-form.tsx';
 import { RoutingTab } from './routing-tab.tsx';
 import { ConnectorCard } from './connector-card.tsx';
 import { FlowchartSettingsForm } from './flowchart-settings.tsx';
+import { NodeTestPanel } from './node-test-panel.tsx';
+import { TESTABLE_TYPES } from '../../core/node-test.ts';
 
 /** Props of {@link Inspector}. */
 export interface InspectorProps {
@@ -18,24 +20,27 @@ export interface InspectorProps {
 /** The inspector panel. */
 export function Inspector({ selectedNodes, selectedEdges, revision }: InspectorProps) {
   const { graph, dispatch } = useEditor();
-  const [tab, setTab] = useState<'node' | 'routing'>('node');
+  const [tab, setTab] = useState<'node' | 'routing' | 'test'>('node');
   const node = selectedNodes.length === 1 && selectedEdges.length === 0 ? graph.nodes.find((n) => n.id === selectedNodes[0]) : undefined;
   const edge = selectedEdges.length === 1 && selectedNodes.length === 0 ? graph.edges.find((e) => e.id === selectedEdges[0]) : undefined;
   let body;
   if (node) {
+    const testable = TESTABLE_TYPES.includes(node.data.node.type);
+    const active = tab === 'test' && !testable ? 'node' : tab;
     body = (
       <>
         <Tabs
           tabs={[
             { id: 'node', label: 'Node' },
             { id: 'routing', label: 'Routing' },
+            ...(testable ? [{ id: 'test' as const, label: 'Test' }] : []),
           ]}
-          active={tab}
+          active={active}
           onChange={setTab}
           testid="inspector-tabs"
         />
         <div className="inspector-body" key={`${node.id}:${revision}`}>
-          {tab === 'node' ? <NodeForm node={node.data.node} /> : <RoutingTab node={node.data.node} />}
+          {active === 'node' ? <NodeForm node={node.data.node} /> : active === 'routing' ? <RoutingTab node={node.data.node} /> : <NodeTestPanel node={node.data.node} />}
         </div>
       </>
     );
