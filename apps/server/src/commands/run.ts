@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { LlmctlError } from '@llmctl/contracts';
+import { LlmctlError, type NodeRun } from '@llmctl/contracts';
+import { foldRunEvent, newRunFold, nodeRunView, type RunFold } from '@llmctl/engine';
 import type { CommandContext } from '../cli.ts';
 import { connect } from './api-client.ts';
 
@@ -33,6 +34,55 @@ export function retryHint(runId: string, nodeRuns: readonly FailedNodeRun[]): st
   ]);
 }
 
+/** The progress line of a node run's current view (null: nothing to say, e.g. queued). */
+export function progressLine(nr: NodeRun): string | null {
+  const label = `${nr.node_id} #${nr.iteration}`;
+  const last = nr.attempts[nr.attempts.length - 1];
+  switch (nr.status) {
+    case 'running':
+      return last?.error && last.finished_at ? `  ! ${label} attempt ${last.n} failed [${last.error.code}], retrying` : `  ${ICON.running} ${label} running`;
+    case 'succeeded':
+      return `  ${ICON.succeeded} ${label} ${nr.outcome === 'success_with_warning' ? 'succeeded with warning' : 'succeeded'}${nr.routing?.route_key ? ` → ${nr.routing.route_key}` : ''}`;
+    case 'failed':
+      return `  ${ICON.failed} ${label} failed [${nr.error?.code}] ${nr.error?.message}`;
+    case 'queued':
+      return null;
+    default:
+      return `  ${ICON[nr.status] ?? '·'} ${label} ${nr.status}`;
+  }
+}
+
+/**
+ * Live progress of a run from its logged events: each event is folded by the engine's shared projection (the CLI does
+ * not interpret event kinds), and a line is printed whenever the view of a node run it touched, or the run's status,
+ * reads differently than before. Returns the run's status after the events.
+ */
+export class RunProgress {
+  private readonly printed = new Map<string, string>();
+  private status = 'queued';
+
+  constructor(private readonly fold: RunFold, private readonly out: (line: string) => void) {}
+
+  /** Folds logged event payloads (in sequence order) and prints what changed. */
+  apply(payloads: readonly unknown[]): string {
+    for (const p of payloads) {
+      const effect = foldRunEvent(this.fold, p);
+      for (const id of new Set(effect.node_run_ids)) {
+        const nr = this.fold.state.node_runs[id];
+        const line = nr ? progressLine(nodeRunView(nr)) : null;
+        if (line && this.printed.get(id) !== line) this.out(line);
+        if (line) this.printed.set(id, line);
+      }
+      const s = this.fold.state;
+      if (s.status !== this.status) {
+        if (!(this.status === 'queued' && s.status === 'running')) this.out(`run ${s.status}${s.error ? ` [${s.error.code}] ${s.error.message}` : ''}`);
+        this.status = s.status;
+      }
+    }
+    return this.status;
+  }
+}
+
 /** `llmctl run <flowchart.json|id> [--input JSON]`: starts a run, prints node states live, exits 0 only on success. */
 export async function runCommand({ args, flags, out, err }: CommandContext): Promise<number> {
   const target = args[0];
@@ -54,23 +104,12 @@ export async function runCommand({ args, flags, out, err }: CommandContext): Pro
     out(`run ${run.id} started`);
     let after = 0;
     let status = 'queued';
-    const names = new Map<string, string>();
+    const progress = new RunProgress(newRunFold(run.id), out);
     for (;;) {
-      const events = await api.call<{ sequence: number; payload: Record<string, any> }[]>('GET', `/api/runs/${run.id}/events?after_sequence=${after}&limit=1000`);
-      for (const e of events) {
-        after = e.sequence;
-        const p = e.payload;
-        if (p.kind === 'node.queued') names.set(p.node_run.id, `${p.node_id} #${p.node_run.iteration}`);
-        const label = p.node_run_id ? names.get(p.node_run_id) ?? p.node_id : undefined;
-        if (p.kind === 'node.started') out(`  ${ICON.running} ${label} running`);
-        else if (p.kind === 'node.succeeded') out(`  ${ICON.succeeded} ${label} ${p.outcome === 'success_with_warning' ? 'succeeded with warning' : 'succeeded'}${p.routing?.route_key ? ` → ${p.routing.route_key}` : ''}`);
-        else if (p.kind === 'node.failed') out(`  ${ICON.failed} ${label} failed [${p.error?.code}] ${p.error?.message}`);
-        else if (p.kind === 'node.attempt_failed') out(`  ! ${label} attempt ${p.n} failed [${p.error?.code}], retrying`);
-        else if (p.kind === 'node.skipped') out(`  ${ICON.skipped} ${label} skipped`);
-        else if (p.kind === 'run.status') {
-          status = p.status;
-          out(`run ${status}${p.error ? ` [${p.error.code}] ${p.error.message}` : ''}`);
-        }
+      const events = await api.call<{ sequence: number; payload: unknown }[]>('GET', `/api/runs/${run.id}/events?after_sequence=${after}&limit=1000`);
+      if (events.length > 0) {
+        after = events[events.length - 1]!.sequence;
+        status = progress.apply(events.map((e) => e.payload));
       }
       if (TERMINAL.has(status) || status === 'paused') break;
       if (events.length === 0) await api.call('GET', `/api/runs/${run.id}?wait_s=1`).catch(() => undefined);
