@@ -13,6 +13,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** `METHOD path` of every API route added without a documented schema (should stay empty). */
     undocumentedRoutes: string[];
+    /** Every route as added (`METHOD path` and the schema it validates and serialises with), for tests and tools. */
+    routeTable: { method: string; url: string; schema: Record<string, unknown> | undefined }[];
   }
 }
 
@@ -41,10 +43,12 @@ export async function installApiDocs(app: FastifyInstance, version: string): Pro
   app.setSerializerCompiler(responseSerializerCompiler(COMPONENTS, (msg) => app.log.warn(msg)));
   for (const c of COMPONENTS) app.addSchema(c);
   app.decorate('undocumentedRoutes', [] as string[]);
+  app.decorate('routeTable', [] as FastifyInstance['routeTable']);
   app.addHook('onRoute', (route: RouteOptions) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const documented = methods.map((m) => ROUTE_SCHEMAS[`${m} ${route.url}`]).find((s) => s !== undefined);
     if (documented && !route.schema) route.schema = structuredClone(documented);
+    for (const method of methods) app.routeTable.push({ method, url: route.url, schema: route.schema as Record<string, unknown> | undefined });
     if (!isApiRoute(route.url)) {
       route.schema = { ...route.schema, hide: true };
       return;
