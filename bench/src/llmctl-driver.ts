@@ -1,7 +1,7 @@
 import type { FlowchartDocument } from '@llmctl/contracts';
 import { validateFlowchart } from '@llmctl/engine';
 import type { Orchestrator, PublishedEvent } from '@llmctl/runtime';
-import { FlowchartRepository, ModelRepository, openDatabase, type Database } from '@llmctl/store';
+import { FlowchartRepository, ModelRepository, openDatabase, type Database, type PgRunStore } from '@llmctl/store';
 import { BENCH_MODEL, BENCH_MODEL_INPUT } from './llmctl-graphs.ts';
 import { composeBenchRuntime } from './llmctl-runtime.ts';
 import { epochMs } from './stats.ts';
@@ -19,6 +19,7 @@ export interface CensusRow {
 export function statementKind(sql: string): string {
   const s = sql.replace(/\s+/g, ' ').trim();
   if (s.startsWith('WITH r AS ( UPDATE runs SET last_sequence')) return 'run commit (one CTE: run row, events, node runs)';
+  if (s.startsWith('WITH x AS MATERIALIZED') && s.includes('UPDATE runs SET last_sequence')) return 'run commit (one statement for one or many runs: run rows, events, node runs)';
   if (s.includes('pg_notify')) return 'SELECT pg_notify (after each commit)';
   if (s.startsWith('SELECT id, name, provider, model') && s.includes('FROM models')) return 'model lookup by name';
   if (s.includes('count(*)') && s.includes('model_calls')) return 'scripted call count (model_calls)';
@@ -49,6 +50,8 @@ export class LlmctlDriver {
     readonly source: string,
     /** Errors the orchestrator logged (a healthy benchmark has none). */
     readonly errors: string[],
+    /** The run store (group-commit counters and limits). */
+    readonly store: PgRunStore,
   ) {
     orchestrator.bus.onEvent((e) => {
       const at = epochMs();
@@ -69,13 +72,13 @@ export class LlmctlDriver {
     const db = await openDatabase({ databaseUrl: url, poolMax: o.poolMax ?? 10 });
     try {
       const errors: string[] = [];
-      const { orchestrator, source } = await composeBenchRuntime({
+      const { orchestrator, store, source } = await composeBenchRuntime({
         pool: db.pool, logError: (m, e) => errors.push(`${m}: ${(e as Error)?.message ?? String(e)}`),
       });
       const models = new ModelRepository(db.pool);
       if (!(await models.findByName(BENCH_MODEL))) await models.create(BENCH_MODEL_INPUT);
       await orchestrator.start();
-      return new LlmctlDriver(db, orchestrator, source, errors);
+      return new LlmctlDriver(db, orchestrator, source, errors, store);
     } catch (err) {
       await db.close();
       throw err;

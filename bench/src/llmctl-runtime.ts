@@ -1,6 +1,7 @@
 /** The llmctl runtime exactly as `llmctl serve` composes it (@llmctl/server's composition root). */
 import type pg from 'pg';
 import type { Orchestrator } from '@llmctl/runtime';
+import type { PgRunStore } from '@llmctl/store';
 import { composeRuntime } from '@llmctl/server';
 
 /**
@@ -8,8 +9,8 @@ import { composeRuntime } from '@llmctl/server';
  * name as `llmctl serve` does (runtime-routes.ts); the server empties that cache on `config:model:*` events, and the
  * benchmark never changes a model while it runs, so nothing needs invalidating here.
  */
-export async function composeBenchRuntime(o: { pool: pg.Pool; logError?: (msg: string, err: unknown) => void }): Promise<{ orchestrator: Orchestrator; source: 'server' }> {
+export async function composeBenchRuntime(o: { pool: pg.Pool; logError?: (msg: string, err: unknown) => void }): Promise<{ orchestrator: Orchestrator; store: PgRunStore; source: 'server' }> {
   const runtime = composeRuntime(o);
   runtime.models.cacheModelRows();
-  return { orchestrator: runtime.orchestrator, source: 'server' };
+  return { orchestrator: runtime.orchestrator, store: runtime.store, source: 'server' };
 }

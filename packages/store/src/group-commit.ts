@@ -40,13 +40,22 @@ export class GroupCommitter {
   private readonly queue: Pending[] = [];
   private readonly busyRuns = new Set<string>();
   private inFlight = 0;
-  private readonly maxBatch: number;
-  private readonly maxInFlight: number;
+  private maxBatch = 100;
+  private maxInFlight = 1;
   readonly stats: GroupCommitStats = { commits: 0, transactions: 0, split_batches: 0, largest_batch: 0 };
 
   constructor(private readonly pool: pg.Pool, o: GroupCommitOptions = {}) {
-    this.maxBatch = Math.max(1, o.maxBatch ?? 100);
-    this.maxInFlight = Math.max(1, o.maxInFlight ?? 1);
+    this.configure(o);
+  }
+
+  /**
+   * Changes the limits (the benchmark compares settings in one process). `{ maxBatch: 1, maxInFlight: pool size }` is
+   * the behaviour without group commit: every commit its own statement, as many in parallel as the pool allows.
+   */
+  configure(o: GroupCommitOptions): void {
+    if (o.maxBatch !== undefined) this.maxBatch = Math.max(1, o.maxBatch);
+    if (o.maxInFlight !== undefined) this.maxInFlight = Math.max(1, o.maxInFlight);
+    this.pump();
   }
 
   /** Queues one run's commit; settles after its transaction committed (FencedError when the run was fenced). */

@@ -80,6 +80,11 @@ export class PgRunStore implements RunStore {
     return this.committer.submit(encodeCommit(c));
   }
 
+  /** Changes the group-commit limits (see {@link GroupCommitter.configure}). */
+  configureGroupCommit(o: GroupCommitOptions): void {
+    this.committer.configure(o);
+  }
+
   /** Counters of the group commit (commits, transactions, largest batch). */
   commitStats(): GroupCommitStats {
     return { ...this.committer.stats };

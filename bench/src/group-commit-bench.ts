@@ -1,0 +1,87 @@
+/**
+ * Group commit, measured (issue 17): N concurrent 3-node runs (start → scripted task → end) in-process on the
+ * composition `llmctl serve` uses, with the run store's group commit on (1 or 2 statements in flight) and off (every
+ * commit its own statement, as many in parallel as the pool allows — the behaviour before group commit). Settings are
+ * interleaved batch by batch in ONE process on ONE PostgreSQL (fsync on, like `llmctl serve`), so the ratios hold on a
+ * loaded machine even when the absolute figures do not.
+ *
+ *   node --import tsx bench/src/group-commit-bench.ts [--runs 200] [--rounds 3] [--quick] [--database-url URL]
+ */
+import { openCluster } from './cluster.ts';
+import { LlmctlDriver } from './llmctl-driver.ts';
+import { llmctlDocument } from './llmctl-graphs.ts';
+import { epochMs, summarize } from './stats.ts';
+import type { GroupCommitOptions } from '@llmctl/store';
+
+const POOL_MAX = 10;
+const SETTINGS: { name: string; o: GroupCommitOptions }[] = [
+  { name: 'off (one statement per commit, up to 10 in parallel)', o: { maxBatch: 1, maxInFlight: POOL_MAX } },
+  { name: 'group commit, 1 statement in flight', o: { maxBatch: 100, maxInFlight: 1 } },
+  { name: 'group commit, 2 statements in flight', o: { maxBatch: 100, maxInFlight: 2 } },
+];
+
+interface Sample {
+  runsPerS: number;
+  latencyMedianMs: number;
+  commits: number;
+  transactions: number;
+  xacts: number;
+  nodes: number;
+}
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const runs = Number(arg('--runs', quick ? '40' : '200'));
+  const rounds = Number(arg('--rounds', quick ? '1' : '3'));
+  const url = process.argv.includes('--database-url') ? arg('--database-url', '') : undefined;
+  const cluster = await openCluster({ ...(url ? { adminUrl: url } : {}), fast: false });
+  const db = await cluster.database('llmctl_bench_gc');
+  const d = await LlmctlDriver.open(db.url, { poolMax: POOL_MAX });
+  const xacts = async (): Promise<number> =>
+    Number((await d.db.pool.query<{ n: string }>(`SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()`)).rows[0]!.n);
+  try {
+    const id = await d.save(llmctlDocument({ kind: 'flow3' }, 'task'));
+    for (let i = 0; i < 5; i++) await d.runOk(id);
+    const samples = new Map<string, Sample[]>(SETTINGS.map((s) => [s.name, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (const s of SETTINGS) {
+        d.store.configureGroupCommit(s.o);
+        await d.db.pool.query('SELECT pg_stat_clear_snapshot()');
+        const [c0, x0] = [d.store.commitStats(), await xacts()];
+        const t0 = epochMs();
+        const outcomes = await Promise.all(Array.from({ length: runs }, () => d.runOk(id)));
+        const wall = epochMs() - t0;
+        // pg_stat_database is updated by backends when they go idle: read it after a short settle (a report figure, not a test).
+        await new Promise((r) => setTimeout(r, 600));
+        await d.db.pool.query('SELECT pg_stat_clear_snapshot()');
+        const [c1, x1] = [d.store.commitStats(), await xacts()];
+        samples.get(s.name)!.push({
+          runsPerS: (runs * 1000) / wall, latencyMedianMs: summarize(outcomes.map((o) => o.ms)).median,
+          commits: c1.commits - c0.commits, transactions: c1.transactions - c0.transactions, xacts: x1 - x0 - 2, nodes: runs * 3,
+        });
+      }
+    }
+    console.log(`# Group commit: ${runs} concurrent 3-node runs (start → scripted task → end), ${rounds} interleaved round(s), pool ${POOL_MAX}, fsync ${cluster.settings.fsync}, synchronous_commit ${cluster.settings.synchronous_commit}`);
+    console.log('| setting | runs/s (median of rounds) | ratio to off | run latency median ms | run commits per node | commit statements per node | all PostgreSQL transactions per node |');
+    console.log('|---|---|---|---|---|---|---|');
+    const med = (xs: number[]): number => summarize(xs).median;
+    const off = med(samples.get(SETTINGS[0]!.name)!.map((x) => x.runsPerS));
+    for (const s of SETTINGS) {
+      const xs = samples.get(s.name)!;
+      const rps = med(xs.map((x) => x.runsPerS));
+      const per = (k: 'commits' | 'transactions' | 'xacts'): string => (xs.reduce((a, x) => a + x[k], 0) / xs.reduce((a, x) => a + x.nodes, 0)).toFixed(2);
+      console.log(`| ${s.name} | ${rps.toFixed(0)} (${xs.map((x) => x.runsPerS.toFixed(0)).join(', ')}) | ${(rps / off).toFixed(2)} | ${med(xs.map((x) => x.latencyMedianMs)).toFixed(0)} | ${per('commits')} | ${per('transactions')} | ${per('xacts')} |`);
+    }
+    console.log(`\nlargest batch: ${d.store.commitStats().largest_batch} runs in one statement; errors logged: ${d.errors.length}`);
+  } finally {
+    await d.close();
+    await cluster.stop();
+  }
+}
+
+await main();
