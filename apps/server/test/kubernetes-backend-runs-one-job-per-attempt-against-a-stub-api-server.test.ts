@@ -14,8 +14,9 @@ import { until } from './support/queue-workers.ts';
 
 const SETTINGS: KubernetesSettings = { ...DEFAULT_KUBERNETES_SETTINGS, namespace: 'llmctl', image_pull_secrets: ['regcred'], job_ttl_s: 600, execution_timeout_s: 900, gpu_limit: 1 };
 const IMAGES: ExecutorImages = {
-  frontier: { repository: 'registry.example/llmctl-executor-frontier', tag: '1.2.3' },
+  frontier: { repository: 'registry.example/llmctl-executor-frontier', tag: '1.2.3', digest: null },
   vllm: { repository: 'registry.example/llmctl-executor-vllm', tag: '1.2.3', digest: `sha256:${'a'.repeat(64)}` },
+  vllm_cpu: null,
 };
 
 function flow(model: string, extra: Record<string, unknown> = {}) {
@@ -36,7 +37,8 @@ test('kubernetes backend against a stub API server', { timeout: 300_000 }, async
   kc.loadFromFile(await stub.kubeconfig(dir));
   const calls = new PgModelCallLog(pool);
   const backend = new KubernetesBackend({
-    pool, kubeConfig: kc, pollMs: 30,
+    // changes come through the watch only: the resync fallback is far beyond any test's duration
+    pool, kubeConfig: kc, resyncMs: 600_000, watchRestartMs: 50,
     settings: () => Promise.resolve({ kubernetes: SETTINGS, images: IMAGES }),
     payloadFor: (row, x) => buildPayload(row, x, async (name) => {
       const m = (await pool.query(`SELECT name, provider, model, base_url, settings FROM models WHERE name = $1`, [name])).rows[0];
@@ -99,6 +101,20 @@ test('kubernetes backend against a stub API server', { timeout: 300_000 }, async
       assert.deepEqual((await nodeA(runId)).output, { text: 'hi Ada' });
       assert.deepEqual(await dispatches(runId), [{ state: 'finished', job_id: name, worker_id: `${name}-pod`, image: c.image, degraded_reason: null, code: null }]);
       assert.equal((await pool.query(`SELECT count(*)::int AS n FROM model_calls WHERE run_id = $1`, [runId])).rows[0].n, 1, 'the executor\'s model call is recorded');
+      assert.ok(stub.watchStarts >= 2, 'Jobs and pods are watched');
+    });
+
+    await t.test('a dropped watch connection recovers: the watch is restarted and the result still arrives through it', async () => {
+      const runId = await start(flow('fm'));
+      const name = (await jobOf(runId)).metadata!.name!;
+      stub.setPod(name, { phase: 'Running' });
+      await until(async () => (await dispatches(runId))[0]?.state === 'confirmed', 'the pod running (seen through the watch)');
+      const starts = stub.watchStarts;
+      stub.dropWatches();
+      await until(async () => stub.watchStarts >= starts + 2, 'both watches re-established');
+      await stub.runExecutor(name);
+      const run = await finished(runId);
+      assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
     });
 
     const failing: [string, (job: string) => void, string][] = [

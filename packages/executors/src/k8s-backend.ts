@@ -10,6 +10,7 @@ import type { ExecutorBackend } from './dispatching-executor.ts';
 import type { ExecutorPayloadFile } from './executor-entrypoint.ts';
 import { k8sNameOf } from './ids.ts';
 import { classify } from './k8s-pod-state.ts';
+import { JobWatch } from './k8s-watch.ts';
 import { jobManifest, secretManifest, type JobSpec } from './k8s-manifests.ts';
 import { cpuImageOf, imageString, type ExecutorImages, type KubernetesSettings } from './k8s-settings.ts';
 import { parseExecutorOutput } from './result-line.ts';
@@ -25,8 +26,14 @@ export interface KubernetesBackendOptions {
   payloadFor(row: DispatchRow, x: NodeExecution): Promise<ExecutorPayloadFile>;
   /** Records the model calls an executor reports (traces, usage). */
   recordCall?(call: ModelCallRecord): Promise<void>;
-  /** Poll interval of Job and pod state (default 1000 ms). */
-  pollMs?: number;
+  /**
+   * Job and pod changes arrive through a watch (client-node informers); this is the resync fallback: the state is
+   * also read when this long passes without a change (default 30 s).
+   */
+  resyncMs?: number;
+  /** Pause before a dropped watch is restarted (doubling; default 500 ms). */
+  watchRestartMs?: number;
+  log?: (msg: string) => void;
   /** Test overrides of the settings' timeouts, and the API request timeout (default 30 s). */
   timeoutsMs?: { dispatch?: number; gpuSchedule?: number; request?: number; deleteGrace?: number };
 }
@@ -43,26 +50,27 @@ function httpCode(err: unknown): number | null {
 }
 
 /**
- * The `kubernetes` backend: one Job per attempt with its payload in a Secret, watched (polled) until its pod finishes;
+ * The `kubernetes` backend: one Job per attempt with its payload in a Secret, watched until its pod finishes;
  * the result is the one `LLMCTL_EXECUTOR_RESULT_JSON=` line of the pod log, validated. Job names are deterministic,
  * so an uncertain create is resolved by reading the name back, and fails closed (`dispatch_uncertain`) when it cannot.
  */
 export class KubernetesBackend implements ExecutorBackend {
   readonly name = 'kubernetes' as const;
   private readonly store: DispatchStore;
-  private clients: { batch: BatchV1Api; core: CoreV1Api } | null = null;
+  private clients: { batch: BatchV1Api; core: CoreV1Api; kc: KubeConfig } | null = null;
+  private readonly watches = new Map<string, Promise<JobWatch>>();
 
   constructor(private readonly o: KubernetesBackendOptions) {
     this.store = new DispatchStore(o.pool);
   }
 
   /** API clients, from the given kubeconfig or (on first use) the default one: KUBECONFIG, ~/.kube/config, in-cluster. */
-  private async api(): Promise<{ batch: BatchV1Api; core: CoreV1Api }> {
+  private async api(): Promise<{ batch: BatchV1Api; core: CoreV1Api; kc: KubeConfig }> {
     if (!this.clients) {
       const k8s = await import('@kubernetes/client-node');
       const kc = this.o.kubeConfig ?? new k8s.KubeConfig();
       if (!this.o.kubeConfig) kc.loadFromDefault();
-      this.clients = { batch: kc.makeApiClient(k8s.BatchV1Api), core: kc.makeApiClient(k8s.CoreV1Api) };
+      this.clients = { batch: kc.makeApiClient(k8s.BatchV1Api), core: kc.makeApiClient(k8s.CoreV1Api), kc };
     }
     return this.clients;
   }
@@ -159,14 +167,64 @@ export class KubernetesBackend implements ExecutorBackend {
     }
   }
 
-  /** Polls the Job until it yields a result, fails, or (GPU profile) stays unschedulable past its timeout. */
+  /** The shared watch of a namespace (started on first use; null when it cannot start: resync reads only). */
+  private async watchOf(namespace: string): Promise<JobWatch | null> {
+    let w = this.watches.get(namespace);
+    if (!w) {
+      w = this.api().then(async (api) => {
+        const watch = new JobWatch(api.kc, api, namespace, { ...(this.o.watchRestartMs ? { restartMs: this.o.watchRestartMs } : {}), ...(this.o.log ? { log: this.o.log } : {}) });
+        await watch.start();
+        return watch;
+      });
+      this.watches.set(namespace, w);
+      w.catch(() => this.watches.delete(namespace));
+    }
+    return w.catch(() => null);
+  }
+
+  /**
+   * Follows the Job until it yields a result, fails, or (GPU profile) stays unschedulable past its timeout. It reads
+   * the Job and its pods when the watch reports a change, at a deadline, or after `resyncMs` without news.
+   */
   private async follow(row: DispatchRow, spec: JobSpec, s: KubernetesSettings, signal: AbortSignal): Promise<'unschedulable' | { result: NodeResult }> {
+    const watch = await this.watchOf(s.namespace);
+    let woken = false;
+    let wakeUp: (() => void) | null = null;
+    const wake = (): void => {
+      woken = true;
+      wakeUp?.();
+    };
+    const off = watch?.onChange(spec.name, wake) ?? (() => undefined);
+    signal.addEventListener('abort', wake);
+    try {
+      return await this.followWoken(row, spec, s, signal, () => woken, (ms) => new Promise<void>((r) => {
+        const t = setTimeout(r, ms);
+        wakeUp = () => {
+          clearTimeout(t);
+          r();
+        };
+      }).finally(() => {
+        wakeUp = null;
+        woken = false;
+      }), () => (woken = false));
+    } finally {
+      off();
+      signal.removeEventListener('abort', wake);
+    }
+  }
+
+  private async followWoken(
+    row: DispatchRow, spec: JobSpec, s: KubernetesSettings, signal: AbortSignal,
+    woken: () => boolean, sleep: (ms: number) => Promise<void>, clear: () => void,
+  ): Promise<'unschedulable' | { result: NodeResult }> {
     const started = Date.now();
     const dispatchMs = this.o.timeoutsMs?.dispatch ?? s.dispatch_timeout_s * 1000;
     const gpuMs = this.o.timeoutsMs?.gpuSchedule ?? s.gpu_schedule_timeout_s * 1000;
+    const resyncMs = this.o.resyncMs ?? 30_000;
     let confirmed = false;
     for (;;) {
       if (signal.aborted) throw signal.reason;
+      clear();
       const [job, pods] = await Promise.all([
         this.timed((await this.api()).batch.readNamespacedJob({ name: spec.name, namespace: s.namespace })).catch((e) => (httpCode(e) === 404 ? null : Promise.reject(e))),
         this.timed((await this.api()).core.listNamespacedPod({ namespace: s.namespace, labelSelector: `llmctl.job=${spec.name}` })).then((l) => l.items),
@@ -187,8 +245,18 @@ export class KubernetesBackend implements ExecutorBackend {
         await this.deleteJob(spec.name, s.namespace, 0);
         throw fail('dispatch_timeout', `the pod of Job ${spec.name} did not start within ${Math.round(dispatchMs / 1000)} s`, { job: spec.name });
       }
-      await new Promise((r) => setTimeout(r, this.o.pollMs ?? 1000));
+      // until the next change, deadline or resync
+      const elapsed = Date.now() - started;
+      const next = Math.min(resyncMs, confirmed ? Infinity : dispatchMs - elapsed, !confirmed && spec.gpu ? gpuMs - elapsed : Infinity);
+      if (!woken()) await sleep(Math.max(0, next) + 1);
     }
+  }
+
+  /** Stops the namespace watches. */
+  async stop(): Promise<void> {
+    const all = [...this.watches.values()];
+    this.watches.clear();
+    for (const w of all) await (await w.catch(() => null))?.stop();
   }
 
   /** Reads and validates the result line from the pod log. */

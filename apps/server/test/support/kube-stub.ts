@@ -10,7 +10,8 @@ const BIN = fileURLToPath(new URL('../../bin/llmctl.mjs', import.meta.url));
 
 /**
  * A stub of the Kubernetes API server over real HTTP on 127.0.0.1: Jobs, Pods (one per Job, created Pending),
- * Secrets, pod logs and pod watches, with the calls it saw. Tests drive pods through `setPod` / `runExecutor`.
+ * Secrets, pod logs, and `?watch=true` streams of Jobs and Pods (label selectors, resource versions), with the calls it
+ * saw. Tests drive pods through `setPod` / `runExecutor` and can drop every watch connection (`dropWatches`).
  */
 export class KubeStub {
   readonly jobs = new Map<string, V1Job>();
@@ -26,7 +27,10 @@ export class KubeStub {
   /** Job reads that should fail with a 500 (the Job cannot be looked up). */
   failJobReads = 0;
   private server: Server | null = null;
-  private readonly watchers = new Set<ServerResponse>();
+  private readonly watchers = new Set<{ kind: 'pods' | 'jobs'; selector: string | null; res: ServerResponse }>();
+  /** Watch requests served so far (pods and jobs). */
+  watchStarts = 0;
+  private rv = 1;
   private readonly hanging = new Set<ServerResponse>();
   url = '';
 
@@ -38,7 +42,7 @@ export class KubeStub {
   }
 
   async stop(): Promise<void> {
-    for (const w of [...this.watchers, ...this.hanging]) w.destroy();
+    for (const w of [...[...this.watchers].map((x) => x.res), ...this.hanging]) w.destroy();
     this.server?.closeAllConnections();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
@@ -66,7 +70,15 @@ export class KubeStub {
     if (!pod) throw new Error(`no pod for job ${job}`);
     pod.status = status;
     if (log !== undefined) this.logs.set(pod.metadata!.name!, log);
-    this.notify('MODIFIED', pod);
+    this.notify('pods', 'MODIFIED', pod);
+  }
+
+  /** Cuts every open watch connection (as a restarting API server or a proxy would). */
+  dropWatches(): void {
+    for (const w of [...this.watchers]) {
+      this.watchers.delete(w);
+      w.res.destroy();
+    }
   }
 
   /** Marks Job `job` failed (e.g. `DeadlineExceeded`). */
@@ -74,6 +86,7 @@ export class KubeStub {
     const j = this.jobs.get(job);
     if (!j) throw new Error(`no job ${job}`);
     j.status = { conditions: [{ type: 'Failed', status: 'True', reason, message }] };
+    this.notify('jobs', 'MODIFIED', j);
   }
 
   /** "Runs" Job `job`: its container is the real `llmctl executor run` on the Secret's payload; its stdout is the log. */
@@ -98,8 +111,19 @@ export class KubeStub {
     }
   }
 
-  private notify(type: string, pod: V1Pod): void {
-    for (const w of this.watchers) w.write(`${JSON.stringify({ type, object: pod })}\n`);
+  private notify(kind: 'pods' | 'jobs', type: string, obj: V1Pod | V1Job): void {
+    obj.metadata = { ...obj.metadata, resourceVersion: String(++this.rv) };
+    for (const w of this.watchers) if (w.kind === kind && this.selected(obj, w.selector)) w.res.write(`${JSON.stringify({ type, object: obj })}\n`);
+  }
+
+  /** A watch stream of `kind`: the current objects as ADDED, then every change. */
+  private watch(req: IncomingMessage, res: ServerResponse, kind: 'pods' | 'jobs', selector: string | null, items: (V1Pod | V1Job)[]): void {
+    this.watchStarts += 1;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    for (const o of items) res.write(`${JSON.stringify({ type: 'ADDED', object: o })}\n`);
+    const w = { kind, selector, res };
+    this.watchers.add(w);
+    req.on('close', () => this.watchers.delete(w));
   }
 
   private async body(req: IncomingMessage): Promise<unknown> {
@@ -117,11 +141,12 @@ export class KubeStub {
     this.send(res, code, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, message, code });
   }
 
-  private selected(pod: V1Pod, selector: string | null): boolean {
+  private selected(obj: V1Pod | V1Job, selector: string | null): boolean {
     if (!selector) return true;
     return selector.split(',').every((kv) => {
       const [k, v] = kv.split('=');
-      return pod.metadata?.labels?.[k!] === v;
+      const have = obj.metadata?.labels?.[k!];
+      return v === undefined ? have !== undefined : have === v;
     });
   }
 
@@ -130,6 +155,12 @@ export class KubeStub {
     const p = u.pathname;
     this.calls.push(`${req.method} ${p}`);
     let m: RegExpExecArray | null;
+    if (/^\/apis\/batch\/v1\/namespaces\/([^/]+)\/jobs$/.test(p) && req.method === 'GET') {
+      const selector = u.searchParams.get('labelSelector');
+      const items = [...this.jobs.values()].filter((j) => this.selected(j, selector));
+      if (u.searchParams.get('watch') === 'true') return this.watch(req, res, 'jobs', selector, items);
+      return this.send(res, 200, { kind: 'JobList', apiVersion: 'batch/v1', metadata: { resourceVersion: String(this.rv) }, items });
+    }
     if ((m = /^\/apis\/batch\/v1\/namespaces\/([^/]+)\/jobs$/.exec(p)) && req.method === 'POST') {
       const job = (await this.body(req)) as V1Job;
       const name = job.metadata!.name!;
@@ -137,12 +168,13 @@ export class KubeStub {
       job.metadata = { ...job.metadata, namespace: m[1], uid: `uid-${name}`, creationTimestamp: new Date() };
       job.status = {};
       this.jobs.set(name, job);
+      this.notify('jobs', 'ADDED', job);
       const pod: V1Pod = {
         metadata: { name: `${name}-pod`, namespace: m[1], labels: { ...job.spec!.template.metadata!.labels }, creationTimestamp: new Date() },
         spec: job.spec!.template.spec!, status: { phase: 'Pending' },
       };
       this.pods.set(pod.metadata!.name!, pod);
-      this.notify('ADDED', pod);
+      this.notify('pods', 'ADDED', pod);
       if (this.hangJobCreates > 0) {
         this.hangJobCreates -= 1;
         this.hanging.add(res);
@@ -162,7 +194,12 @@ export class KubeStub {
         this.jobs.delete(m[2]!);
         const grace = u.searchParams.get('gracePeriodSeconds');
         this.deletedJobs.push({ name: m[2]!, grace: grace === null ? null : Number(grace) });
-        for (const [k, pod] of this.pods) if (pod.metadata?.labels?.['llmctl.job'] === m[2]) this.pods.delete(k);
+        this.notify('jobs', 'DELETED', job);
+        for (const [k, pod] of this.pods) {
+          if (pod.metadata?.labels?.['llmctl.job'] !== m[2]) continue;
+          this.pods.delete(k);
+          this.notify('pods', 'DELETED', pod);
+        }
         for (const [k, s] of this.secrets) if (s.metadata?.ownerReferences?.some((o) => o.name === m![2])) this.secrets.delete(k);
         return this.send(res, 200, { kind: 'Status', apiVersion: 'v1', status: 'Success' });
       }
@@ -177,17 +214,14 @@ export class KubeStub {
       const selector = u.searchParams.get('labelSelector');
       const items = [...this.pods.values()].filter((pod) => this.selected(pod, selector));
       if (req.method === 'DELETE') {
-        for (const pod of items) this.pods.delete(pod.metadata!.name!);
+        for (const pod of items) {
+          this.pods.delete(pod.metadata!.name!);
+          this.notify('pods', 'DELETED', pod);
+        }
         return this.send(res, 200, { kind: 'Status', status: 'Success' });
       }
-      if (u.searchParams.get('watch') === 'true') {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        for (const pod of items) res.write(`${JSON.stringify({ type: 'ADDED', object: pod })}\n`);
-        this.watchers.add(res);
-        req.on('close', () => this.watchers.delete(res));
-        return;
-      }
-      return this.send(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: {}, items });
+      if (u.searchParams.get('watch') === 'true') return this.watch(req, res, 'pods', selector, items);
+      return this.send(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: String(this.rv) }, items });
     }
     if ((m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(p))) {
       const log = this.logs.get(m[2]!);
