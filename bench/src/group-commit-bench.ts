@@ -27,6 +27,8 @@ interface Sample {
   transactions: number;
   xacts: number;
   nodes: number;
+  /** Median of sequential runs (one at a time: every commit is a lone commit). */
+  sequentialMs: number;
 }
 
 function arg(name: string, fallback: string): string {
@@ -38,6 +40,7 @@ async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const runs = Number(arg('--runs', quick ? '40' : '200'));
   const rounds = Number(arg('--rounds', quick ? '1' : '3'));
+  const sequentialRuns = quick ? 5 : 20;
   const url = process.argv.includes('--database-url') ? arg('--database-url', '') : undefined;
   const cluster = await openCluster({ ...(url ? { adminUrl: url } : {}), fast: false });
   const db = await cluster.database('llmctl_bench_gc');
@@ -56,26 +59,29 @@ async function main(): Promise<void> {
         const t0 = epochMs();
         const outcomes = await Promise.all(Array.from({ length: runs }, () => d.runOk(id)));
         const wall = epochMs() - t0;
+        const sequential: number[] = [];
+        for (let i = 0; i < sequentialRuns; i++) sequential.push((await d.runOk(id)).ms);
         // pg_stat_database is updated by backends when they go idle: read it after a short settle (a report figure, not a test).
         await new Promise((r) => setTimeout(r, 600));
         await d.db.pool.query('SELECT pg_stat_clear_snapshot()');
         const [c1, x1] = [d.store.commitStats(), await xacts()];
         samples.get(s.name)!.push({
           runsPerS: (runs * 1000) / wall, latencyMedianMs: summarize(outcomes.map((o) => o.ms)).median,
-          commits: c1.commits - c0.commits, transactions: c1.transactions - c0.transactions, xacts: x1 - x0 - 2, nodes: runs * 3,
+          commits: c1.commits - c0.commits, transactions: c1.transactions - c0.transactions, xacts: x1 - x0 - 2, nodes: (runs + sequentialRuns) * 3,
+          sequentialMs: summarize(sequential).median,
         });
       }
     }
     console.log(`# Group commit: ${runs} concurrent 3-node runs (start → scripted task → end), ${rounds} interleaved round(s), pool ${POOL_MAX}, fsync ${cluster.settings.fsync}, synchronous_commit ${cluster.settings.synchronous_commit}`);
-    console.log('| setting | runs/s (median of rounds) | ratio to off | run latency median ms | run commits per node | commit statements per node | all PostgreSQL transactions per node |');
-    console.log('|---|---|---|---|---|---|---|');
+    console.log('| setting | runs/s (median of rounds) | ratio to off | run latency median ms | sequential 3-node run ms (lone commits) | run commits per node | commit statements per node | all PostgreSQL transactions per node |');
+    console.log('|---|---|---|---|---|---|---|---|');
     const med = (xs: number[]): number => summarize(xs).median;
     const off = med(samples.get(SETTINGS[0]!.name)!.map((x) => x.runsPerS));
     for (const s of SETTINGS) {
       const xs = samples.get(s.name)!;
       const rps = med(xs.map((x) => x.runsPerS));
       const per = (k: 'commits' | 'transactions' | 'xacts'): string => (xs.reduce((a, x) => a + x[k], 0) / xs.reduce((a, x) => a + x.nodes, 0)).toFixed(2);
-      console.log(`| ${s.name} | ${rps.toFixed(0)} (${xs.map((x) => x.runsPerS.toFixed(0)).join(', ')}) | ${(rps / off).toFixed(2)} | ${med(xs.map((x) => x.latencyMedianMs)).toFixed(0)} | ${per('commits')} | ${per('transactions')} | ${per('xacts')} |`);
+      console.log(`| ${s.name} | ${rps.toFixed(0)} (${xs.map((x) => x.runsPerS.toFixed(0)).join(', ')}) | ${(rps / off).toFixed(2)} | ${med(xs.map((x) => x.latencyMedianMs)).toFixed(0)} | ${med(xs.map((x) => x.sequentialMs)).toFixed(1)} | ${per('commits')} | ${per('transactions')} | ${per('xacts')} |`);
     }
     console.log(`\nlargest batch: ${d.store.commitStats().largest_batch} runs in one statement; errors logged: ${d.errors.length}`);
   } finally {
