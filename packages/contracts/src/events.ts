@@ -33,5 +33,5 @@ export interface EventEnvelope<P = Record<string, unknown>> {
 
 export { EVENT_FORMAT_VERSION, eventFormatOf, stampEventFormat } from './events/format.ts';
 export { upcastRunEvent } from './events/upcast.ts';
-export { runEventIssues, type RunEventIssue } from './events/validate.ts';
+export { runEventIssues } from './events/validate.ts';
 export { runEventSchema, RUN_EVENT_KIND_SCHEMAS, RUN_EVENT_KINDS, tokenSchema, leftoverTokenSchema, type RunEventKind } from './schemas/run-event.ts';

@@ -19,6 +19,7 @@ import { planOutputSchema } from './schemas/plan-output.ts';
 import { ragOutputSchema } from './schemas/rag-output.ts';
 import { routingSchema } from './schemas/routing.ts';
 import { runSchema } from './schemas/run.ts';
+import { runEventSchema } from './schemas/run-event.ts';
 import { toolResultSchema } from './schemas/tool-result.ts';
 
 export { SCHEMA_BASE_URL, schemaId } from './schemas/common.ts';
@@ -41,6 +42,7 @@ export const SCHEMAS: Record<string, object> = {
   'rag-output': ragOutputSchema,
   'error-envelope': errorEnvelopeSchema,
   'event-envelope': eventEnvelopeSchema,
+  'run-event': runEventSchema,
 };
 
 /** Names of the published schemas, in publication order. */

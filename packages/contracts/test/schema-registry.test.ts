@@ -4,7 +4,7 @@ import { getContractsAjv, getSchema, LlmctlError, SCHEMA_NAMES, SCHEMAS, schemaI
 
 const EXPECTED = [
   'flowchart-v1', 'routing', 'node-run', 'run', 'node-output', 'artifact', 'tool-result', 'memory-output', 'plan-output',
-  'milestone-output', 'decision-output', 'rag-output', 'error-envelope', 'event-envelope',
+  'milestone-output', 'decision-output', 'rag-output', 'error-envelope', 'event-envelope', 'run-event',
 ];
 
 test('SCHEMAS holds every published schema by name', () => {
