@@ -13,6 +13,7 @@ import { parseArgs, USAGE, type BenchOptions } from './options.ts';
 import { evaluateAims, type AimResult } from './report/aims.ts';
 import { buildCharts, type Chart } from './report/charts.ts';
 import { renderMarkdown } from './report/markdown.ts';
+import { EXECUTORS_BEGIN, EXECUTORS_END, executorsOptionsFromEnv, measureExecutors } from './executors-bench.ts';
 
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 
@@ -33,11 +34,39 @@ export async function benchAndWrite(options: BenchOptions, o: { resultsDir: stri
   const log = o.log ?? ((m: string) => console.log(m));
   await mkdir(o.resultsDir, { recursive: true });
   const report = await runBench(options, { resultsDir: o.resultsDir, log });
-  return writeReport(report, options, o);
+  // The committed report (full mode) also gets the executors section: inline vs 1, 2, 4 queue workers, side by side.
+  let executors: string | undefined;
+  if (o.reportFile) {
+    log('executors: inline vs queue workers…');
+    executors = await measureExecutors(executorsOptionsFromEnv()).catch((err: unknown) => {
+      report.errors.push(`executors bench: ${(err as Error).stack ?? String(err)}`);
+      return undefined;
+    });
+  }
+  return writeReport(report, options, { ...o, ...(executors ? { executorsSection: executors } : {}) });
+}
+
+/**
+ * The report file's text: the freshly rendered `markdown`, then the separately measured sections of the `previous`
+ * file (serve footprint; executors unless `executors` replaces it). Text outside the markers is not kept.
+ */
+export function composeReport(markdown: string, previous: string, executors?: string): string {
+  const kept = [
+    markedSection(previous, '<!-- serve-footprint:begin -->', '<!-- serve-footprint:end -->'),
+    executors ?? markedSection(previous, EXECUTORS_BEGIN, EXECUTORS_END),
+  ].filter((x): x is string => !!x);
+  return kept.length ? `${markdown.trimEnd()}\n\n${kept.join('\n\n')}\n` : markdown;
+}
+
+/** The text from `begin` to `end` (markers included) in `text`, if there. */
+function markedSection(text: string, begin: string, end: string): string | undefined {
+  const i = text.indexOf(begin);
+  const j = text.indexOf(end);
+  return i >= 0 && j > i ? text.slice(i, j + end.length) : undefined;
 }
 
 /** Writes a report's artefacts (also used by `--render` to re-render a saved report.json). */
-export async function writeReport(report: BenchReport, options: BenchOptions, o: { resultsDir: string; reportFile?: string; chartsDir?: string }): Promise<WrittenReport> {
+export async function writeReport(report: BenchReport, options: BenchOptions, o: { resultsDir: string; reportFile?: string; chartsDir?: string; executorsSection?: string }): Promise<WrittenReport> {
   await mkdir(o.resultsDir, { recursive: true });
   const aims = evaluateAims(report);
   const charts = buildCharts(report);
@@ -55,11 +84,10 @@ export async function writeReport(report: BenchReport, options: BenchOptions, o:
     for (const c of charts) await write(join(chartsDir, c.file), c.svg);
   }
   const rel = relative(resolve(reportFile, '..'), chartsDir) || '.';
-  // Keep the section bench/src/serve-footprint.ts writes (it is measured separately, after a build).
+  // Keep the sections measured separately: serve footprint (bench/src/serve-footprint.ts, after a build) and the
+  // executors (bench/src/executors-bench.ts; replaced when this run measured it).
   const previous = await readFile(reportFile, 'utf8').catch(() => '');
-  const kept = /<!-- serve-footprint:begin -->[\s\S]*<!-- serve-footprint:end -->/.exec(previous)?.[0];
-  const markdown = renderMarkdown(report, aims, charts, rel);
-  await write(reportFile, kept ? `${markdown.trimEnd()}\n\n${kept}\n` : markdown);
+  await write(reportFile, composeReport(renderMarkdown(report, aims, charts, rel), previous, o.executorsSection));
   return { report, aims, charts, markdownFile: reportFile, files };
 }
 
