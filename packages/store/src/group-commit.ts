@@ -104,23 +104,25 @@ export class GroupCommitter {
         batch[0]!.reject(err);
         return;
       }
-      // The statement failed as a whole: each run alone, so only the run at fault gets the error.
+      // The statement failed as a whole: each run alone (in parallel), so only the run at fault gets the error.
       this.stats.split_batches += 1;
-      for (const p of batch) {
+      await Promise.all(batch.map(async (p) => {
         try {
           this.settle([p], await this.exec([p]));
         } catch (e) {
           this.stats.commits += 1;
           p.reject(e);
         }
-      }
+      }));
     }
   }
 
   private async exec(batch: Pending[]): Promise<Set<string>> {
     this.stats.transactions += 1;
     this.stats.largest_batch = Math.max(this.stats.largest_batch, batch.length);
-    const res = await this.pool.query({ name: 'llmctl_group_commit_v1', text: COMMIT_SQL, values: commitParams(batch.map((p) => p.c)) });
+    // Run rows in id order: two statements that lock several runs rows lock them in the same order.
+    const commits = batch.map((p) => p.c).sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
+    const res = await this.pool.query({ name: 'llmctl_group_commit_v1', text: COMMIT_SQL, values: commitParams(commits) });
     return new Set((res.rows[0] as { ids: string[] }).ids);
   }
 
