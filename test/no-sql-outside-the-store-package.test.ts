@@ -17,8 +17,6 @@ const STORE = 'packages/store/';
  * removed from here, so the boundary only ever tightens).
  */
 const ALLOWED: { pattern: RegExp; why: string }[] = [
-  // Debt: the executors' own tables (dispatches, workers, queue stats) — moves into packages/store next.
-  { pattern: /^packages\/executors\/src\//, why: 'debt: moves into packages/store next' },
   // A source adapter of the migration: it reads a *legacy* llmctl database, not our store.
   { pattern: /^packages\/migrate\/src\/source-database\.ts$/, why: 'reads the legacy database' },
   // Only `LISTEN <channel>` on the dedicated notification connection of the realtime layer.

@@ -1,9 +1,9 @@
 import PgBoss from 'pg-boss';
 import type pg from 'pg';
+import { BOSS_SCHEMA, bossDatabase, withAdvisoryLock } from '@llmctl/store';
 import { queueNameOf } from './ids.ts';
 
-/** The schema pg-boss keeps its tables in (inside the run database). */
-export const BOSS_SCHEMA = 'pgboss';
+export { BOSS_SCHEMA };
 
 /** Executor classes (executors.md "Roles"). */
 export const EXECUTOR_CLASSES = ['frontier', 'vllm'] as const;
@@ -15,21 +15,13 @@ export type ExecutorClass = (typeof EXECUTOR_CLASSES)[number];
  * attempt is re-dispatched by the run's owner as a new attempt, under the node's retry policy.
  */
 export async function startBoss(pool: pg.Pool, o: { supervise?: boolean } = {}): Promise<PgBoss> {
-  const boss = new PgBoss({
-    db: { executeSql: (text: string, values: unknown[]) => pool.query(text, values) },
-    schema: BOSS_SCHEMA, supervise: o.supervise ?? false, schedule: false, migrate: true,
-  });
+  const boss = new PgBoss({ db: bossDatabase(pool), schema: BOSS_SCHEMA, supervise: o.supervise ?? false, schedule: false, migrate: true });
   boss.on('error', () => undefined);
-  const lock = await pool.connect();
-  try {
-    await lock.query(`SELECT pg_advisory_lock(hashtext('llmctl:pgboss:start'))`);
+  await withAdvisoryLock(pool, 'llmctl:pgboss:start', async () => {
     await boss.start();
     for (const cls of EXECUTOR_CLASSES) {
       await boss.createQueue(queueNameOf(cls), { name: queueNameOf(cls), retryLimit: 0, expireInSeconds: 23 * 3600, retentionMinutes: 60 });
     }
-  } finally {
-    await lock.query(`SELECT pg_advisory_unlock(hashtext('llmctl:pgboss:start'))`).catch(() => undefined);
-    lock.release();
-  }
+  });
   return boss;
 }

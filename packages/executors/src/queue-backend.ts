@@ -4,7 +4,8 @@ import { LlmctlError } from '@llmctl/contracts';
 import type { NodeExecution, NodeResult } from '@llmctl/runtime';
 import { toPayload } from './attempt-payload.ts';
 import { startBoss } from './boss.ts';
-import { CHANNELS, DispatchStore, type DispatchRow } from './dispatch-store.ts';
+import { WorkersRepository } from '@llmctl/store';
+import { DispatchStore, type DispatchRow } from './dispatch-store.ts';
 import type { ExecutorBackend } from './dispatching-executor.ts';
 import { jobIdOf, queueNameOf } from './ids.ts';
 import { ResultWaiter } from './result-waiter.ts';
@@ -50,7 +51,7 @@ export class QueueBackend implements ExecutorBackend {
     try {
       const boss = await this.getBoss();
       await boss.send(queue, { dispatch_id: row.id, run_id: row.run_id }, { id: jobId, retryLimit: 0 });
-      await this.o.pool.query(`SELECT pg_notify($1, $2)`, [CHANNELS.jobs, row.class]);
+      await new WorkersRepository(this.o.pool).wakeWorkers(row.class);
     } catch (err) {
       const e = new LlmctlError('create_failed', `could not enqueue attempt ${row.id}: ${(err as Error).message}`, { dispatch_id: row.id }, true);
       await this.store.fail(row.id, e.toInfo()).catch(() => undefined);

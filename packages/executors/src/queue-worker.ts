@@ -10,7 +10,7 @@ import { fromPayload, toResult } from './attempt-payload.ts';
 import { startBoss, type ExecutorClass } from './boss.ts';
 import { CHANNELS, DispatchStore } from './dispatch-store.ts';
 import { queueNameOf } from './ids.ts';
-import { Listener, clientConfigOf } from './listener.ts';
+import { ChannelListener as Listener, WorkersRepository, clientConfigOf } from '@llmctl/store';
 import { TokenPublisher, tokenChannelOf } from './token-stream.ts';
 
 /** Options of {@link QueueWorker} (`llmctl worker` flags). */
@@ -48,6 +48,7 @@ export class QueueWorker {
   readonly id = `wrk_${randomBytes(6).toString('hex')}`;
   readonly name: string;
   private readonly store: DispatchStore;
+  private readonly workers: WorkersRepository;
   private readonly running = new Map<string, Running>();
   private boss: PgBoss | null = null;
   private listener: Listener | null = null;
@@ -62,6 +63,7 @@ export class QueueWorker {
 
   constructor(private readonly o: QueueWorkerOptions) {
     this.store = new DispatchStore(o.pool);
+    this.workers = new WorkersRepository(o.pool);
     this.name = o.name ?? `${hostname()}:${process.pid}`;
     this.concurrency = Math.max(1, o.concurrency ?? 4);
     this.classes = o.classes?.length ? o.classes : ['frontier'];
@@ -75,9 +77,9 @@ export class QueueWorker {
 
   async start(): Promise<void> {
     this.boss = await startBoss(this.o.pool, { supervise: true });
-    await this.o.pool.query(
-      `INSERT INTO executor_workers (id, name, host, pid, classes, concurrency, heartbeat_timeout_s) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [this.id, this.name, hostname(), process.pid, this.classes, this.concurrency, this.hbTimeoutS]);
+    await this.workers.register({
+      id: this.id, name: this.name, host: hostname(), pid: process.pid, classes: this.classes, concurrency: this.concurrency, heartbeat_timeout_s: this.hbTimeoutS,
+    });
     this.listener = new Listener(clientConfigOf(this.o.pool), [CHANNELS.jobs, CHANNELS.abort], (ch, payload) => {
       if (ch === CHANNELS.abort) this.running.get(payload)?.abort.abort(new Error('aborted by the run owner'));
       else void this.pump();
@@ -92,8 +94,7 @@ export class QueueWorker {
   }
 
   private async heartbeat(): Promise<void> {
-    await this.o.pool.query(`UPDATE executor_workers SET heartbeat_at = now(), active = $2, status = $3 WHERE id = $1`,
-      [this.id, this.running.size, this.draining ? 'draining' : 'live']).catch(() => undefined);
+    await this.workers.heartbeat(this.id, this.running.size, this.draining ? 'draining' : 'live').catch(() => undefined);
   }
 
   /** Takes jobs while there is room. */
@@ -136,9 +137,7 @@ export class QueueWorker {
   /** Concurrency limits from the runtime settings (`queue`), re-read at most every 2 s. */
   private async limits(): Promise<{ all: number; perFlowchart: number }> {
     if (this.limitCache && Date.now() - this.limitCache.at < 2000) return this.limitCache.v;
-    const r = await this.o.pool.query(`SELECT settings->'queue' AS q FROM runtime_settings WHERE id = 1`).catch(() => ({ rows: [] }));
-    const q = ((r.rows[0] as { q?: Record<string, unknown> } | undefined)?.q ?? {}) as Record<string, unknown>;
-    const v = { all: Number(q.max_concurrent_attempts) || 0, perFlowchart: Number(q.max_concurrent_attempts_per_flowchart) || 0 };
+    const v = await this.workers.queueLimits().catch(() => ({ all: 0, perFlowchart: 0 }));
     this.limitCache = { at: Date.now(), v };
     return v;
   }
@@ -200,7 +199,7 @@ export class QueueWorker {
         handed += 1;
         await this.boss?.deleteJob(r.queue, r.jobId).catch(() => undefined);
         await this.boss?.send(r.queue, r.data, { id: r.jobId, retryLimit: 0 }).catch(() => undefined);
-        await this.o.pool.query(`SELECT pg_notify($1, $2)`, [CHANNELS.jobs, r.queue]).catch(() => undefined);
+        await this.workers.wakeWorkers(r.queue).catch(() => undefined);
       }
     }
     await this.stop();
@@ -212,7 +211,7 @@ export class QueueWorker {
     this.draining = true;
     for (const t of this.timers) clearInterval(t);
     await this.listener?.stop();
-    await this.o.pool.query(`DELETE FROM executor_workers WHERE id = $1`, [this.id]).catch(() => undefined);
+    await this.workers.remove(this.id).catch(() => undefined);
     await this.boss?.stop({ graceful: false, close: false, wait: false }).catch(() => undefined);
     this.boss = null;
   }

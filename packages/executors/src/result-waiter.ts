@@ -3,7 +3,7 @@ import { LlmctlError } from '@llmctl/contracts';
 import type { NodeResult } from '@llmctl/runtime';
 import { toNodeResult } from './attempt-payload.ts';
 import { CHANNELS, type DispatchRow, type DispatchStore } from './dispatch-store.ts';
-import { Listener, clientConfigOf } from './listener.ts';
+import { ChannelListener as Listener, clientConfigOf } from '@llmctl/store';
 import { TOKEN_CHANNEL_PREFIX, TokenRouter } from './token-stream.ts';
 
 interface Waiting {

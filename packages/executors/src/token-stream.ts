@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { notify } from '@llmctl/store';
 
 /**
  * Token streaming from queue workers (executors.md; api.md `flowchart:node:token`): a worker publishes the model
@@ -73,7 +74,7 @@ export class TokenPublisher {
         this.buffer = '';
         for (const t of chunkForNotify(this.dispatchId, text)) {
           const msg: TokenMessage = { d: this.dispatchId, s: this.seq, t };
-          const sent = await this.pool.query(`SELECT pg_notify($1, $2)`, [this.channel, JSON.stringify(msg)]).then(() => true, () => false);
+          const sent = await notify(this.pool, this.channel, JSON.stringify(msg)).then(() => true, () => false);
           if (sent) this.seq += 1;
         }
       }

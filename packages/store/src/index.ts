@@ -22,7 +22,7 @@ export type { Flowchart, FlowchartVersionInfo, FlowchartSort } from './flowchart
 export { ModelRepository, MODEL_SORTS, toModel } from './model-repository.ts';
 export type { Model, ModelInput, ModelSort } from './model-repository.ts';
 export { SettingsRepository, DEFAULT_RUNTIME_SETTINGS, EXECUTOR_BACKENDS, checkRuntimeSettings } from './settings-repository.ts';
-export type { RuntimeSettings, ExecutorBackend, ExecutorImage } from './settings-repository.ts';
+export type { RuntimeSettings, ExecutorBackend, ExecutorImage, ClassResources, KubernetesRuntimeSettings, QueueRuntimeSettings } from './settings-repository.ts';
 export { createRepositories } from './repositories.ts';
 export { MigrationRepository, MIGRATION_REPORT_SORTS } from './migration-repository.ts';
 export type { StorableReport, MigrationReportSummary, StoredMigrationReport, CutoverEntry } from './migration-repository.ts';
@@ -55,3 +55,9 @@ export type { StatusCounts } from './status-counts.ts';
 export { notify } from './notify.ts';
 export { ControlRequestRepository, CONTROL_REQUESTS_CHANNEL, CONTROL_REPLIES_CHANNEL } from './control-request-repository.ts';
 export type { PendingControlRequest, ControlRequestState } from './control-request-repository.ts';
+// The executors' tables and channels (dispatch outbox, queue workers, pg-boss helpers, LISTEN connections).
+export { DispatchRepository, DISPATCH_CHANNELS } from './dispatch-repository.ts';
+export type { DispatchRow, DispatchState } from './dispatch-repository.ts';
+export { WorkersRepository, listWorkers, queueStats, bossReady, bossDatabase, withAdvisoryLock, BOSS_SCHEMA } from './workers-repository.ts';
+export type { WorkerView, QueueStats, WorkerRegistration } from './workers-repository.ts';
+export { ChannelListener, clientConfigOf } from './channel-listener.ts';

@@ -2,9 +2,9 @@ import pg from 'pg';
 
 /**
  * A dedicated connection that LISTENs on channels and reconnects (doubling to 5 s) when lost. Channels can be added
- * and removed while it runs ({@link Listener.listen}); a reconnect listens on all of them again.
+ * and removed while it runs ({@link ChannelListener.listen}); a reconnect listens on all of them again.
  */
-export class Listener {
+export class ChannelListener {
   private client: pg.Client | null = null;
   private stopped = false;
   private retryMs = 100;
