@@ -5,6 +5,7 @@ import { PROVIDER_LABELS } from '../../api/types.ts';
 import { parseJsonSchema, parseTemplateText, prettyJson, templateToText } from '../../core/json-text.ts';
 import { JsonField } from '../../ui/json-field.tsx';
 import type { FieldSpec } from './field-specs.ts';
+import { TemplateTextarea } from './template-textarea.tsx';
 
 /** Props of {@link ConfigInput}. */
 export interface ConfigInputProps {
@@ -12,6 +13,8 @@ export interface ConfigInputProps {
   value: unknown;
   onChange: (value: unknown) => void;
   testid: string;
+  /** Template variables to autocomplete in prompt and template fields (`completionPaths`). */
+  paths?: string[];
 }
 
 /** Parses a number input ('' → undefined). */
@@ -59,20 +62,21 @@ function FlowchartPicker({ value, onChange, testid }: { value: string; onChange:
   );
 }
 
-function TemplateInput({ value, onChange, testid }: { value: unknown; onChange: (v: unknown) => void; testid: string }) {
+function TemplateInput({ value, onChange, testid, paths }: { value: unknown; onChange: (v: unknown) => void; testid: string; paths: string[] }) {
   const [text, setText] = useState(() => templateToText(value));
   const parsed = parseTemplateText(text);
   return (
     <div className="json-field">
-      <textarea
+      <TemplateTextarea
         className="mono"
         rows={3}
         value={text}
-        spellCheck={false}
-        data-testid={testid}
-        onChange={(e) => {
-          setText(e.target.value);
-          onChange(e.target.value === '' ? undefined : parseTemplateText(e.target.value));
+        paths={paths}
+        mode="template"
+        testid={testid}
+        onChange={(v) => {
+          setText(v);
+          onChange(v === '' ? undefined : parseTemplateText(v));
         }}
       />
       <span className="field-hint">{text.trim() === '' ? 'unset' : typeof parsed === 'string' ? 'text template' : 'JSON template (each string leaf is a template)'}</span>
@@ -81,12 +85,12 @@ function TemplateInput({ value, onChange, testid }: { value: unknown; onChange: 
 }
 
 /** One config field as an input. */
-export function ConfigInput({ spec, value, onChange, testid }: ConfigInputProps) {
+export function ConfigInput({ spec, value, onChange, testid, paths = [] }: ConfigInputProps) {
   switch (spec.kind) {
     case 'text':
       return <input type="text" value={typeof value === 'string' ? value : value === undefined ? '' : String(value)} placeholder={spec.default !== undefined ? String(spec.default) : ''} onChange={(e) => onChange(e.target.value)} data-testid={testid} />;
     case 'textarea':
-      return <textarea className="mono" rows={spec.key === 'prompt' ? 5 : 3} value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.target.value)} spellCheck={false} data-testid={testid} />;
+      return <TemplateTextarea className="mono" rows={spec.key === 'prompt' ? 5 : 3} value={typeof value === 'string' ? value : ''} onChange={onChange} paths={paths} mode="template" testid={testid} />;
     case 'number':
       return (
         <input
@@ -116,7 +120,7 @@ export function ConfigInput({ spec, value, onChange, testid }: ConfigInputProps)
       return <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked === spec.default ? undefined : e.target.checked)} data-testid={testid} />;
     }
     case 'template':
-      return <TemplateInput value={value} onChange={onChange} testid={testid} />;
+      return <TemplateInput value={value} onChange={onChange} testid={testid} paths={paths} />;
     case 'schema':
       return (
         <JsonField<Record<string, unknown> | undefined>

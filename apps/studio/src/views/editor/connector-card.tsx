@@ -5,6 +5,8 @@ import { checkCondition } from '../../core/condition-check.ts';
 import { Field } from '../../ui/common.tsx';
 import { useEditor } from './editor-context.ts';
 import { ProblemList } from './problems.tsx';
+import { TemplateTextarea } from './template-textarea.tsx';
+import { completionPaths, outputFields } from '../../core/template-vars.ts';
 
 /** One connector's form (used in the Routing tab and when a connector is selected). */
 export function ConnectorCard({ edge, showSource }: { edge: FlowchartEdge; showSource?: boolean }) {
@@ -14,6 +16,9 @@ export function ConnectorCard({ edge, showSource }: { edge: FlowchartEdge; showS
   const condError = useMemo(() => checkCondition(edge.condition ?? ''), [edge.condition]);
   const upd = (patch: Partial<FlowchartEdge>, field: string): void => dispatch({ type: 'updateEdge', id: edge.id, patch, key: `${edge.id}.${field}` });
   const problems = issues.byEdge.get(edge.id) ?? [];
+  // A condition reads the source node's scope and its output.
+  const source = graph.nodes.find((n) => n.id === edge.source)?.data.node;
+  const paths = useMemo(() => ['output', ...outputFields(source).map((f) => `output.${f}`), ...completionPaths(graph, edge.source)], [graph, edge.source, source]);
   return (
     <div className={`connector-card${problems.length ? ' has-issues' : ''}`} data-testid={`connector-${edge.id}`}>
       <div className="connector-head">
@@ -33,14 +38,15 @@ export function ConnectorCard({ edge, showSource }: { edge: FlowchartEdge; showS
       </div>
       {(!isContext || edge.condition) && (
         <Field label="Condition (JSONata)" error={condError} hint={isContext ? 'conditions are not allowed on context connectors' : 'scope: output, input, context, upstream, node — empty: always taken'}>
-          <textarea
+          <TemplateTextarea
             className={`mono${condError ? ' invalid' : ''}`}
             rows={2}
             value={edge.condition ?? ''}
-            spellCheck={false}
+            paths={paths}
+            mode="condition"
             placeholder={edge.fallback ? '(fallback: taken when no other connector matches)' : 'none — always taken'}
-            data-testid={`condition-${edge.id}`}
-            onChange={(e) => upd({ condition: e.target.value }, 'condition')}
+            testid={`condition-${edge.id}`}
+            onChange={(v) => upd({ condition: v }, 'condition')}
           />
         </Field>
       )}

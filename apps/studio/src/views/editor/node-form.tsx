@@ -11,7 +11,7 @@ import { ConfigInput, numberOrUndefined } from './config-inputs.tsx';
 import { FanInEditor } from './fan-in-editor.tsx';
 import { useEditor } from './editor-context.ts';
 import { ProblemList } from './problems.tsx';
-import { insertAt, templateVariables } from '../../core/template-vars.ts';
+import { completionPaths, insertAt, templateVariables } from '../../core/template-vars.ts';
 
 function IdField({ node }: { node: FlowchartNode }) {
   const { graph, dispatch } = useEditor();
@@ -47,8 +47,9 @@ function TemplateVarPicker({ nodeId, field, onPick }: { nodeId: string; field: s
 
 /** Node tab for one node. */
 export function NodeForm({ node }: { node: FlowchartNode }) {
-  const { dispatch, issues } = useEditor();
+  const { dispatch, issues, graph } = useEditor();
   const kind = nodeKind(node.type);
+  const paths = completionPaths(graph, node.id);
   const config = node.config ?? {};
   const specs = CONFIG_FIELDS[node.type as NodeType] ?? [];
   const setCfg = (key: string, value: unknown): void => dispatch({ type: 'updateNode', id: node.id, fn: (n) => setConfigField(n, key, value), key: `${node.id}.config.${key}` });
@@ -81,7 +82,7 @@ export function NodeForm({ node }: { node: FlowchartNode }) {
             .filter((s) => !s.show || s.show(config))
             .map((s) => (
               <Field key={s.key} label={s.label} hint={s.hint}>
-                <ConfigInput spec={s} value={config[s.key]} onChange={(v) => setCfg(s.key, v)} testid={`config-${s.key}`} />
+                <ConfigInput spec={s} value={config[s.key]} onChange={(v) => setCfg(s.key, v)} testid={`config-${s.key}`} paths={paths} />
                 {(s.key === 'prompt' || s.key === 'system' || s.kind === 'template') && (config[s.key] === undefined || typeof config[s.key] === 'string') && (
                   <TemplateVarPicker nodeId={node.id} field={s.key} onPick={(text) => setCfg(s.key, insertAt(String(config[s.key] ?? ''), text))} />
                 )}
