@@ -19,6 +19,8 @@ import { NODE_KINDS, nodeKind } from '../../core/node-catalog.ts';
 import { edgeTypes, nodeTypes } from '../graph/registry.ts';
 import type { FlowEdge, FlowNode } from '../graph/graph-types.ts';
 import { FlowElementCache } from '../graph/flow-elements.ts';
+import { CanvasMiniMap } from '../graph/canvas-minimap.tsx';
+import { LowDetailLayer, nodeAt } from '../graph/low-detail-layer.tsx';
 import { CULL_MIN_NODES, LOW_DETAIL_ZOOM, type NodeSize } from '../graph/node-size.ts';
 import { PALETTE_MIME } from './palette.tsx';
 import { useEditor } from './editor-context.ts';
@@ -27,7 +29,9 @@ import { useTheme } from '../../ui/theme.ts';
 
 const MINIMAP_KEY = 'llmctl.minimap';
 /** Big graphs: measured sizes reach the editor graph in one batch once the canvas has been quiet this long. */
-const MEASURE_FLUSH_MS = 300;
+const MEASURE_FLUSH_MS = 1000;
+// At low detail React Flow gets no connectors at all (a hidden one still keeps a component and a store subscription).
+const NO_EDGES: FlowEdge[] = [];
 const lowZoom = (s: { transform: [number, number, number] }): boolean => s.transform[2] < LOW_DETAIL_ZOOM;
 
 /** Whether the minimap is shown (remembered in localStorage; collapsed by default on small windows). */
@@ -117,11 +121,21 @@ export function EditorCanvas({ selectedNodes, selectedEdges }: EditorCanvasProps
   }, []);
 
   const nodes: FlowNode[] = useMemo(
-    () => cache.current!.nodes({ nodes: graph.nodes, issuesByNode: issues.byNode, selected: selN, sizes: sizes.current, estimate: big }),
-    [graph.nodes, issues, selN, big],
+    () => cache.current!.nodes({ nodes: graph.nodes, issuesByNode: issues.byNode, selected: selN, sizes: sizes.current, estimate: big, hidden: low }),
+    [graph.nodes, issues, selN, big, low],
   );
 
   const edges: FlowEdge[] = useMemo(() => cache.current!.edges(graph.edges, issues.byEdge, selE, selectEdge), [graph.edges, issues, selE, selectEdge]);
+
+  // At low detail the nodes are drawn by the layer, so a click on the pane selects the node under it.
+  const onPaneClick = useCallback(
+    (e: { clientX: number; clientY: number }) => {
+      const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      const id = nodeAt(nodes, p.x, p.y, rf.getZoom());
+      if (id) dispatch({ type: 'select', nodes: [id], edges: [] });
+    },
+    [rf, nodes, dispatch],
+  );
 
   const onNodesChange = useCallback(
     (changes: NodeChange<FlowNode>[]) => {
@@ -185,13 +199,14 @@ export function EditorCanvas({ selectedNodes, selectedEdges }: EditorCanvasProps
     <div className={low ? 'canvas lod-low' : 'canvas'} data-testid="canvas" data-culled={big ? 'true' : undefined} ref={canvasRef} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} onDrop={onDrop}>
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes}
-        edges={edges}
+        edges={low ? NO_EDGES : edges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
         onlyRenderVisibleElements={big}
+        {...(low ? { onPaneClick } : {})}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={['Meta', 'Control']}
@@ -200,9 +215,11 @@ export function EditorCanvas({ selectedNodes, selectedEdges }: EditorCanvasProps
         colorMode={theme}
         proOptions={{ hideAttribution: true }}
       >
-        <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#243041" />
-        {minimap && <MiniMap pannable zoomable nodeColor={(n) => nodeKind(String(n.type)).color} maskColor="var(--minimap-mask)" style={{ width: 150, height: 96 }} data-testid="minimap" />}
-        <Controls showInteractive={false} />
+        {!low && <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#243041" />}
+        {low && <LowDetailLayer nodes={nodes} edges={edges} />}
+        {minimap && big && <CanvasMiniMap width={150} height={96} />}
+        {minimap && !big && <MiniMap pannable zoomable nodeColor={(n) => nodeKind(String(n.type)).color} maskColor="var(--minimap-mask)" style={{ width: 150, height: 96 }} data-testid="minimap" />}
+        <Controls showInteractive={false} {...(big ? { fitViewOptions: { includeHiddenNodes: true } } : {})} />
         <button
           type="button"
           className="minimap-toggle"

@@ -9,7 +9,7 @@ import { useFlowchart, useFlowchartVersions } from '../../api/queries.ts';
 import type { Flowchart } from '../../api/types.ts';
 import { ApiError } from '../../core/api-envelope.ts';
 import { documentToGraph, graphToDocument } from '../../core/document-graph.ts';
-import { editorReducer, initEditor, isDirty, type EditorAction } from '../../core/editor-state.ts';
+import { editorReducer, initEditor, type EditorAction } from '../../core/editor-state.ts';
 import { canRedo, canUndo } from '../../core/history.ts';
 import { copySelection, parseClipboard, serializeClipboard, type Clipboard } from '../../core/clipboard.ts';
 import { indexIssues } from '../../core/validation-issues.ts';
@@ -96,7 +96,8 @@ function Editor({ flowchart }: { flowchart: Flowchart }) {
   }, [selKey]);
   const doc = useMemo(() => graphToDocument(graph), [graph]);
   const docJson = useMemo(() => JSON.stringify(doc), [doc]);
-  const dirty = isDirty(state);
+  // Same as isDirty(state) without serialising the document a second time on every render (O(nodes)).
+  const dirty = docJson !== state.savedJson;
   const validation = useValidation(doc, docJson);
   const issues = useMemo(() => indexIssues(validation.result, validation.doc ?? doc), [validation.result, validation.doc, doc]);
   const errorCount = validation.result?.errors.length ?? 0;

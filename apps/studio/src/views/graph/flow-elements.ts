@@ -22,6 +22,7 @@ interface NodeEntry {
   selected: boolean;
   size: NodeSize | undefined;
   estimate: boolean;
+  hidden: boolean;
   out: FlowNode;
 }
 
@@ -42,6 +43,8 @@ export interface NodeInputs {
   sizes: ReadonlyMap<string, NodeSize>;
   /** Give unmeasured nodes an estimated size and handles (see node-size.ts), so that culling applies at once. */
   estimate: boolean;
+  /** Hide every node (the low-detail layer draws them instead, see low-detail-layer.tsx). */
+  hidden: boolean;
 }
 
 /** Keeps the last built node and connector objects by id. One instance per canvas. */
@@ -50,7 +53,7 @@ export class FlowElementCache {
   private edgeEntries = new Map<string, EdgeEntry>();
 
   /** The canvas nodes for the graph's nodes. */
-  nodes({ nodes, issuesByNode, selected, sizes, estimate }: NodeInputs): FlowNode[] {
+  nodes({ nodes, issuesByNode, selected, sizes, estimate, hidden }: NodeInputs): FlowNode[] {
     const next = new Map<string, NodeEntry>();
     const out = nodes.map((n) => {
       const issues = issuesByNode.get(n.id);
@@ -58,18 +61,19 @@ export class FlowElementCache {
       const m = n.measured;
       const size = m?.width !== undefined && m.height !== undefined ? (m as NodeSize) : sizes.get(n.id);
       const prev = this.nodeEntries.get(n.id);
-      if (prev && prev.src === n && sameProblems(prev.issues, issues) && prev.selected === sel && prev.size === size && prev.estimate === estimate) {
+      if (prev && prev.src === n && sameProblems(prev.issues, issues) && prev.selected === sel && prev.size === size && prev.estimate === estimate && prev.hidden === hidden) {
         next.set(n.id, prev);
         return prev.out;
       }
       const fn: FlowNode = { id: n.id, type: n.type, position: n.position, data: issues ? { node: n.data.node, issues } : { node: n.data.node }, selected: sel };
+      if (hidden) fn.hidden = true;
       if (size) fn.measured = size;
       else if (estimate) {
         const est = estimateNodeSize(n.id, n.data.node, issues);
         fn.measured = est;
         fn.handles = estimateHandles(n.type, est);
       }
-      next.set(n.id, { src: n, issues, selected: sel, size, estimate, out: fn });
+      next.set(n.id, { src: n, issues, selected: sel, size, estimate, hidden, out: fn });
       return fn;
     });
     this.nodeEntries = next;

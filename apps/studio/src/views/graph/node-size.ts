@@ -17,7 +17,7 @@ import type { Problem } from '../../core/validation-issues.ts';
 
 /** Graphs with at least this many nodes render only what intersects the viewport (smaller ones render everything). */
 export const CULL_MIN_NODES = 150;
-/** Below this zoom, node text is unreadable (< 5 px): cards are drawn as plain boxes and connector labels hidden. */
+/** Below this zoom node text is unreadable (< 5 px): big graphs are drawn by the low-detail layer (low-detail-layer.tsx). */
 export const LOW_DETAIL_ZOOM = 0.45;
 
 /** A node's box in flow coordinates (unscaled pixels). */

@@ -1,0 +1,95 @@
+/**
+ * A minimap for big graphs: the nodes are drawn once into a `<canvas>` (again only when the nodes change), and only
+ * the viewport rectangle follows a pan or zoom. React Flow's `<MiniMap>` keeps one SVG rect and one store
+ * subscription per node and re-evaluates all of them on every viewport change: with 5,000 nodes that alone took
+ * most of each panning frame. Clicking or dragging on the map centres the view there.
+ */
+import { useEffect, useMemo, useRef, type PointerEvent } from 'react';
+import { Panel, useReactFlow, useStore, type ReactFlowState } from '@xyflow/react';
+import { nodeKind } from '../../core/node-catalog.ts';
+import type { FlowNode } from './graph-types.ts';
+
+/** Props of {@link CanvasMiniMap}. */
+export interface CanvasMiniMapProps {
+  width: number;
+  height: number;
+}
+
+const DEFAULT_W = 180;
+const DEFAULT_H = 64;
+
+function boundsOf(nodes: readonly FlowNode[]): { x: number; y: number; w: number; h: number } {
+  let x1 = Infinity;
+  let y1 = Infinity;
+  let x2 = -Infinity;
+  let y2 = -Infinity;
+  for (const n of nodes) {
+    x1 = Math.min(x1, n.position.x);
+    y1 = Math.min(y1, n.position.y);
+    x2 = Math.max(x2, n.position.x + (n.measured?.width ?? DEFAULT_W));
+    y2 = Math.max(y2, n.position.y + (n.measured?.height ?? DEFAULT_H));
+  }
+  if (!Number.isFinite(x1)) return { x: 0, y: 0, w: 1, h: 1 };
+  const pad = Math.max(x2 - x1, y2 - y1) * 0.05;
+  return { x: x1 - pad, y: y1 - pad, w: x2 - x1 + 2 * pad, h: y2 - y1 + 2 * pad };
+}
+
+type View = { tx: number; ty: number; zoom: number; width: number; height: number };
+const viewSelector = (s: ReactFlowState): View => ({ tx: s.transform[0], ty: s.transform[1], zoom: s.transform[2], width: s.width, height: s.height });
+const sameView = (a: View, b: View): boolean => a.tx === b.tx && a.ty === b.ty && a.zoom === b.zoom && a.width === b.width && a.height === b.height;
+
+/** The canvas minimap (render inside `<ReactFlow>`). */
+export function CanvasMiniMap({ width, height }: CanvasMiniMapProps) {
+  const nodes = useStore((s) => s.nodes) as FlowNode[];
+  const view = useStore(viewSelector, sameView);
+  const rf = useReactFlow();
+  const ref = useRef<HTMLCanvasElement>(null);
+  const b = useMemo(() => boundsOf(nodes), [nodes]);
+  const scale = Math.min(width / b.w, height / b.h);
+  const ox = (width - b.w * scale) / 2;
+  const oy = (height - b.h * scale) / 2;
+
+  useEffect(() => {
+    const ctx = ref.current?.getContext('2d');
+    if (!ctx) return;
+    ctx.clearRect(0, 0, width, height);
+    for (const n of nodes) {
+      ctx.fillStyle = nodeKind(String(n.type)).color;
+      const w = Math.max(1, (n.measured?.width ?? DEFAULT_W) * scale);
+      const h = Math.max(1, (n.measured?.height ?? DEFAULT_H) * scale);
+      ctx.fillRect(ox + (n.position.x - b.x) * scale, oy + (n.position.y - b.y) * scale, w, h);
+    }
+  }, [nodes, b, scale, ox, oy, width, height]);
+
+  // The viewport in flow coordinates, then in map pixels.
+  const vx = ox + (-view.tx / view.zoom - b.x) * scale;
+  const vy = oy + (-view.ty / view.zoom - b.y) * scale;
+  const vw = (view.width / view.zoom) * scale;
+  const vh = (view.height / view.zoom) * scale;
+
+  const centreAt = (e: PointerEvent<HTMLDivElement>): void => {
+    const r = e.currentTarget.getBoundingClientRect();
+    const fx = b.x + (e.clientX - r.left - ox) / scale;
+    const fy = b.y + (e.clientY - r.top - oy) / scale;
+    void rf.setCenter(fx, fy, { zoom: rf.getZoom() });
+  };
+
+  return (
+    <Panel position="bottom-right" className="react-flow__minimap canvas-minimap" data-testid="minimap" style={{ width, height }}>
+      <div
+        className="canvas-minimap-body nodrag nopan"
+        style={{ position: 'relative', width, height, overflow: 'hidden', cursor: 'pointer' }}
+        onPointerDown={(e) => {
+          e.currentTarget.setPointerCapture(e.pointerId);
+          centreAt(e);
+        }}
+        onPointerMove={(e) => {
+          if (e.buttons & 1) centreAt(e);
+        }}
+      >
+        <canvas ref={ref} width={width} height={height} style={{ display: 'block' }} />
+        <div className="canvas-minimap-view" style={{ position: 'absolute', left: vx, top: vy, width: vw, height: vh, border: '1px solid #f97316', background: 'rgba(249, 115, 22, 0.12)', pointerEvents: 'none' }} />
+      </div>
+    </Panel>
+  );
+}
