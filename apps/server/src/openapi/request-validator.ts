@@ -31,15 +31,16 @@ function bodyInstance(): Ajv2020 {
 
 function pathOf(e: ErrorObject): string {
   const base = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
-  const missing = (e.params as { missingProperty?: string }).missingProperty;
-  return e.keyword === 'required' && missing ? (base ? `${base}.${missing}` : missing) : base;
+  const p = e.params as { missingProperty?: string; additionalProperty?: string };
+  const child = e.keyword === 'required' ? p.missingProperty : e.keyword === 'additionalProperties' ? p.additionalProperty : undefined;
+  return child ? (base ? `${base}.${child}` : child) : base;
 }
 
 function messageOf(e: ErrorObject, path: string, part: string): string {
   if (part !== 'body') return `${path || part} ${e.message ?? 'is invalid'}`;
   const p = e.params as { allowedValues?: unknown[]; additionalProperty?: string };
   if (e.keyword === 'enum' && p.allowedValues) return `${path || part} must be one of ${p.allowedValues.join(', ')}`;
-  if (e.keyword === 'additionalProperties' && p.additionalProperty) return `${path ? `${path}.` : ''}${p.additionalProperty} is not an allowed property`;
+  if (e.keyword === 'additionalProperties' && p.additionalProperty) return `${path} is not an allowed property`;
   if (e.keyword === 'required') return `${path} is required`;
   return `${path || part} ${e.message ?? 'is invalid'}`;
 }

@@ -146,7 +146,7 @@ export const ROUTE_SCHEMAS: Record<string, Json> = {
   }),
   'POST /api/flowcharts/:id/runs': schema({
     tags: ['runs'], summary: 'Start a run', params: params('id'),
-    body: { type: 'object', properties: { input: { description: 'The run input (default {}).' }, version: { type: 'integer', minimum: 1 } } },
+    body: { type: 'object', properties: { input: { description: 'The run input (default {}).' }, version: { type: 'integer', minimum: 1 } } }, bodyBy: 'schema',
     ok: { 201: success(ref('Run'), 'The run, queued.') },
   }),
 
@@ -154,6 +154,7 @@ export const ROUTE_SCHEMAS: Record<string, Json> = {
     tags: ['runs'], summary: 'List runs',
     querystring: listQuery(RUN_SORTS, {
       flowchart_id: str, status: { type: 'string', enum: RUN_STATUS_ENUM },
+      created_after: { type: 'string', maxLength: 100, description: 'Only runs created after this ISO 8601 date-time.' },
       cursor: { type: 'string', maxLength: 400, description: 'Keyset paging, fast at any depth: send `cursor=` (empty) for the first page, then `page.next_cursor` of the previous page (`page` is then ignored). Only with `cursor` does `page` carry `next_cursor`.' },
     }, 'Case-insensitive substring of the run id or its flowchart\'s name.'),
     ok: { 200: listOf(ref('Run'), 'A page of runs (without node runs). `page.next_cursor` continues the list (null on the last page); `page.total_estimated: true` when `total` is the planner estimate of a large unfiltered table.') },
@@ -176,7 +177,7 @@ export const ROUTE_SCHEMAS: Record<string, Json> = {
   'POST /api/runs/:id/control': schema({
     tags: ['runs'], summary: 'Control a run (pause, resume, cancel, retry, skip, rewind)', params: params('id'),
     description: 'Answered after commit. A transition the run cannot make is 409 invalid_transition.',
-    body: ref('ControlRequest'), ok: { 200: success(ref('ControlResult'), 'The run after the action.') },
+    body: ref('ControlRequest'), bodyBy: 'schema', ok: { 200: success(ref('ControlResult'), 'The run after the action.') },
   }),
   'GET /api/runs/:id/artifacts': schema({
     tags: ['runs'], summary: 'Artifacts of a run', params: params('id'),
@@ -189,7 +190,8 @@ export const ROUTE_SCHEMAS: Record<string, Json> = {
   }),
   'POST /api/runs/prune': schema({
     tags: ['runs'], summary: 'Apply retention now: the configured policies, or the rules in the body',
-    body: { type: 'object', additionalProperties: false, properties: { keep_finished_days: { type: 'integer', minimum: 0 }, keep_last_runs: { type: 'integer', minimum: 0 }, flowchart_id: str } },
+    body: { type: 'object', additionalProperties: false, properties: { keep_finished_days: { type: 'integer', minimum: 0, maximum: 10_000_000 }, keep_last_runs: { type: 'integer', minimum: 0, maximum: 10_000_000 }, flowchart_id: str } },
+    bodyBy: 'schema',
     ok: { 200: success({ type: 'object', required: ['deleted_count', 'deleted_run_ids'], properties: { deleted_count: { type: 'integer' }, deleted_run_ids: { type: 'array', items: str } } }, 'What was deleted (ids: the first 1,000).') },
   }),
   'GET /api/artifacts/:id': schema({ tags: ['runs'], summary: 'One artifact', params: params('id'), ok: { 200: success(ref('Artifact'), 'The artifact.') } }),

@@ -1,6 +1,5 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LlmctlError } from '@llmctl/contracts';
 import { RunRetention, type PruneResult, type RetentionPolicy, type RuntimeSettings } from '@llmctl/store';
 import type { AppContext, RouteInstaller } from '../app-context.ts';
 import { ok } from '../envelope.ts';
@@ -17,22 +16,10 @@ interface PruneRequest {
   flowchartId?: string;
 }
 
-function intField(body: Record<string, unknown>, name: string): number | undefined {
-  const v = body[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 10_000_000) {
-    throw new LlmctlError('validation_failed', `${name} must be an integer ≥ 0.`, { errors: [{ path: name, message: 'must be an integer ≥ 0' }] });
-  }
-  return v;
-}
-
+/** The prune body, its fields checked by the route's body schema (integers ≥ 0, no unknown field). */
 function parsePrune(body: Record<string, unknown>): PruneRequest {
-  const unknown = Object.keys(body).filter((k) => !['keep_finished_days', 'keep_last_runs', 'flowchart_id'].includes(k));
-  if (unknown.length > 0) {
-    throw new LlmctlError('validation_failed', `Unknown field ${unknown[0]}.`, { errors: unknown.map((k) => ({ path: k, message: 'unknown field' })) });
-  }
-  const days = intField(body, 'keep_finished_days');
-  const last = intField(body, 'keep_last_runs');
+  const days = body.keep_finished_days as number | undefined;
+  const last = body.keep_last_runs as number | undefined;
   const fc = body.flowchart_id === undefined ? undefined : requireId('fc', body.flowchart_id, 'flowchart');
   const out: PruneRequest = {};
   if (days !== undefined || last !== undefined) out.policy = { keep_finished_days: days ?? 0, keep_last_runs: last ?? 0 };

@@ -1,5 +1,5 @@
 import type { ControlRequest } from '@llmctl/contracts';
-import { CONTROL_ACTIONS, LlmctlError, RUN_STATUSES } from '@llmctl/contracts';
+import { LlmctlError } from '@llmctl/contracts';
 import type { Orchestrator } from '@llmctl/runtime';
 import { CONTROL_FROM } from '@llmctl/engine';
 import { RUN_SORTS, RunRepository, parseListParams, readTraceRows } from '@llmctl/store';
@@ -7,30 +7,16 @@ import { buildTrace } from '../runtime/trace.ts';
 import type { RouteInstaller } from '../app-context.ts';
 import { ok } from '../envelope.ts';
 import { logEnvelope } from '../realtime/envelope.ts';
-import { optionalPositiveInt, queryOf, requireId, requireObjectBody } from './params.ts';
+import { queryOf, requireId, requireObjectBody } from './params.ts';
 import { assertCutoverAllowsRun } from './cutover.ts';
 
 type IdParams = { Params: { id: string } };
 const WAIT_DONE = new Set(['succeeded', 'failed', 'canceled', 'paused']);
 
-function nonNegativeInt(query: Record<string, unknown>, name: string, dflt: number, max: number): number {
+/** A query integer the route schema has checked (an empty value means "not given"). */
+function intQuery(query: Record<string, unknown>, name: string, dflt: number): number {
   const v = query[name];
-  if (v === undefined || v === '') return dflt;
-  if (typeof v !== 'string' || !/^\d{1,15}$/.test(v) || Number(v) > max) {
-    throw new LlmctlError('validation_failed', `${name} must be an integer from 0 to ${max}.`, { errors: [{ path: name, message: 'invalid' }] });
-  }
-  return Number(v);
-}
-
-function controlRequestOf(body: unknown): ControlRequest {
-  const b = requireObjectBody(body);
-  if (typeof b.action !== 'string' || !(CONTROL_ACTIONS as readonly string[]).includes(b.action)) {
-    throw new LlmctlError('validation_failed', `action must be one of ${CONTROL_ACTIONS.join(', ')}`, { errors: [{ path: 'action', message: 'unknown control action' }] });
-  }
-  if (b.node_run_id !== undefined && typeof b.node_run_id !== 'string') throw new LlmctlError('validation_failed', 'node_run_id must be a string', { errors: [{ path: 'node_run_id', message: 'must be a string' }] });
-  if (b.mode !== undefined && b.mode !== 'now' && b.mode !== 'graceful') throw new LlmctlError('validation_failed', 'mode must be now or graceful', { errors: [{ path: 'mode', message: 'invalid' }] });
-  if (b.reason !== undefined && (typeof b.reason !== 'string' || b.reason.length > 1000)) throw new LlmctlError('validation_failed', 'reason must be a string of at most 1000 characters', { errors: [{ path: 'reason', message: 'invalid' }] });
-  return b as unknown as ControlRequest;
+  return v === undefined || v === '' ? dflt : Number(v);
 }
 
 /** After the transition check (a 409 wins over a missing parameter): retry, skip and rewind name a node run. */
@@ -89,37 +75,30 @@ export function runRoutes(orchestrator: Orchestrator): RouteInstaller {
     app.post<IdParams>('/api/flowcharts/:id/runs', async (req, reply) => {
       const id = requireId('fc', req.params.id, 'flowchart');
       await assertCutoverAllowsRun(ctx, id); // imported llmctl flowcharts wait for the cutover (409 cutover_disabled)
-      const body = req.body === undefined ? {} : requireObjectBody(req.body);
-      const version = body.version === undefined ? undefined : Number(body.version);
-      if (version !== undefined && (!Number.isInteger(version) || version < 1)) {
-        throw new LlmctlError('validation_failed', 'version must be a positive integer', { errors: [{ path: 'version', message: 'invalid' }] });
-      }
+      const body = req.body === undefined ? {} : requireObjectBody(req.body); // the body schema checked its fields
+      const version = body.version as number | undefined;
       const runId = await orchestrator.startRun(id, { input: body.input ?? {}, ...(version ? { version } : {}) }, { request_id: req.id, correlation_id: req.correlationId });
       return ok(reply, await runs.require(runId), undefined, 201);
     });
 
     app.get('/api/runs', async (req, reply) => {
       const q = queryOf(req.query);
-      const status = q.status;
-      if (status !== undefined && (typeof status !== 'string' || !(RUN_STATUSES as readonly string[]).includes(status))) {
-        throw new LlmctlError('validation_failed', `status must be one of ${RUN_STATUSES.join(', ')}`, { errors: [{ path: 'status', message: 'invalid' }] });
-      }
-      const fc = q.flowchart_id;
-      if (fc !== undefined && typeof fc !== 'string') throw new LlmctlError('validation_failed', 'flowchart_id must be a string', { errors: [{ path: 'flowchart_id', message: 'invalid' }] });
-      const after = q.created_after;
-      if (after !== undefined && (typeof after !== 'string' || Number.isNaN(Date.parse(after)))) {
+      // status, flowchart_id and cursor are checked by the route's query schema; created_after also needs Date.parse.
+      const status = q.status as string | undefined;
+      const fc = q.flowchart_id as string | undefined;
+      const after = q.created_after as string | undefined;
+      if (after !== undefined && after !== '' && Number.isNaN(Date.parse(after))) {
         throw new LlmctlError('validation_failed', 'created_after must be an ISO 8601 date-time', { errors: [{ path: 'created_after', message: 'invalid' }] });
       }
       const params = parseListParams(q, { sorts: RUN_SORTS, defaultSort: 'created_at', defaultOrder: 'desc' });
-      const cursor = q.cursor;
-      if (cursor !== undefined && (typeof cursor !== 'string' || cursor.length > 400)) throw new LlmctlError('validation_failed', 'cursor must be page.next_cursor of a previous page', { errors: [{ path: 'cursor', message: 'invalid' }] });
+      const cursor = q.cursor as string | undefined;
       const list = await runs.list({ ...(fc ? { flowchart_id: fc } : {}), ...(status ? { status } : {}), ...(after ? { created_after: new Date(after).toISOString() } : {}) }, params, cursor === '' ? undefined : cursor);
       return ok(reply, list.items, { ...list.page, ...(cursor !== undefined ? { next_cursor: list.next_cursor } : {}), ...(list.total_estimated ? { total_estimated: true } : {}) });
     });
 
     app.get<IdParams>('/api/runs/:id', async (req, reply) => {
       const id = requireId('run', req.params.id, 'run');
-      const wait = optionalPositiveInt(queryOf(req.query), 'wait_s', 60);
+      const wait = intQuery(queryOf(req.query), 'wait_s', 0); // 1..60 (query schema)
       await runs.require(id);
       if (wait) await waitForRun(id, wait);
       return ok(reply, await runs.require(id));
@@ -128,8 +107,8 @@ export function runRoutes(orchestrator: Orchestrator): RouteInstaller {
     app.get<IdParams>('/api/runs/:id/events', async (req, reply) => {
       const id = requireId('run', req.params.id, 'run');
       const q = queryOf(req.query);
-      const after = nonNegativeInt(q, 'after_sequence', 0, Number.MAX_SAFE_INTEGER);
-      const limit = nonNegativeInt(q, 'limit', 100, 1000) || 100;
+      const after = intQuery(q, 'after_sequence', 0); // integers checked by the query schema
+      const limit = intQuery(q, 'limit', 100) || 100;
       const run = await runs.get(id, false);
       if (!run) throw new LlmctlError('not_found', `run ${id} not found`, { run_id: id });
       const events = await runs.events(id, after, limit);
@@ -146,7 +125,7 @@ export function runRoutes(orchestrator: Orchestrator): RouteInstaller {
 
     app.post<IdParams>('/api/runs/:id/control', async (req, reply) => {
       const id = requireId('run', req.params.id, 'run');
-      const request = controlRequestOf(req.body);
+      const request = requireObjectBody(req.body) as unknown as ControlRequest; // fields checked by the ControlRequest schema
       const current = await runs.require(id);
       // A run that continued as new is cancelled through its chain (the orchestrator cancels the chain's live run).
       const chainCancel = request.action === 'cancel' && current.continued_to !== null;
