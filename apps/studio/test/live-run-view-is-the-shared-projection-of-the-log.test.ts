@@ -85,3 +85,19 @@ test('the shown run takes the log\'s fields and node runs, and the server row\'s
   assert.equal(shown.flowchart_id, server.flowchart_id);
   assert.equal(mergeLiveRun(server, null), server, 'nothing folded yet: the server row');
 });
+
+test('a live batch rebuilds the views of the node runs it touched and reuses the others', () => {
+  const r = fixture.runs.find((x) => x.name === 'fan-out and all join')!;
+  const fold = newLiveFold(r.run_id);
+  const cut = r.events.findIndex((e) => e.payload.kind === 'node.succeeded' && e.payload.node_id === 'a');
+  foldLogged(fold, r.events.slice(0, cut).map((e) => e.payload));
+  const before = liveRunView(fold);
+  const touched = foldLogged(fold, [r.events[cut]!.payload]);
+  const after = liveRunView(fold, before, touched);
+  for (const n of after.node_runs) {
+    const prev = before.node_runs.find((x) => x.id === n.id);
+    if (touched.has(n.id)) assert.notEqual(n, prev);
+    else assert.equal(n, prev, `${n.node_id} reused`);
+  }
+  assert.deepEqual(after.node_runs, liveRunView(fold).node_runs, 'the same views as a full rebuild');
+});

@@ -99,8 +99,8 @@ export function useRunLive(runId: string | undefined): RunLive {
         setEvents((prev) => [...prev, ...logged].slice(-MAX_EVENTS));
         if (!foldBroken) {
           try {
-            foldLogged(fold, logged.map((e) => e.payload));
-            setView(liveRunView(fold));
+            const touched = foldLogged(fold, logged.map((e) => e.payload));
+            setView((prev) => liveRunView(fold, prev, touched));
           } catch (e) {
             // An event this release cannot read (a newer format): show the server's run rows instead of a wrong fold.
             foldBroken = true;

@@ -4,7 +4,7 @@
  * and token-stream buffers.
  */
 import type { NodeRun, Run } from '@llmctl/contracts';
-import { foldRunEvent, joinViews, newRunFold, nodeRunViews, runView, type JoinView, type RunFold, type RunFoldView } from '@llmctl/engine';
+import { foldRunEvent, joinViews, newRunFold, nodeRunView, runView, type JoinView, type RunFold, type RunFoldView } from '@llmctl/engine';
 
 /** Colour states of the run graph (node-run statuses plus `success_with_warning`, `idle` for nodes not run yet, `not_taken` once the run is finished). */
 export type NodeDisplayState =
@@ -82,21 +82,41 @@ export function newLiveFold(runId: string): RunFold {
   return newRunFold(runId);
 }
 
-/** Folds logged event payloads (in sequence order, any event format version) into `fold`, in place. */
-export function foldLogged(fold: RunFold, payloads: readonly unknown[]): void {
-  for (const p of payloads) foldRunEvent(fold, p);
+/**
+ * Folds logged event payloads (in sequence order, any event format version) into `fold`, in place; returns the ids of
+ * the node runs they touched.
+ */
+export function foldLogged(fold: RunFold, payloads: readonly unknown[]): Set<string> {
+  const touched = new Set<string>();
+  for (const p of payloads) for (const id of foldRunEvent(fold, p).node_run_ids) touched.add(id);
+  return touched;
 }
 
-/** The views of a fold (new objects: safe to hand to React). */
-export function liveRunView(fold: RunFold): LiveRunView {
-  return { sequence: fold.state.seq, run: runView(fold.state), node_runs: nodeRunViews(fold.state), joins: joinViews(fold) };
+/**
+ * The views of a fold (new objects: safe to hand to React). With the previous view and the node runs touched since,
+ * the views of untouched node runs are reused (same objects), so a live batch costs what it changed.
+ */
+export function liveRunView(fold: RunFold, prev?: LiveRunView | null, touched?: ReadonlySet<string>): LiveRunView {
+  const s = fold.state;
+  const old = prev && touched ? new Map(prev.node_runs.map((n) => [n.id, n])) : null;
+  const node_runs = s.order.map((id) => {
+    const kept = old && !touched!.has(id) ? old.get(id) : undefined;
+    return kept ?? nodeRunView(s.node_runs[id]!);
+  });
+  return { sequence: s.seq, run: runView(s), node_runs, joins: joinViews(fold) };
 }
+
+const merged = new WeakMap<NodeRun, { server: NodeRun; out: NodeRun }>();
 
 function mergeNodeRun(server: NodeRun | undefined, live: NodeRun): NodeRun {
   if (!server) return live;
+  const hit = merged.get(live);
+  if (hit && hit.server === server) return hit.out;
   // Fields the log does not hold (where an attempt ran) come from the server's row.
   const attempts = live.attempts.map((a) => ({ ...server.attempts?.find((x) => x.n === a.n), ...a }));
-  return { ...server, ...live, attempts };
+  const out = { ...server, ...live, attempts };
+  merged.set(live, { server, out });
+  return out;
 }
 
 /**
