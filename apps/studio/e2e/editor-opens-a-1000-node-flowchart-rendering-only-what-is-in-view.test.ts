@@ -1,0 +1,103 @@
+/**
+ * A 1,000-node flowchart in the editor renders only what is in view: at the opening (readable, 100 %) zoom a bounded
+ * number of node elements is in the DOM, a node panned into view is rendered and can be selected, and far below the
+ * readable zoom the graph is drawn by the low-detail layer, where a click still selects the node under it.
+ * State-gated: every wait is on the DOM, none on time.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FlowchartDocument, FlowchartEdge, FlowchartNode } from '@llmctl/contracts';
+import type { Page } from 'playwright-core';
+import { byTestId, waitFor } from './support/browser.ts';
+import { canvasZoom, rfNode, waitForCanvasIdle, waitForValidationIdle, zoomOutTo } from './support/canvas.ts';
+import { useStudio } from './support/suite.ts';
+
+const LANES = 10;
+const PER_LANE = 99;
+const DX = 220;
+const DY = 110;
+
+/** start → 10 chains of 99 task nodes → end: 1,000 nodes with stored positions (a grid, 220 × 110 apart). */
+function thousandNodes(model: string): FlowchartDocument {
+  const midY = ((LANES - 1) * DY) / 2;
+  const nodes: FlowchartNode[] = [{ id: 'start', type: 'start', ui: { x: 0, y: midY } }];
+  const edges: FlowchartEdge[] = [];
+  for (let lane = 0; lane < LANES; lane++) {
+    for (let i = 0; i < PER_LANE; i++) {
+      const id = `l${lane}_${i}`;
+      nodes.push({ id, type: 'task', name: `Step ${lane}.${i}`, config: { model, prompt: `Step ${lane}.${i}` }, ui: { x: (i + 1) * DX, y: lane * DY } });
+      edges.push({ id: `e${edges.length + 1}`, source: i === 0 ? 'start' : `l${lane}_${i - 1}`, target: id });
+    }
+    edges.push({ id: `e${edges.length + 1}`, source: `l${lane}_${PER_LANE - 1}`, target: 'done' });
+  }
+  nodes.push({ id: 'done', type: 'end', ui: { x: (PER_LANE + 1) * DX, y: midY } });
+  return { schema_version: 1, name: 'A thousand nodes', nodes, edges };
+}
+
+const nodeCount = (page: Page): Promise<number> => page.locator('.react-flow__node').count();
+
+/** Drags the pane from the canvas's right edge to its left edge along its top strip (above the first lane). */
+async function panLeft(page: Page): Promise<void> {
+  const c = await byTestId(page, 'canvas').boundingBox();
+  assert.ok(c);
+  const y = c.y + 12;
+  await page.mouse.move(c.x + c.width - 40, y);
+  await page.mouse.down();
+  await page.mouse.move(c.x + c.width / 2, y, { steps: 5 });
+  await page.mouse.move(c.x + 40, y, { steps: 5 });
+  await page.mouse.up();
+  await waitForCanvasIdle(page);
+}
+
+describe('editor with a 1,000-node flowchart', () => {
+  const studio = useStudio();
+
+  test('renders a bounded number of nodes at 100 %, renders a node panned into view, and selects on the low-detail layer', { timeout: 180_000 }, async () => {
+    const { server } = studio;
+    await server.scriptedModel('thousand', [{ output: 'ok' }]);
+    const id = await server.flowchart(thousandNodes('thousand'));
+    await studio.withPage(async ({ page, go }) => {
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await go(`/flowcharts/${encodeURIComponent(id)}`);
+      await waitFor(page, 'validation-status', { 'data-valid': 'true' });
+      await rfNode(page, 'start').waitFor({ state: 'visible' });
+      await waitForCanvasIdle(page);
+      await waitFor(page, 'canvas', { 'data-culled': 'true' });
+
+      // The opening view is at the readable zoom and holds a few dozen nodes, not the thousand.
+      assert.equal(await canvasZoom(page), 1);
+      const opened = await nodeCount(page);
+      assert.ok(opened > 0 && opened <= 120, `${opened} node elements in the DOM at 100 %`);
+      assert.equal(await rfNode(page, 'l0_20').count(), 0, 'a node far to the right is not rendered');
+      assert.equal(await rfNode(page, 'done').count(), 0);
+
+      // Panning brings l0_20 (x = 4,620) into view: it is rendered, the start node is dropped, the count stays bounded.
+      await waitForValidationIdle(page);
+      for (let i = 0; i < 8 && (await rfNode(page, 'l0_20').count()) === 0; i++) await panLeft(page);
+      await rfNode(page, 'l0_20').waitFor({ state: 'visible' });
+      assert.equal(await rfNode(page, 'start').count(), 0, 'the start node left the view and the DOM');
+      const panned = await nodeCount(page);
+      assert.ok(panned <= 120, `${panned} node elements after panning`);
+      // It is a working node: a click selects it and the inspector shows it.
+      await page.locator('[data-testid="node-l0_20"] .fnode-title').click();
+      await waitFor(page, 'node-form', { 'data-node-id': 'l0_20' });
+
+      // Far below the readable zoom the low-detail layer draws the graph; no node elements remain.
+      await zoomOutTo(page, 0.3);
+      await waitFor(page, 'low-detail-layer');
+      await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length === 0);
+      // A click on a drawn node selects it: the grid node nearest the canvas centre, located from the viewport transform.
+      const at = await page.evaluate(([dx, dy, lanes, perLane]) => {
+        const m = new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform);
+        const pane = document.querySelector('.react-flow__pane')!.getBoundingClientRect();
+        const fx = (pane.width / 2 - m.e) / m.a;
+        const fy = (pane.height / 2 - m.f) / m.a;
+        const lane = Math.min(lanes - 1, Math.max(0, Math.round(fy / dy)));
+        const i = Math.min(perLane - 1, Math.max(0, Math.round(fx / dx) - 1));
+        return { id: `l${lane}_${i}`, x: pane.left + m.e + ((i + 1) * dx + 80) * m.a, y: pane.top + m.f + (lane * dy + 20) * m.a };
+      }, [DX, DY, LANES, PER_LANE]);
+      await page.mouse.click(at.x, at.y);
+      await waitFor(page, 'node-form', { 'data-node-id': at.id });
+    });
+  });
+});
