@@ -61,7 +61,7 @@ test('the trace of a run with a fan-out, a tool call and a retry nests run → n
       }
     }
     const metrics = await fetch(`${server.url}/metrics`).then((r) => r.text());
-    assert.match(metrics, /llmctl_runs\{status="succeeded"\} 1/);
+    assert.match(metrics, /llmctl_runs_finished_total\{status="succeeded"\} 1/);
     assert.match(metrics, /llmctl_node_run_duration_seconds_count\{[^}]*status="succeeded"[^}]*\} [1-9]/);
     assert.match(metrics, /llmctl_provider_call_errors_total\{provider="scripted",code="provider_unavailable"\} 1/);
     assert.match(metrics, /llmctl_node_runs_queued 0/);

@@ -4,9 +4,14 @@ import type { EventBus } from '@llmctl/runtime';
 import { queueStats } from '@llmctl/executors';
 import { readStatusCounts } from '@llmctl/store';
 
+/** Run statuses a run ends in. */
+const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
+
 /**
- * Prometheus metrics of one server: runs by status and queue depth (read from the database at scrape time, so
- * they are true across processes), node-run durations, provider call latency and errors, event-publish lag.
+ * Prometheus metrics of one server. Nothing scans the history at scrape time: finished runs are counters this
+ * server increments as the runs it executes start and end (sum them across servers); active runs and queued /
+ * running node runs are gauges read through partial indexes over live rows only (true across processes); the
+ * number of stored runs is the planner's estimate. Plus node-run durations, provider latency and errors, publish lag.
  */
 export class ServerMetrics {
   readonly registry = new client.Registry();
@@ -16,15 +21,19 @@ export class ServerMetrics {
   readonly publishLag = new client.Histogram({ name: 'llmctl_event_publish_lag_seconds', help: 'Time from the event decision to its publication after commit', buckets: [0.0005, 0.001, 0.005, 0.02, 0.1, 0.5], registers: [this.registry] });
   private readonly collectors: (() => Promise<void>)[] = [];
   readonly eventsPublished = new client.Counter({ name: 'llmctl_events_published_total', help: 'Committed run events published', labelNames: ['event_type'], registers: [this.registry] });
+  readonly runsStarted = new client.Counter({ name: 'llmctl_runs_started_total', help: 'Runs started by this server', registers: [this.registry] });
+  readonly runsFinished = new client.Counter({ name: 'llmctl_runs_finished_total', help: 'Runs that ended on this server, by final status', labelNames: ['status'], registers: [this.registry] });
 
   constructor(pool: pg.Pool, bus: EventBus) {
-    const runs = new client.Gauge({ name: 'llmctl_runs', help: 'Runs by status', labelNames: ['status'], registers: [this.registry] });
+    const runs = new client.Gauge({ name: 'llmctl_runs', help: 'Active runs by status (queued, running, pausing, paused, canceling)', labelNames: ['status'], registers: [this.registry] });
+    const stored = new client.Gauge({ name: 'llmctl_runs_stored_estimate', help: 'Stored runs, all statuses (the planner estimate, not a count)', registers: [this.registry] });
     const queue = new client.Gauge({ name: 'llmctl_node_runs_queued', help: 'Queued node runs of active runs (queue depth)', registers: [this.registry] });
     const running = new client.Gauge({ name: 'llmctl_node_runs_running', help: 'Running node runs', registers: [this.registry] });
     this.collectors.push(async () => {
       const counts = await readStatusCounts(pool);
       runs.reset();
       for (const row of counts.runs) runs.set({ status: row.status }, row.n);
+      stored.set(counts.storedRunsEstimate);
       queue.set(counts.nodeRuns.queued);
       running.set(counts.nodeRuns.running);
     });
@@ -42,7 +51,9 @@ export class ServerMetrics {
     const types = new Map<string, string>();
     bus.onEvent((e) => {
       this.eventsPublished.inc({ event_type: e.event_type });
-      const p = e.payload as { kind: string; node_run_id?: string; at?: string; node_id?: string; node_run?: { id: string; node_type: string } };
+      const p = e.payload as { kind: string; node_run_id?: string; at?: string; node_id?: string; node_run?: { id: string; node_type: string }; status?: string };
+      if (p.kind === 'run.started') this.runsStarted.inc();
+      if (p.kind === 'run.status' && p.status && TERMINAL.has(p.status)) this.runsFinished.inc({ status: p.status });
       if (p.kind === 'node.queued' && p.node_run) types.set(p.node_run.id, p.node_run.node_type);
       if (p.at) this.publishLag.observe(Math.max(0, Date.now() - Date.parse(p.at)) / 1000);
       if (p.kind === 'node.started' && p.node_run_id && p.at) started.set(p.node_run_id, Date.parse(p.at));
