@@ -72,6 +72,10 @@ test('llmctl executor run: a vllm_local model starts vLLM on loopback, is answer
       const parsed = parseExecutorOutput(r.stdout);
       assert.ok(parsed.ok && parsed.line.ok, r.stdout + r.stderr);
       assert.deepEqual(parsed.line.result?.output, { who: 'vllm Qwen/Qwen2.5-0.5B-Instruct' });
+      // vLLM's streamed answer is printed as token lines before the result line
+      const tokens = out.filter((l) => l.startsWith('LLMCTL_EXECUTOR_TOKEN=')).map((l) => JSON.parse(l.slice('LLMCTL_EXECUTOR_TOKEN='.length)) as { s: number; t: string });
+      assert.deepEqual(tokens.map((x) => x.s), [0, 1]);
+      assert.equal(tokens.map((x) => x.t).join(''), JSON.stringify({ who: 'vllm Qwen/Qwen2.5-0.5B-Instruct' }));
       // the server was started with the default command on loopback, called once, and stopped before the process ended
       const lines = (await readFile(state, 'utf8')).trim().split('\n');
       assert.equal(lines.length, 3, lines.join('\n'));

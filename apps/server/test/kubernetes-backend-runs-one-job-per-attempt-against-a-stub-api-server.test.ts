@@ -104,6 +104,57 @@ test('kubernetes backend against a stub API server', { timeout: 300_000 }, async
       assert.ok(stub.watchStarts >= 2, 'Jobs and pods are watched');
     });
 
+    await t.test('streamed model text: token lines of the pod log reach the owner as flowchart:node:token while the pod runs, in order, once, before the result', async () => {
+      const runId = await start(flow('fm'));
+      const job = await jobOf(runId);
+      const name = job.metadata!.name!;
+      const dispatchId = job.metadata!.annotations!['llmctl.dispatch_id']!;
+      const got: string[] = [];
+      let succeededAfter = -1;
+      const off = orchestrator.bus.onTransient((e) => {
+        if (e.run_id === runId && e.event_type === 'flowchart:node:token') got.push((e.payload as { delta: string }).delta);
+      });
+      const offLogged = orchestrator.bus.onEvent((e) => {
+        const ev = e.payload as { kind?: string; node_id?: string };
+        if (e.run_id === runId && ev.kind === 'node.succeeded' && ev.node_id === 'a') succeededAfter = got.length;
+      });
+      try {
+        const tok = (s: number, t: string) => `LLMCTL_EXECUTOR_TOKEN=${JSON.stringify({ s, t })}\n`;
+        stub.setPod(name, { phase: 'Running' }, `${EXECUTOR_STARTED_MARKER}\n`);
+        const pod = stub.podOf(name)!.metadata!.name!;
+        stub.appendLog(pod, tok(0, 'Hel') + tok(1, 'lo, '));
+        await until(async () => got.length === 2, 'the first tokens while the pod still runs');
+        assert.deepEqual(got, ['Hel', 'lo, ']);
+        // the stream is cut before the last token line; the complete log at the end still has it
+        const rest = tok(2, 'Ada') + resultLog(dispatchId, 'Hello, Ada').slice(EXECUTOR_STARTED_MARKER.length + 1);
+        stub.setPod(name, { phase: 'Succeeded' }, `${EXECUTOR_STARTED_MARKER}\n${tok(0, 'Hel')}${tok(1, 'lo, ')}${rest}`);
+        const run = await finished(runId);
+        assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+        assert.deepEqual(got, ['Hel', 'lo, ', 'Ada'], 'each token once, in order');
+        assert.equal(succeededAfter, 3, 'every token before node a succeeded');
+      } finally {
+        off();
+        offLogged();
+      }
+    });
+
+    await t.test('the real executor entrypoint prints token lines that the owner streams (scripted model)', async () => {
+      const runId = await start(flow('fm'));
+      const got: string[] = [];
+      const off = orchestrator.bus.onTransient((e) => {
+        if (e.run_id === runId && e.event_type === 'flowchart:node:token') got.push((e.payload as { delta: string }).delta);
+      });
+      try {
+        const name = (await jobOf(runId)).metadata!.name!;
+        const out = await stub.runExecutor(name);
+        assert.match(out, /^LLMCTL_EXECUTOR_TOKEN=/m);
+        assert.equal((await finished(runId)).status, 'succeeded');
+        assert.equal(got.join(''), 'hi Ada');
+      } finally {
+        off();
+      }
+    });
+
     await t.test('a dropped watch connection recovers: the watch is restarted and the result still arrives through it', async () => {
       const runId = await start(flow('fm'));
       const name = (await jobOf(runId)).metadata!.name!;

@@ -6,7 +6,7 @@ import { createProvider, type ProviderKind } from '@llmctl/providers';
 import type { ModelCallLog, ModelCallRecord, ModelGateway, NodeHandlers } from '@llmctl/runtime';
 import { decisionHandler, endHandler, inlineExecutor, startHandler, taskHandler, toErrorInfo } from '@llmctl/runtime';
 import { fromPayload, toResult, type AttemptPayload } from './attempt-payload.ts';
-import { formatResultLine, isValidResult } from './result-line.ts';
+import { formatResultLine, formatTokenLine, isValidResult } from './result-line.ts';
 import { LocalVllmServers, isLocalVllm, type LocalVllmOptions } from './local-vllm.ts';
 
 /** A model the attempt may call, with the credentials of its provider (only what this node needs). */
@@ -50,7 +50,8 @@ const EXECUTOR_HANDLERS = ['start', 'end', 'task', 'decision'];
 
 /**
  * Runs one attempt from a payload file: prints `LLMCTL_EXECUTOR_STARTED`, runs the node handler with the payload's
- * models, and prints exactly one `LLMCTL_EXECUTOR_RESULT_JSON=` line last. Resolves with the exit code (0 when a
+ * models (printing streamed model text as `LLMCTL_EXECUTOR_TOKEN=` lines), and prints exactly one
+ * `LLMCTL_EXECUTOR_RESULT_JSON=` line last. Resolves with the exit code (0 when a
  * result line — success or a coded failure — was printed).
  */
 export async function runExecutorPayload(file: string, out: (line: string) => void, signal?: AbortSignal, vllm: LocalVllmOptions = {}): Promise<number> {
@@ -88,7 +89,13 @@ export async function runExecutorPayload(file: string, out: (line: string) => vo
     const all: NodeHandlers = { start: startHandler, end: endHandler, task: taskHandler(deps), decision: decisionHandler(deps) };
     const handlers = Object.fromEntries(Object.entries(all).filter(([k]) => EXECUTOR_HANDLERS.includes(k)));
     const warnings: Warning[] = [];
-    const r = await inlineExecutor(handlers).execute(fromPayload(p.attempt, graph, signal ?? new AbortController().signal, warnings));
+    const x = fromPayload(p.attempt, graph, signal ?? new AbortController().signal, warnings);
+    // streamed model text: one token line per delta, all before the result line
+    let seq = 0;
+    x.emitToken = (delta) => {
+      if (delta) out(formatTokenLine(seq++, delta));
+    };
+    const r = await inlineExecutor(handlers).execute(x);
     const line = { v: 1 as const, ok: true, dispatch_id: dispatchId, result: toResult(r, warnings), model_calls: calls as unknown as Record<string, unknown>[] };
     if (!isValidResult(line)) throw new LlmctlError('result_invalid', 'the node result does not match the executor result contract');
     result = { line: formatResultLine(line), code: 0 };

@@ -11,6 +11,7 @@ import type { ExecutorPayloadFile } from './executor-entrypoint.ts';
 import { k8sNameOf } from './ids.ts';
 import { classify } from './k8s-pod-state.ts';
 import { JobWatch } from './k8s-watch.ts';
+import { PodTokenFollower } from './k8s-token-follower.ts';
 import { jobManifest, secretManifest, type JobSpec } from './k8s-manifests.ts';
 import { cpuImageOf, imageString, type ExecutorImages, type KubernetesSettings } from './k8s-settings.ts';
 import { parseExecutorOutput } from './result-line.ts';
@@ -101,7 +102,7 @@ export class KubernetesBackend implements ExecutorBackend {
         if (!degraded) {
           if (!(await this.store.submitted(row.id, toPayload(row.id, x), spec.name, spec.image))) throw fail('dispatch_uncertain', `dispatch ${row.id} moved on`, { dispatch_id: row.id });
         }
-        const outcome = await this.follow(row, spec, s, x.signal);
+        const outcome = await this.follow(row, spec, s, x.signal, (d) => x.emitToken(d));
         if (outcome === 'unschedulable') {
           await this.deleteJob(spec.name, s.namespace, 0);
           if (!row.gpu_fallback) throw fail('gpu_unavailable', `no GPU could be scheduled within ${s.gpu_schedule_timeout_s} s and GPU fallback is off`, { job: spec.name });
@@ -186,8 +187,11 @@ export class KubernetesBackend implements ExecutorBackend {
    * Follows the Job until it yields a result, fails, or (GPU profile) stays unschedulable past its timeout. It reads
    * the Job and its pods when the watch reports a change, at a deadline, or after `resyncMs` without news.
    */
-  private async follow(row: DispatchRow, spec: JobSpec, s: KubernetesSettings, signal: AbortSignal): Promise<'unschedulable' | { result: NodeResult }> {
+  private async follow(row: DispatchRow, spec: JobSpec, s: KubernetesSettings, signal: AbortSignal, emit: (delta: string) => void): Promise<'unschedulable' | { result: NodeResult }> {
     const watch = await this.watchOf(s.namespace);
+    // streamed model text: the pod log is followed once the pod runs (token lines), and read whole at the end
+    const tokens = new PodTokenFollower(emit);
+    let following = false;
     let woken = false;
     let wakeUp: (() => void) | null = null;
     const wake = (): void => {
@@ -197,7 +201,11 @@ export class KubernetesBackend implements ExecutorBackend {
     const off = watch?.onChange(spec.name, wake) ?? (() => undefined);
     signal.addEventListener('abort', wake);
     try {
-      return await this.followWoken(row, spec, s, signal, () => woken, (ms) => new Promise<void>((r) => {
+      return await this.followWoken(row, spec, s, signal, (pod) => {
+        if (following) return;
+        following = true;
+        void this.api().then((a) => tokens.start(a.kc, s.namespace, pod)).catch(() => undefined);
+      }, (log) => tokens.finish(log), () => woken, (ms) => new Promise<void>((r) => {
         const t = setTimeout(r, ms);
         wakeUp = () => {
           clearTimeout(t);
@@ -210,12 +218,13 @@ export class KubernetesBackend implements ExecutorBackend {
     } finally {
       off();
       signal.removeEventListener('abort', wake);
+      tokens.stop();
     }
   }
 
   private async followWoken(
     row: DispatchRow, spec: JobSpec, s: KubernetesSettings, signal: AbortSignal,
-    woken: () => boolean, sleep: (ms: number) => Promise<void>, clear: () => void,
+    running: (pod: string) => void, onLog: (log: string) => void, woken: () => boolean, sleep: (ms: number) => Promise<void>, clear: () => void,
   ): Promise<'unschedulable' | { result: NodeResult }> {
     const started = Date.now();
     const dispatchMs = this.o.timeoutsMs?.dispatch ?? s.dispatch_timeout_s * 1000;
@@ -235,7 +244,8 @@ export class KubernetesBackend implements ExecutorBackend {
         confirmed = true;
         await this.store.confirm(row.id, st.pod);
       }
-      if (st.kind === 'done') return { result: await this.result(row, spec, s, st.pod) };
+      if (st.kind === 'running') running(st.pod);
+      if (st.kind === 'done') return { result: await this.result(row, spec, s, st.pod, onLog) };
       if (st.kind === 'failed') {
         await this.deleteJob(spec.name, s.namespace, 0);
         throw fail(st.code, `Job ${spec.name}: ${st.message}`, { job: spec.name, pod: st.pod });
@@ -260,8 +270,9 @@ export class KubernetesBackend implements ExecutorBackend {
   }
 
   /** Reads and validates the result line from the pod log. */
-  private async result(row: DispatchRow, spec: JobSpec, s: KubernetesSettings, pod: string): Promise<NodeResult> {
+  private async result(row: DispatchRow, spec: JobSpec, s: KubernetesSettings, pod: string, onLog: (log: string) => void): Promise<NodeResult> {
     const log = await this.timed((await this.api()).core.readNamespacedPodLog({ name: pod, namespace: s.namespace, container: 'executor' }));
+    onLog(String(log));
     const parsed = parseExecutorOutput(String(log));
     if (!parsed.ok) {
       const e = fail('result_invalid', `Job ${spec.name}: ${parsed.reason}`, { job: spec.name, pod });

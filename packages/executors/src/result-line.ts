@@ -30,3 +30,14 @@ export function formatResultLine(r: ExecutorResultLine): string {
 export function isValidResult(r: unknown): boolean {
   return validate(r) === true;
 }
+
+/**
+ * Prefix of the token lines an executor prints before its result line: `LLMCTL_EXECUTOR_TOKEN={"s":<n>,"t":"<text>"}`
+ * (streamed model text; the backend follows the pod log and emits them as `flowchart:node:token`).
+ */
+export const EXECUTOR_TOKEN_PREFIX = 'LLMCTL_EXECUTOR_TOKEN=';
+
+/** A token line. */
+export function formatTokenLine(seq: number, text: string): string {
+  return `${EXECUTOR_TOKEN_PREFIX}${JSON.stringify({ s: seq, t: text })}`;
+}

@@ -32,6 +32,8 @@ export class KubeStub {
   watchStarts = 0;
   private rv = 1;
   private readonly hanging = new Set<ServerResponse>();
+  /** Open `log?follow=true` streams per pod. */
+  private readonly followers = new Map<string, Set<ServerResponse>>();
   url = '';
 
   async start(): Promise<void> {
@@ -42,7 +44,7 @@ export class KubeStub {
   }
 
   async stop(): Promise<void> {
-    for (const w of [...[...this.watchers].map((x) => x.res), ...this.hanging]) w.destroy();
+    for (const w of [...[...this.watchers].map((x) => x.res), ...this.hanging, ...[...this.followers.values()].flatMap((f) => [...f])]) w.destroy();
     this.server?.closeAllConnections();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
@@ -70,7 +72,19 @@ export class KubeStub {
     if (!pod) throw new Error(`no pod for job ${job}`);
     pod.status = status;
     if (log !== undefined) this.logs.set(pod.metadata!.name!, log);
+    if (status.phase === 'Succeeded' || status.phase === 'Failed') this.endFollowers(pod.metadata!.name!);
     this.notify('pods', 'MODIFIED', pod);
+  }
+
+  /** Appends to a pod's log (what its container printed) and to the streams following it. */
+  appendLog(podName: string, text: string): void {
+    this.logs.set(podName, (this.logs.get(podName) ?? '') + text);
+    for (const res of this.followers.get(podName) ?? []) res.write(text);
+  }
+
+  private endFollowers(podName: string): void {
+    for (const res of this.followers.get(podName) ?? []) res.end();
+    this.followers.delete(podName);
   }
 
   /** Cuts every open watch connection (as a restarting API server or a proxy would). */
@@ -97,11 +111,15 @@ export class KubeStub {
     try {
       const file = join(dir, 'payload.json');
       await writeFile(file, Buffer.from(secret.data!['payload.json']!, 'base64'));
-      this.setPod(job, { phase: 'Running' });
+      this.setPod(job, { phase: 'Running' }, '');
+      const podName = this.podOf(job)!.metadata!.name!;
       const stdout = await new Promise<string>((resolve) => {
         const child = spawn(process.execPath, [BIN, 'executor', 'run', '--payload-file', file], { env: { ...process.env, LLMCTL_LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'inherit'] });
         let out = '';
-        child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+        child.stdout.on('data', (b: Buffer) => {
+          out += b.toString();
+          this.appendLog(podName, b.toString());
+        });
         child.on('exit', () => resolve(out));
       });
       this.setPod(job, { phase: 'Succeeded' }, stdout);
@@ -225,7 +243,17 @@ export class KubeStub {
     }
     if ((m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(p))) {
       const log = this.logs.get(m[2]!);
-      return log === undefined ? this.status(res, 404, 'NotFound', 'no log') : this.send(res, 200, log);
+      if (log === undefined) return this.status(res, 404, 'NotFound', 'no log');
+      const phase = this.pods.get(m[2]!)?.status?.phase;
+      if (u.searchParams.get('follow') !== 'true' || phase === 'Succeeded' || phase === 'Failed') return this.send(res, 200, log);
+      // follow: what is there, then every append, until the pod ends
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write(log);
+      const set = this.followers.get(m[2]!) ?? new Set<ServerResponse>();
+      this.followers.set(m[2]!, set);
+      set.add(res);
+      req.on('close', () => set.delete(res));
+      return;
     }
     return this.status(res, 404, 'NotFound', `stub: no route ${req.method} ${p}`);
   }
