@@ -2,6 +2,7 @@ import { LlmctlError } from '@llmctl/contracts';
 import type { CommandContext } from '../cli.ts';
 import { connect, type ApiClient } from './api-client.ts';
 import { formatTable, shortTime } from './table.ts';
+import { joinLines } from './runs-joins.ts';
 
 type Json = Record<string, any>;
 
@@ -84,7 +85,7 @@ export async function runsListCommand(ctx: CommandContext): Promise<number> {
   });
 }
 
-/** `llmctl runs show <run id> [--json]`: the run and a table of its node runs. */
+/** `llmctl runs show <run id> [--json]`: the run, a table of its node runs, and its joins' held and discarded tokens. */
 export async function runsShowCommand(ctx: CommandContext): Promise<number> {
   const { args, flags, out } = ctx;
   const id = args[1];
@@ -98,6 +99,8 @@ export async function runsShowCommand(ctx: CommandContext): Promise<number> {
     for (const l of formatTable(['NODE RUN', 'NODE', 'ITER', 'STATUS', 'ATTEMPTS', 'ERROR'], (r.node_runs as Json[]).map((n) => [
       n.id, n.node_id, String(n.iteration), n.status, String((n.attempts as unknown[]).length), n.error ? `[${n.error.code}] ${n.error.message}` : '',
     ]))) out(l);
+    const joins = joinLines(String(r.id), (await allEvents(api, String(r.id))).map((e) => e.payload));
+    if (joins.length) { out(''); for (const l of joins) out(l); }
     if (r.status === 'succeeded') { out(''); out(JSON.stringify(r.output, null, 2)); }
     return 0;
   });
