@@ -1,5 +1,6 @@
 import type { FanIn, FlowchartDocument, FlowchartEdge, FlowchartNode, FlowchartSettings } from '@llmctl/contracts';
 import { DEFAULT_SETTINGS } from '@llmctl/contracts';
+import { fanInOf, isJoin, joinInputsOf } from './validation/fan-in-policy.ts';
 
 /** A flowchart compiled for execution: adjacency in document order plus the precomputed join liveness sets. */
 export interface CompiledGraph {
@@ -53,7 +54,7 @@ export function compileGraph(doc: FlowchartDocument, defaults: Required<Flowchar
   });
   const joins = new Map<string, FanIn>();
   for (const n of doc.nodes) {
-    if (n.id !== start.id && (triggerIn.get(n.id)?.length ?? 0) >= 2) joins.set(n.id, n.fan_in ?? { policy: 'inclusive' });
+    if (n.id !== start.id && isJoin(joinInputsOf(n, triggerIn.get(n.id) ?? []).length)) joins.set(n.id, fanInOf(n));
   }
   const liveSets = new Map<string, Map<string, Set<string>>>();
   const keepsLive = new Map<string, { join: string; connector: string }[]>();

@@ -1,5 +1,6 @@
 /** Pure editing operations on the editor graph. Every function returns a new graph and never mutates its input. */
 import type { EdgeMode, FlowchartEdge, FlowchartNode, NodeType } from '@llmctl/contracts';
+import { joinInputsOf } from '@llmctl/engine';
 import type { CanvasEdge, CanvasNode, Graph, XY } from './types.ts';
 import { nodeKind } from './node-catalog.ts';
 import { toCanvasEdge, toCanvasNode } from './document-graph.ts';
@@ -168,9 +169,9 @@ export function incomingEdges(graph: Graph, nodeId: string): CanvasEdge[] {
   return graph.edges.filter((e) => e.target === nodeId);
 }
 
-/** Number of incoming trigger connectors (a node with two or more is a join). */
-export function incomingTriggerCount(graph: Graph, nodeId: string): number {
-  return graph.edges.filter((e) => e.target === nodeId && (e.data.edge.mode ?? 'trigger') === 'trigger').length;
+/** Number of join inputs of a node, by the engine's rule (`joinInputsOf`: trigger connectors; none for a start node). */
+export function joinInputCount(graph: Graph, node: Pick<FlowchartNode, 'id' | 'type'>): number {
+  return joinInputsOf(node, graph.edges.map((e) => ({ target: e.target, mode: e.data.edge.mode }))).length;
 }
 
 /** Finds a node by id. */

@@ -3,15 +3,13 @@ import { decisionMatch, nodePath, type Analysis, type IndexedEdge, type IndexedN
 import { dominates, immediateDominators } from './graph/dominators.ts';
 import { reachableFrom } from './graph/reachability.ts';
 import { capitalize, IssueCollector, nodeLabel } from './issues.ts';
+import { fanInCountValid, isJoin, joinInputsOf } from './fan-in-policy.ts';
 
-/** Incoming trigger connectors that make `n` a join (a start node never joins: its inputs continue as new runs). */
+/** Incoming trigger connectors that make `n` a join (the rule: `joinInputsOf` in fan-in-policy.ts). */
 function joinInputs(a: Analysis, n: IndexedNode): IndexedEdge[] {
-  return n.node.type === 'start' ? [] : (a.triggerIn.get(n.node.id) ?? []);
-}
-
-/** True when `count` is a valid quorum for a join with `inputs` incoming trigger connectors. */
-function countValid(count: number, inputs: number): boolean {
-  return Number.isInteger(count) && count >= 1 && count <= inputs;
+  const incoming = a.triggerIn.get(n.node.id) ?? [];
+  const kept = new Set(joinInputsOf(n.node, incoming.map((e) => e.edge)));
+  return incoming.filter((e) => kept.has(e.edge));
 }
 
 /**
@@ -25,14 +23,14 @@ export function checkFanIn(a: Analysis, out: IssueCollector): void {
     if (!fanIn || a.byId.get(n.node.id) !== n) continue;
     const inputs = joinInputs(a, n);
     const label = nodeLabel(n.node);
-    if (inputs.length < 2) {
+    if (!isJoin(inputs.length)) {
       out.warn(
         'fan_in_ignored',
         `${capitalize(label)} sets fan_in but has ${inputs.length} incoming trigger connector${inputs.length === 1 ? '' : 's'}; fan_in only applies to joins (two or more), so it is ignored.`,
         { path: nodePath(n, 'fan_in'), node_id: n.node.id },
       );
     }
-    if (fanIn.policy === 'count' && !countValid(fanIn.count, inputs.length)) {
+    if (fanIn.policy === 'count' && !fanInCountValid(fanIn.count, inputs.length)) {
       out.error(
         'fan_in_invalid',
         `${capitalize(label)} has fan_in count ${JSON.stringify(fanIn.count)}; it must be an integer from 1 to the number of its incoming trigger connectors (${inputs.length}).`,
@@ -40,7 +38,7 @@ export function checkFanIn(a: Analysis, out: IssueCollector): void {
       );
       continue;
     }
-    if (inputs.length < 2 || !a.start) continue;
+    if (!isJoin(inputs.length) || !a.start) continue;
     if (fanIn.policy === 'all' || fanIn.policy === 'count') checkDeadlock(a, n, fanIn, inputs, out);
     if (fanIn.policy === 'all') {
       idom ??= immediateDominators(a.flow, a.start.node.id);

@@ -20,6 +20,7 @@ import { checkDangling, checkDuplicateIds, checkStart, checkTriggerShapes } from
 export type { ValidationContext } from './context.ts';
 export { parseProblem as jsonataParseProblem } from './connector-rules.ts';
 export { usesModel } from './reference-rules.ts';
+export { DEFAULT_FAN_IN, fanInOf, isJoinInput, joinInputsOf, isJoin, fanInCountValid } from './fan-in-policy.ts';
 export { buildDigraph, successors, predecessors, type Digraph } from './graph/digraph.ts';
 export { reachableFrom } from './graph/reachability.ts';
 export { stronglyConnectedComponents } from './graph/scc.ts';
