@@ -152,7 +152,7 @@ async function main(): Promise<void> {
     out.machine = { load_before: round1(loadBefore), load_after: round1(loadavg()[0]!), cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', mem_gb: Math.round(totalmem() / 2 ** 30), node: process.version, chromium: browser.version(), dist: DIST ?? 'current build' };
     const text = JSON.stringify(out, (k, v) => (k === 'samples' ? undefined : v), 2);
     if (JSON_OUT) await writeFile(JSON_OUT, JSON.stringify(out, null, 1));
-    if (!DIST && ['open', 'big', 'pan', 'live'].every((k) => ONLY.has(k))) await writeFile(REPORT, renderReport(out as unknown as BenchResult));
+    if (['open', 'big', 'pan', 'live'].every((k) => ONLY.has(k))) await writeFile(REPORT, renderReport(out as unknown as BenchResult));
     process.stdout.write(`${text}\n`);
   } finally {
     await browser.close();
