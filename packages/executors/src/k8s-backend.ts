@@ -10,7 +10,7 @@ import type { ExecutorBackend } from './dispatching-executor.ts';
 import type { ExecutorPayloadFile } from './executor-entrypoint.ts';
 import { k8sNameOf } from './ids.ts';
 import { classify } from './k8s-pod-state.ts';
-import { JobWatch } from './k8s-watch.ts';
+import { JobWatch, Waker } from './k8s-watch.ts';
 import { PodTokenFollower } from './k8s-token-follower.ts';
 import { jobManifest, secretManifest, type JobSpec } from './k8s-manifests.ts';
 import { cpuImageOf, imageString, type ExecutorImages, type KubernetesSettings } from './k8s-settings.ts';
@@ -192,39 +192,24 @@ export class KubernetesBackend implements ExecutorBackend {
     // streamed model text: the pod log is followed once the pod runs (token lines), and read whole at the end
     const tokens = new PodTokenFollower(emit);
     let following = false;
-    let woken = false;
-    let wakeUp: (() => void) | null = null;
-    const wake = (): void => {
-      woken = true;
-      wakeUp?.();
-    };
-    const off = watch?.onChange(spec.name, wake) ?? (() => undefined);
-    signal.addEventListener('abort', wake);
+    const waker = new Waker();
+    const off = watch?.onChange(spec.name, waker.wake) ?? (() => undefined);
+    signal.addEventListener('abort', waker.wake);
     try {
-      return await this.followWoken(row, spec, s, signal, (pod) => {
+      return await this.followWoken(row, spec, s, signal, waker, (pod) => {
         if (following) return;
         following = true;
         void this.api().then((a) => tokens.start(a.kc, s.namespace, pod)).catch(() => undefined);
-      }, (log) => tokens.finish(log), () => woken, (ms) => new Promise<void>((r) => {
-        const t = setTimeout(r, ms);
-        wakeUp = () => {
-          clearTimeout(t);
-          r();
-        };
-      }).finally(() => {
-        wakeUp = null;
-        woken = false;
-      }), () => (woken = false));
+      }, (log) => tokens.finish(log));
     } finally {
       off();
-      signal.removeEventListener('abort', wake);
+      signal.removeEventListener('abort', waker.wake);
       tokens.stop();
     }
   }
 
   private async followWoken(
-    row: DispatchRow, spec: JobSpec, s: KubernetesSettings, signal: AbortSignal,
-    running: (pod: string) => void, onLog: (log: string) => void, woken: () => boolean, sleep: (ms: number) => Promise<void>, clear: () => void,
+    row: DispatchRow, spec: JobSpec, s: KubernetesSettings, signal: AbortSignal, waker: Waker, running: (pod: string) => void, onLog: (log: string) => void,
   ): Promise<'unschedulable' | { result: NodeResult }> {
     const started = Date.now();
     const dispatchMs = this.o.timeoutsMs?.dispatch ?? s.dispatch_timeout_s * 1000;
@@ -233,7 +218,7 @@ export class KubernetesBackend implements ExecutorBackend {
     let confirmed = false;
     for (;;) {
       if (signal.aborted) throw signal.reason;
-      clear();
+      waker.clear();
       const [job, pods] = await Promise.all([
         this.timed((await this.api()).batch.readNamespacedJob({ name: spec.name, namespace: s.namespace })).catch((e) => (httpCode(e) === 404 ? null : Promise.reject(e))),
         this.timed((await this.api()).core.listNamespacedPod({ namespace: s.namespace, labelSelector: `llmctl.job=${spec.name}` })).then((l) => l.items),
@@ -258,7 +243,7 @@ export class KubernetesBackend implements ExecutorBackend {
       // until the next change, deadline or resync
       const elapsed = Date.now() - started;
       const next = Math.min(resyncMs, confirmed ? Infinity : dispatchMs - elapsed, !confirmed && spec.gpu ? gpuMs - elapsed : Infinity);
-      if (!woken()) await sleep(Math.max(0, next) + 1);
+      await waker.sleep(Math.max(0, next) + 1);
     }
   }
 

@@ -90,3 +90,33 @@ export class JobWatch {
     await Promise.all(this.informers.map((i) => i.stop().catch(() => undefined)));
   }
 }
+
+/** Wakes one attempt's follow loop: on a watch change or an abort ({@link Waker.wake}), else after a timeout. */
+export class Waker {
+  private woken = false;
+  private wakeUp: (() => void) | null = null;
+
+  /** Something changed: the loop reads again (now, or as soon as it is about to wait). */
+  readonly wake = (): void => {
+    this.woken = true;
+    this.wakeUp?.();
+  };
+
+  /** Forgets earlier wake-ups (called right before each read). */
+  clear(): void {
+    this.woken = false;
+  }
+
+  /** Waits `ms`, or less when woken since the last {@link clear} or while waiting. */
+  async sleep(ms: number): Promise<void> {
+    if (this.woken) return;
+    await new Promise<void>((r) => {
+      const t = setTimeout(r, ms);
+      this.wakeUp = () => {
+        clearTimeout(t);
+        r();
+      };
+    });
+    this.wakeUp = null;
+  }
+}
