@@ -2,18 +2,32 @@ import type { EngineEvent } from './events.ts';
 import { fanInActive, fanInJoinReset, fanInQueue, fanInRebuild, fanInTouch } from './fan-in-index.ts';
 import type { EngineState, NodeRunState } from './state.ts';
 
+/** Takes a node run out of a list; true when it was there. */
+function detach(list: string[], id: string): boolean {
+  const i = list.indexOf(id);
+  if (i < 0) return false;
+  list.splice(i, 1);
+  return true;
+}
+
 /** Removes a node run from the queue or the running list (the fan-in index counts it out). */
 function remove(s: EngineState, list: string[], id: string): void {
-  const i = list.indexOf(id);
-  if (i < 0) return;
-  list.splice(i, 1);
-  fanInActive(s, s.node_runs[id]!.node_id, -1);
+  if (detach(list, id)) fanInActive(s, s.node_runs[id]!.node_id, -1);
 }
 
 /** Adds a node run at the end of the queue or the running list (the fan-in index counts it in). */
 function push(s: EngineState, list: string[], nr: NodeRunState): void {
   list.push(nr.id);
   fanInActive(s, nr.node_id, 1);
+}
+
+/**
+ * Moves a node run from one list to the end of the other (queue → running): it stays active, so the fan-in counts do
+ * not change and no join turns dirty; counted in only when it was in neither list.
+ */
+function move(s: EngineState, from: string[], to: string[], nr: NodeRunState): void {
+  if (detach(from, nr.id)) to.push(nr.id);
+  else push(s, to, nr);
 }
 
 function closeOpenAttempt(nr: NodeRunState, at: string, error: NodeRunState['error']): void {
@@ -24,12 +38,15 @@ function closeOpenAttempt(nr: NodeRunState, at: string, error: NodeRunState['err
   }
 }
 
-/** Puts a node run back into the FIFO queue at the place its queue sequence gives it. */
-function enqueueOrdered(s: EngineState, nr: NodeRunState): void {
+/**
+ * Puts a node run back into the FIFO queue at the place its queue sequence gives it. `moved`: it was just taken out of
+ * the running list, so it stays active (the fan-in counts do not change).
+ */
+function enqueueOrdered(s: EngineState, nr: NodeRunState, moved: boolean): void {
   let i = s.queue.length;
   while (i > 0 && (s.node_runs[s.queue[i - 1]!]?.queued_seq ?? 0) > nr.queued_seq) i -= 1;
   s.queue.splice(i, 0, nr.id);
-  fanInActive(s, nr.node_id, 1);
+  if (!moved) fanInActive(s, nr.node_id, 1);
 }
 
 /**
@@ -126,8 +143,7 @@ export function applyEvent(s: EngineState, e: EngineEvent): EngineState {
       nr.context = e.context;
       nr.started_seq = s.seq;
       nr.started_at ??= e.at;
-      remove(s, s.queue, nr.id);
-      push(s, s.running, nr);
+      move(s, s.queue, s.running, nr);
       s.executions += 1;
       break;
     case 'node.attempt_started':
@@ -171,10 +187,9 @@ export function applyEvent(s: EngineState, e: EngineEvent): EngineState {
       if (!nr) break;
       closeOpenAttempt(nr, e.at, { code: 'interrupted', message: `attempt interrupted: ${e.reason}`, details: { reason: e.reason }, retryable: true });
       nr.status = 'queued';
-      remove(s, s.running, nr.id);
       // A requeued node run is started again later and counts again then.
       s.executions -= 1;
-      enqueueOrdered(s, nr);
+      enqueueOrdered(s, nr, detach(s.running, nr.id));
       break;
     case 'node.canceled':
       if (!nr) break;
