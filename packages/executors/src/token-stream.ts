@@ -94,7 +94,15 @@ export class TokenRouter {
   private readonly sinks = new Map<string, { emit: (delta: string) => void; next: number }>();
   private readonly channels = new Map<string, number>();
 
+  /** LISTEN / UNLISTEN go one at a time, in order, on the one connection (no overlapping queries on a client). */
+  private chain: Promise<void> = Promise.resolve();
+
   constructor(private readonly listen: (channel: string) => Promise<void>, private readonly unlisten: (channel: string) => Promise<void>) {}
+
+  private serial(f: () => Promise<void>): Promise<void> {
+    this.chain = this.chain.then(f, f).catch(() => undefined);
+    return this.chain;
+  }
 
   /** Emits the tokens of dispatch `dispatchId` (run `runId`) through `emit` until the returned function is called. */
   async subscribe(runId: string, dispatchId: string, emit: (delta: string) => void): Promise<() => void> {
@@ -102,14 +110,15 @@ export class TokenRouter {
     this.sinks.set(dispatchId, { emit, next: 0 });
     const n = this.channels.get(channel) ?? 0;
     this.channels.set(channel, n + 1);
-    if (n === 0) await this.listen(channel);
+    // a second attempt of the run waits until the first one's LISTEN is in effect
+    await (n === 0 ? this.serial(() => this.listen(channel)) : this.chain);
     return () => {
       this.sinks.delete(dispatchId);
       const left = (this.channels.get(channel) ?? 1) - 1;
       if (left > 0) this.channels.set(channel, left);
       else {
         this.channels.delete(channel);
-        void this.unlisten(channel);
+        void this.serial(() => this.unlisten(channel));
       }
     };
   }
