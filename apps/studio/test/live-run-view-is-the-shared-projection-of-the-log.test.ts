@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { foldLogged, liveRunView, mergeLiveRun, newLiveFold } from '../src/core/run-state.ts';
+import { foldLogged, liveRunView, mergeLiveRun, newLiveFold } from '../src/core/live-run.ts';
 import { nodeRun, run } from './fixtures.ts';
 
 interface Fixture {
