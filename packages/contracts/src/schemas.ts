@@ -24,6 +24,9 @@ import { toolResultSchema } from './schemas/tool-result.ts';
 
 export { SCHEMA_BASE_URL, schemaId } from './schemas/common.ts';
 export { createAjv } from './schemas/ajv.ts';
+export * from './schemas/api-workers.ts';
+export * from './schemas/api-migrations.ts';
+export * from './schemas/api-resources.ts';
 export { NODE_ID_PATTERN } from './schemas/flowchart-v1.ts';
 
 /** Every published schema, keyed by name (the `$id` is `https://llmctl.dev/contracts/v1/<name>.schema.json`). */

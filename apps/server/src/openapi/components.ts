@@ -1,12 +1,14 @@
 /**
  * The shared schemas of the OpenAPI document (`#/components/schemas/<Name>`), registered with `app.addSchema` and
  * referenced from route schemas as `{ $ref: '<Name>#' }`. Run, node run, artifact, flowchart document, error and event
- * envelope are the published contract schemas of `@llmctl/contracts`; model bodies come from the zod schemas the
- * model routes validate with. Response shapes are descriptive: responses are serialized as they are (never
+ * envelope are the published contract schemas of `@llmctl/contracts`, flowchart, model and provider shapes its API
+ * schemas (schemas/api-resources.ts); model bodies come from the zod schemas the model routes validate with. Response shapes are descriptive: responses are serialized as they are (never
  * filtered by these schemas), so objects here do not forbid additional properties unless the contract does.
  */
 import { z } from 'zod';
-import { CONTROL_ACTIONS, RUN_STATUSES, SCHEMAS } from '@llmctl/contracts';
+import {
+  CONTROL_ACTIONS, RUN_STATUSES, SCHEMAS, flowchartVersionInfoSchema, flowchartViewSchema, modelViewSchema, providerCredentialSchema, validationIssueSchema,
+} from '@llmctl/contracts';
 import { createSchema, patchSchema } from '../routes/model-input.ts';
 
 type Json = Record<string, unknown>;
@@ -33,13 +35,7 @@ const nullableStr = { type: ['string', 'null'] };
 const time = { type: 'string', format: 'date-time' };
 const obj = { type: 'object' };
 
-const issue = {
-  $id: 'ValidationIssue',
-  type: 'object',
-  description: 'One coded problem of a flowchart document (flowchart-v1.md).',
-  required: ['code', 'message'],
-  properties: { code: str, message: str, path: str, node_id: str, edge_id: str },
-};
+const issue = { ...validationIssueSchema, $id: 'ValidationIssue' };
 
 /** Every component schema, in document order. */
 export const COMPONENTS: Json[] = [
@@ -54,33 +50,12 @@ export const COMPONENTS: Json[] = [
     $id: 'ValidationResult', type: 'object', required: ['valid', 'errors', 'warnings'],
     properties: { valid: { type: 'boolean' }, errors: { type: 'array', items: ref('ValidationIssue') }, warnings: { type: 'array', items: ref('ValidationIssue') } },
   },
-  {
-    $id: 'Flowchart', type: 'object', description: 'A flowchart version (the latest unless `?version=` names another).',
-    required: ['id', 'version', 'name', 'description', 'document', 'warnings', 'created_at', 'updated_at'],
-    properties: {
-      id: str, version: { type: 'integer', minimum: 1 }, latest_version: { type: 'integer', minimum: 1 }, name: str, description: nullableStr,
-      document: ref('FlowchartDocument'), warnings: { type: 'array', items: ref('ValidationIssue') }, created_at: time, updated_at: time,
-    },
-  },
-  {
-    $id: 'FlowchartVersionInfo', type: 'object', required: ['version', 'name', 'warnings_count', 'created_at'],
-    properties: { version: { type: 'integer', minimum: 1 }, name: str, warnings_count: { type: 'integer' }, created_at: time },
-  },
-  {
-    $id: 'Model', type: 'object', required: ['id', 'name', 'provider', 'model', 'base_url', 'settings', 'created_at', 'updated_at'],
-    properties: {
-      id: str, name: str, provider: str, model: str, base_url: nullableStr, settings: obj, created_at: time, updated_at: time,
-      offline: { const: true, description: 'Present on scripted models (they answer offline).' }, label: str,
-      has_api_key: { const: true, description: 'Present when the model has its own API key (write-only; `api_key` on create/update).' },
-      api_key_masked: { type: 'string', description: 'Present with has_api_key: a mask such as `sk-…9f8e`.' },
-    },
-  },
+  { ...flowchartViewSchema, $id: 'Flowchart', properties: { ...flowchartViewSchema.properties, document: ref('FlowchartDocument'), warnings: { type: 'array', items: ref('ValidationIssue') } } },
+  { ...flowchartVersionInfoSchema, $id: 'FlowchartVersionInfo' },
+  { ...modelViewSchema, $id: 'Model' },
   fromZod('ModelCreate', createSchema, 'A new model: `name` unique (else 409 name_taken); `model` defaults to `scripted` for the scripted provider.'),
   fromZod('ModelUpdate', patchSchema, 'Fields present replace, absent keep.'),
-  {
-    $id: 'ProviderCredential', type: 'object', required: ['provider', 'has_api_key', 'api_key_masked', 'base_url', 'settings', 'updated_at'],
-    properties: { provider: str, has_api_key: { type: 'boolean' }, api_key_masked: nullableStr, base_url: nullableStr, settings: obj, updated_at: { type: ['string', 'null'], format: 'date-time' } },
-  },
+  { ...providerCredentialSchema, $id: 'ProviderCredential' },
   {
     $id: 'ProviderCredentialInput', type: 'object', additionalProperties: false,
     description: 'The key is write-only: `null` removes it, absent keeps it.',

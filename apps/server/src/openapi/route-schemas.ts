@@ -9,6 +9,7 @@ import {
   ARTIFACT_SORTS, FLOWCHART_SORTS, MEMORY_SORTS, MILESTONE_SORTS, MODEL_SORTS, PLAN_SORTS, RAG_COLLECTION_SORTS, RUN_SORTS,
 } from '@llmctl/store';
 import { PROVIDER_KINDS } from '@llmctl/providers';
+import { executorHealthSchema, workerViewSchema } from '@llmctl/contracts';
 import { RUN_STATUS_ENUM, ref } from './components.ts';
 import { MIGRATION_ROUTE_SCHEMAS } from './migration-schemas.ts';
 import { NODE_TEST_ROUTE_SCHEMAS } from './node-test-schemas.ts';
@@ -95,7 +96,7 @@ const deleted = success({ type: 'object', required: ['id', 'deleted'], propertie
 export const ROUTE_SCHEMAS: Record<string, Json> = {
   'GET /api/health': schema({
     tags: ['system'], summary: 'Health: 200 once the database is reachable and migrated (else 503 unavailable)', security: [],
-    ok: { 200: success({ type: 'object', properties: { status: str, version: str, database: { type: 'object' }, executor: { type: 'object' }, auth: { type: 'object' } } }, 'Healthy.') },
+    ok: { 200: success({ type: 'object', properties: { status: str, version: str, database: { type: 'object' }, executor: executorHealthSchema, auth: { type: 'object' } } }, 'Healthy.') },
   }),
   'GET /metrics': schema({
     tags: ['system'], summary: 'Prometheus metrics (text exposition format)',
@@ -217,10 +218,7 @@ export const ROUTE_SCHEMAS: Record<string, Json> = {
   'GET /api/settings/runtime': schema({ tags: ['settings'], summary: 'Runtime settings', ok: { 200: success(ref('RuntimeSettings'), 'The settings.') } }),
   'GET /api/workers': schema({
     tags: ['system'], summary: 'Queue workers seen in the last hour (live, draining or lost)',
-    ok: { 200: success({ type: 'array', items: { type: 'object', required: ['id', 'name', 'host', 'pid', 'classes', 'concurrency', 'active', 'started_at', 'heartbeat_at', 'status'], properties: {
-      id: str, name: str, host: str, pid: { type: 'integer' }, classes: { type: 'array', items: { enum: ['frontier', 'vllm'] } }, concurrency: { type: 'integer' },
-      active: { type: 'integer' }, started_at: str, heartbeat_at: str, status: { enum: ['live', 'draining', 'lost'] },
-    } } }, 'Every worker.') },
+    ok: { 200: success({ type: 'array', items: workerViewSchema }, 'Every worker.') },
   }),
   'PUT /api/settings/runtime': schema({
     tags: ['settings'], summary: 'Change runtime settings (deep-merged; unknown keys are 400)',

@@ -2,7 +2,7 @@
  * The cutover switch `agent_runtime_cutover_enabled` (migration.md "Cutover"; docs/migration/cutover.md): the run
  * guard, the guard on turning it on, the checklist and the rehearsal of every imported flowchart.
  */
-import { LlmctlError, type FlowchartDocument } from '@llmctl/contracts';
+import { LlmctlError, type CutoverChecklist, type FlowchartDocument } from '@llmctl/contracts';
 import { MigrationRepository, RunRepository, type CutoverEntry } from '@llmctl/store';
 import type { Orchestrator } from '@llmctl/runtime';
 import type { AppContext } from '../app-context.ts';
@@ -36,7 +36,7 @@ export async function assertCutoverChange(ctx: AppContext, patch: Record<string,
 }
 
 /** The release checklist as data. */
-export async function cutoverChecklist(ctx: AppContext): Promise<Record<string, unknown>> {
+export async function cutoverChecklist(ctx: AppContext): Promise<CutoverChecklist> {
   const [settings, entries] = await Promise.all([ctx.repos.settings.getRuntime(), new MigrationRepository(ctx.db.pool).checklist()]);
   const blockers = blockersOf(entries);
   return {
@@ -88,7 +88,7 @@ function waitForRun(orchestrator: Orchestrator, runs: RunRepository, runId: stri
 }
 
 /** Runs every imported flowchart once (scripted models only) and records each result; returns the checklist. */
-export async function rehearse(ctx: AppContext, orchestrator: Orchestrator, opts: { input: unknown; timeout_s: number; request_id: string; correlation_id: string }): Promise<Record<string, unknown>> {
+export async function rehearse(ctx: AppContext, orchestrator: Orchestrator, opts: { input: unknown; timeout_s: number; request_id: string; correlation_id: string }): Promise<CutoverChecklist> {
   const repo = new MigrationRepository(ctx.db.pool);
   const runs = new RunRepository(ctx.db.pool);
   for (const e of await repo.checklist()) {

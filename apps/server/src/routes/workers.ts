@@ -1,3 +1,4 @@
+import type { WorkerView } from '@llmctl/contracts';
 import { listWorkers, queueStats } from '@llmctl/executors';
 import type { ExecutorStatus, RouteInstaller } from '../app-context.ts';
 import { ok } from '../envelope.ts';
@@ -7,7 +8,10 @@ import { ok } from '../envelope.ts';
  * started_at, heartbeat_at, status: live | draining | lost }` (executors.md "Queue backend").
  */
 export const workerRoutes: RouteInstaller = async (app, ctx) => {
-  app.get('/api/workers', async (_req, reply) => ok(reply, await listWorkers(ctx.db.pool)));
+  app.get('/api/workers', async (_req, reply) => {
+    const workers: WorkerView[] = await listWorkers(ctx.db.pool); // the contract's shape (api-workers.ts)
+    return ok(reply, workers);
+  });
 };
 
 /** `/api/health` executor report: the configured backend plus queue depth, attempts on workers and live workers. */

@@ -1,87 +1,11 @@
-/** Types and hooks of the migration endpoints (`/api/migrations*`, docs/migration/runbook.md). */
+/** Hooks of the migration endpoints (`/api/migrations*`, docs/migration/runbook.md); the shapes are the contracts'. */
 import { useQuery, type UseQueryResult } from '@tanstack/react-query';
-import type { FlowchartDocument } from '@llmctl/contracts';
+import type { CutoverChecklist, MigrationBatch, MigrationSummary, StoredMigrationReportView } from '@llmctl/contracts';
 import { api, apiGet } from '../../api/http.ts';
 
-/** One problem of a report, placed on the translated graph by `node_id` / `edge_id`. */
-export interface MigrationIssue {
-  code: string;
-  severity: 'error' | 'warning';
-  message: string;
-  legacy_node_id?: number;
-  legacy_edge_id?: number;
-  node_id?: string;
-  edge_id?: string;
-}
-
-/** One routing simulation case: what llmctl would fire vs what the translated decision fires. */
-export interface SimulationCase {
-  description: string;
-  input: unknown;
-  legacy_targets: string[];
-  new_targets: string[];
-  equal: boolean;
-}
-
-/** A migration report (migration.md). */
-export interface MigrationReport {
-  id?: string;
-  source: { kind: string; legacy_id: number; name: string };
-  changed: boolean;
-  compatibility_gate: { status: 'ready' | 'blocked'; blocking_issue_codes: string[]; warning_issue_codes: string[]; error_count: number; warning_count: number };
-  issues: MigrationIssue[];
-  routing_simulation: { decision_node_id: string; cases: SimulationCase[] }[];
-  rollback: { required: boolean; trigger_codes: string[]; pre_migration_hash: string | null };
-  document: FlowchartDocument;
-  apply: { applied: boolean; flowchart_id: string | null; version: number | null; applied_at: string | null } | null;
-}
-
-/** The answer of `POST /api/migrations/flowcharts`. */
-export interface MigrationBatch {
-  batch_id: string;
-  apply_requested: boolean;
-  flowchart_count: number;
-  ready_count: number;
-  blocked_count: number;
-  applied_count: number;
-  reports: MigrationReport[];
-}
-
-/** A stored report (`GET /api/migrations/:id`). */
-export interface StoredReport {
-  id: string;
-  batch_id: string;
-  legacy_id: number;
-  name: string;
-  status: 'ready' | 'blocked';
-  flowchart_id: string | null;
-  applied_version: number | null;
-  applied_at: string | null;
-  rolled_back_at: string | null;
-  created_at: string;
-  report: MigrationReport;
-}
-
-/** The cutover checklist (`GET /api/migrations/cutover`). */
-export interface CutoverChecklist {
-  enabled: boolean;
-  imported: number;
-  ready: number;
-  blocked: number;
-  rehearsed: number;
-  can_enable: boolean;
-  blockers: { flowchart_id: string; legacy_id: number; name: string; report_id: string | null }[];
-  evidence: { record: string; generated_by: string };
-  flowcharts: {
-    flowchart_id: string;
-    legacy_id: number;
-    name: string;
-    latest_version: number;
-    latest_report_id: string | null;
-    latest_status: 'ready' | 'blocked' | null;
-    rehearsal: { run_id: string | null; status: string; flowchart_version: number; rehearsed_at: string } | null;
-  }[];
-}
+export type { CutoverChecklist, MigrationBatch, MigrationIssue, MigrationReport, MigrationSummary, SimulationCase } from '@llmctl/contracts';
+/** A stored report (`GET /api/migrations/:id`): the contract's shape. */
+export type StoredReport = StoredMigrationReportView;
 
 /** The body of an import. */
 export interface ImportBody {
@@ -102,8 +26,8 @@ export function useMigrationReport(id: string | undefined): UseQueryResult<Store
 }
 
 /** `GET /api/migrations` (latest first). */
-export function useMigrationReports(): UseQueryResult<StoredReport[]> {
-  return useQuery({ queryKey: ['migrations'], queryFn: ({ signal }) => apiGet<StoredReport[]>('/api/migrations?per_page=50&sort=created_at&order=desc', signal) });
+export function useMigrationReports(): UseQueryResult<MigrationSummary[]> {
+  return useQuery({ queryKey: ['migrations'], queryFn: ({ signal }) => apiGet<MigrationSummary[]>('/api/migrations?per_page=50&sort=created_at&order=desc', signal) });
 }
 
 /** `GET /api/migrations/cutover`. */

@@ -11,7 +11,7 @@ import { PageHeader } from '../../ui/shell.tsx';
 
 /** The masked key a credentials record carries, if any. */
 export function maskedKey(c: ProviderCredentials | undefined): string | null {
-  return c?.api_key_masked ?? c?.masked_api_key ?? null;
+  return c?.api_key_masked ?? null;
 }
 
 function ProviderCard({ provider, creds }: { provider: string; creds: ProviderCredentials | undefined }) {

@@ -12,9 +12,8 @@ export function ArtifactList({ artifacts }: { artifacts: Artifact[] }) {
         <li key={a.id} data-testid={`artifact-${a.id}`}>
           <details>
             <summary>
-              <b>{a.name ?? a.type ?? a.kind ?? 'artifact'}</b> <span className="muted">{a.type ?? a.kind ?? ''}</span>
-              {a.version !== undefined && <span className="muted"> v{a.version}</span>}
-              {a.node_id && <span className="muted"> · {a.node_id}</span>}
+              <b>{a.name}</b> <span className="muted">{a.kind}</span>
+              <span className="muted"> v{a.version}</span>
               <span className="muted small"> {formatTime(a.created_at)}</span>
               <a className="small" href={`/api/artifacts/${encodeURIComponent(a.id)}`} target="_blank" rel="noreferrer" onClick={(e) => e.stopPropagation()}>
                 {' '}

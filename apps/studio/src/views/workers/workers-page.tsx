@@ -5,30 +5,12 @@
  */
 import { useEffect, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
+import type { ExecutorHealth, WorkerView } from '@llmctl/contracts';
 import { apiGet } from '../../api/http.ts';
 import { Empty, ErrorBox, Loading, StatusBadge } from '../../ui/common.tsx';
 import { PageHeader } from '../../ui/shell.tsx';
 
-/** A worker as the API lists it. */
-export interface WorkerView {
-  id: string;
-  name: string;
-  host: string;
-  pid: number;
-  classes: string[];
-  concurrency: number;
-  active: number;
-  started_at: string;
-  heartbeat_at: string;
-  status: 'live' | 'draining' | 'lost';
-}
-
-interface HealthExecutor {
-  backend?: string;
-  ok?: boolean | null;
-  detail?: string;
-  queue?: { depth: number; active: number; live_workers: number };
-}
+type HealthExecutor = Partial<ExecutorHealth>;
 
 const AUTO_MS = 10_000;
 
