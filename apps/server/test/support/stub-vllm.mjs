@@ -1,5 +1,6 @@
 // A stand-in for `vllm serve <model> --host H --port P`: serves /health, /v1/models and the OpenAI chat completions
 // wire protocol (JSON and SSE streaming) on loopback. STUB_VLLM_MODE=exit: prints an error and exits 1 at start.
+// STUB_VLLM_MODE=hang: starts but never answers (a model that takes forever to load).
 // STUB_VLLM_STATE_FILE: appends `started <argv json>`, `chat <model>` and `stopped` lines (what the test checks).
 import { appendFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -17,6 +18,17 @@ if (process.env.STUB_VLLM_MODE === 'exit') {
   process.stderr.write('RuntimeError: CUDA error: no kernel image is available (stub)\n');
   process.exit(1);
 }
+if (process.env.STUB_VLLM_MODE === 'hang') {
+  process.on('SIGTERM', () => {
+    state('stopped');
+    process.exit(0);
+  });
+  setInterval(() => undefined, 1000);
+} else {
+  serve();
+}
+
+function serve() {
 const reply = process.env.STUB_VLLM_REPLY ?? JSON.stringify({ who: `vllm ${model}` });
 const chunks = [reply.slice(0, Math.ceil(reply.length / 2)), reply.slice(Math.ceil(reply.length / 2))];
 
@@ -50,3 +62,4 @@ process.on('SIGTERM', () => {
   server.close();
   process.exit(0);
 });
+}
