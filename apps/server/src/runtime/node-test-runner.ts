@@ -134,7 +134,17 @@ export async function runNodeTest(models: ModelGateway, req: NodeTestRequest, si
   const graph = compileGraph(testDocument(node, req.edges), DEFAULT_SETTINGS);
   const runId = newId('run');
   const calls: ModelCallRecord[] = [];
-  const deps = { models, calls: memoryCallLog(calls), newId };
+  // Everything reported passes the redactor of each model resolved (its secrets: keys, auth headers), the output too.
+  const redactors: (<T>(v: T) => T)[] = [];
+  const gateway: ModelGateway = {
+    async resolve(name) {
+      const m = await models.resolve(name);
+      if (m?.redact) redactors.push(m.redact);
+      return m;
+    },
+  };
+  const clean = <T,>(v: T): T => redactors.reduce((acc, r) => r(acc), v);
+  const deps = { models: gateway, calls: memoryCallLog(calls), newId };
   const handlers: NodeHandlers = { task: taskHandler(deps), decision: decisionHandler(deps), end: endHandler };
   const warnings: Warning[] = [];
   const missing: string[] = [];
@@ -168,10 +178,10 @@ export async function runNodeTest(models: ModelGateway, req: NodeTestRequest, si
     result = await inlineExecutor(handlers).execute(x);
   } catch (err) {
     const e = toErrorInfo(err);
-    throw new NodeTestFailure(isErrorCode(e.code) ? e.code : 'internal', peopleMessage(e.code, e.message), { ...e.details, cause: { code: e.code, message: redactText(e.message) }, test: report(null, null, null) }, e.retryable);
+    throw new NodeTestFailure(isErrorCode(e.code) ? e.code : 'internal', clean(peopleMessage(e.code, e.message)), clean({ ...e.details, cause: { code: e.code, message: redactText(e.message) }, test: report(null, null, null) }), e.retryable);
   }
   const list = conditionsToEvaluate(graph, node.id);
   const condScope = { output: result.output, input: scope.input, context: scope.context, upstream: scope.upstream, node: scope.node, run: scope.run };
   const routing = selectRouting(graph, node.id, list.length > 0 ? await evaluateConditions(list, condScope) : [], result.choice);
-  return report(result.output ?? null, result, routing);
+  return clean(report(result.output ?? null, result, routing));
 }
