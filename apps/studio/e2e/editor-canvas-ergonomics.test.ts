@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { byTestId, screenshot, waitFor, waitForGone } from './support/browser.ts';
-import { canvasZoom, clickNode, rfNode, waitForCanvasIdle, waitForValidationIdle } from './support/canvas.ts';
+import { bringIntoView, canvasZoom, clickNode, rfNode, waitForCanvasIdle, waitForValidationIdle } from './support/canvas.ts';
 import { lineDoc, triageDoc, triageResponses } from './support/flowcharts.ts';
 import { useStudio } from './support/suite.ts';
 
@@ -51,6 +51,7 @@ describe('editor canvas ergonomics', () => {
 
       // A labelled connector: clicking its label (the middle) selects it.
       await waitForValidationIdle(page);
+      await bringIntoView(page, byTestId(page, 'edge-label-e3'));
       await byTestId(page, 'edge-label-e3').click();
       await waitFor(page, 'connector-e3');
       // An unlabelled one: clicking the middle of its path selects it; the inspector changes its mode.

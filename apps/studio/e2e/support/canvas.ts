@@ -91,11 +91,25 @@ export async function clickEdge(page: Page, edgeId: string): Promise<void> {
   await page.mouse.click(p.x, p.y);
 }
 
-/** Whether a node is entirely inside the visible canvas box. */
-async function nodeInView(page: Page, id: string): Promise<boolean> {
-  const [n, c] = await Promise.all([rfNode(page, id).boundingBox(), page.locator('[data-testid="canvas"], [data-testid="run-graph"]').first().boundingBox()]);
+/** Whether an element of the canvas is entirely inside the visible canvas box. */
+async function inView(page: Page, el: Locator): Promise<boolean> {
+  const [n, c] = await Promise.all([el.boundingBox(), page.locator('[data-testid="canvas"], [data-testid="run-graph"]').first().boundingBox()]);
   if (!n || !c) return false;
   return n.x >= c.x && n.y >= c.y && n.x + n.width <= c.x + c.width && n.y + n.height <= c.y + c.height;
+}
+
+const nodeInView = (page: Page, id: string): Promise<boolean> => inView(page, rfNode(page, id));
+
+/**
+ * Brings an element of the canvas into view with the canvas's own "fit view" control when it lies outside the visible
+ * canvas (the editor's readable fit does not fit big graphs, and at 1280×720 not even small ones), as a user would.
+ */
+export async function bringIntoView(page: Page, el: Locator): Promise<void> {
+  await el.waitFor({ state: 'visible' });
+  await waitForCanvasIdle(page);
+  if (await inView(page, el)) return;
+  await page.locator('.react-flow__controls-fitview').first().click();
+  await waitForCanvasIdle(page);
 }
 
 /**

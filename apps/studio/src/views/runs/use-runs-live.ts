@@ -5,6 +5,7 @@
 import { useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { getSocket } from '../../api/realtime.ts';
+import { coalesced } from '../../core/coalesce.ts';
 
 /** Refetches `['runs', …]` queries on run events of the given flowcharts. */
 export function useRunsLive(flowchartIds: readonly string[]): void {
@@ -14,15 +15,9 @@ export function useRunsLive(flowchartIds: readonly string[]): void {
     if (!key) return;
     const rooms = key.split(',').map((id) => `flowchart:${id}`);
     const s = getSocket();
-    let pending = false;
-    const refetch = (): void => {
-      if (pending) return;
-      pending = true;
-      // One refetch per burst of events (a run logs many); the next event after it lands triggers another.
-      void qc.invalidateQueries({ queryKey: ['runs'] }).finally(() => {
-        pending = false;
-      });
-    };
+    // One refetch at a time; events during it cause exactly one more (dropping them left a run that finished while
+    // a refetch was in flight shown as running for good).
+    const refetch = coalesced(() => qc.invalidateQueries({ queryKey: ['runs'] }));
     const onEvent = (env: { event_type?: string; run_id?: string | null } | undefined): void => {
       if (env?.run_id && typeof env.event_type === 'string' && env.event_type.startsWith('flowchart:run:')) refetch();
     };
