@@ -84,6 +84,11 @@ export interface Commit {
    * transaction, as JSON text. Older snapshots of the run may be dropped by the adapter (it keeps at least the newest).
    */
   snapshot?: { sequence: number; format: number; state_json: string };
+  /**
+   * Model-call records stored in the same transaction (the calls of an attempt whose outcome this commit records; see
+   * {@link RunLog.recordModelCalls}). A fenced commit stores none of them.
+   */
+  model_calls?: ModelCallRecord[];
 }
 
 /** Thrown by `commit` when the run moved on (sequence) or the lease was taken over (epoch). */
@@ -115,6 +120,12 @@ export interface RunLog {
   loadEvents(runId: string, afterSequence: number, limit?: number): Promise<StoredEvent[]>;
   /** The newest snapshot of a run's folded state at or before `atOrBefore` (adapters without snapshots omit this). */
   loadSnapshot?(runId: string, atOrBefore: number): Promise<RunSnapshot | null>;
+  /**
+   * Stores model-call records outside a commit (calls whose attempt outcome was not committed). An adapter that has it
+   * also stores {@link Commit.model_calls} with the commit, and the runtime then lets task nodes hand the records of a
+   * finished attempt to the node's own commit instead of one insert per call.
+   */
+  recordModelCalls?(calls: ModelCallRecord[]): Promise<void>;
 }
 
 /** Run leases: who executes a run, for how long, and which runs need a new owner. */
@@ -211,6 +222,8 @@ export interface ModelCallResponseJournal {
 
 export interface ModelCallLog {
   record(call: ModelCallRecord): Promise<void>;
+  /** Told of a record that is not passed to `record` because it is stored with the node's commit (metrics). */
+  observe?(call: ModelCallRecord): void;
   /** Calls recorded for (model, run, node id, scripted response index). */
   countScripted(modelName: string, runId: string, nodeId: string, responseIndex: number): Promise<number>;
   /**

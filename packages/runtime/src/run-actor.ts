@@ -7,10 +7,11 @@ import { evaluateConditions } from './conditions.ts';
 import type { EventBus, PublishedEvent } from './event-bus.ts';
 import type { NodeResult } from './nodes/node-handler.ts';
 import type { NodeExecutor } from './executor.ts';
-import type { Commit, NewRun, RunLog, RunRecord } from './ports.ts';
+import type { Commit, ModelCallRecord, NewRun, RunLog, RunRecord } from './ports.ts';
 import { FencedError } from './ports.ts';
 import { batchWrites, runProjection } from './projection.ts';
 import { classifyStoreError, findUnstorable, sqlStateOf, unstorableError } from './storable.ts';
+import { retryWhileUnreachable } from './store-retry.ts';
 import { eventTypeOf } from '@llmctl/engine';
 
 /** Who asked for a change: travels into the events it causes. */
@@ -29,6 +30,8 @@ export interface DecisionApi {
 type Command<T> = {
   run: (d: DecisionApi) => { events: EngineEvent[]; result: T };
   meta: CommandMeta;
+  /** Model-call records stored with the commit of this command's batch. */
+  modelCalls?: ModelCallRecord[];
   resolve: (v: T) => void;
   reject: (e: unknown) => void;
 };
@@ -155,11 +158,14 @@ export class RunActor {
     return this.record.id;
   }
 
-  /** Queues a decision; resolves after its events are committed. */
-  submit<T>(run: (d: DecisionApi) => { events: EngineEvent[]; result: T }, meta: CommandMeta = { request_id: null, correlation_id: null }): Promise<T> {
-    if (this.broken) return Promise.reject(new LlmctlError('unavailable', `run ${this.id} is being recovered; try again`));
+  /** Queues a decision; resolves after its events (and `modelCalls`, stored in the same commit) are committed. */
+  submit<T>(run: (d: DecisionApi) => { events: EngineEvent[]; result: T }, meta: CommandMeta = { request_id: null, correlation_id: null }, modelCalls?: ModelCallRecord[]): Promise<T> {
+    if (this.broken) {
+      this.writeModelCalls(modelCalls);
+      return Promise.reject(new LlmctlError('unavailable', `run ${this.id} is being recovered; try again`));
+    }
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ run, meta, resolve, reject } as Command<unknown>);
+      this.pending.push({ run, meta, resolve, reject, ...(modelCalls && modelCalls.length > 0 ? { modelCalls } : {}) } as Command<unknown>);
       if (!this.flushing) this.flush().catch((err: unknown) => this.breakActor(err));
     });
   }
@@ -211,7 +217,9 @@ export class RunActor {
             if (this.state.seq !== before) diverged = true;
           }
         }
+        const modelCalls = batch.flatMap((cmd) => cmd.modelCalls ?? []);
         if (diverged) {
+          this.writeModelCalls(modelCalls);
           const err = new Error(`run ${this.id}: a refused decision had already changed the state; reloading from the log`);
           this.breakActor(err);
           batch.forEach((cmd, i) => cmd.reject(outcomes[i]!.ok ? err : outcomes[i]!.value));
@@ -220,10 +228,12 @@ export class RunActor {
         const d = decide.dispatch(this.graph, this.state, api.newId, now);
         const lastMeta = batch[batch.length - 1]!.meta;
         for (const e of d.events) events.push({ payload: e, meta: lastMeta });
-        if (events.length > 0) {
+        if (events.length === 0) this.writeModelCalls(modelCalls);
+        else {
           try {
-            await this.commitDurably(expected, events);
+            await this.commitDurably(expected, events, modelCalls);
           } catch (err) {
+            this.writeModelCalls(modelCalls);
             const kind = classifyStoreError(err);
             if (this.life.signal.aborted) {
               for (const cmd of batch) cmd.reject(new LlmctlError('unavailable', `run ${this.id} is being recovered; try again`));
@@ -252,10 +262,10 @@ export class RunActor {
    * before the commit succeeds, and the in-memory state (already folded) stays the one being committed. Any other
    * failure, or `stop()`, ends the retries.
    */
-  private async commitDurably(expected: number, events: { payload: EngineEvent; meta: CommandMeta }[]): Promise<void> {
+  private async commitDurably(expected: number, events: { payload: EngineEvent; meta: CommandMeta }[], modelCalls: ModelCallRecord[]): Promise<void> {
     for (let n = 0; ; n++) {
       try {
-        await this.commit(expected, events);
+        await this.commit(expected, events, modelCalls);
         if (n > 0) this.deps.logError(`run ${this.id}: the database is back; the commit went through after ${n} retries`, null);
         return;
       } catch (err) {
@@ -278,7 +288,18 @@ export class RunActor {
     }
   }
 
-  private async commit(expected: number, events: { payload: EngineEvent; meta: CommandMeta }[]): Promise<void> {
+  /**
+   * Model-call records whose commit did not happen (nothing to commit, the commit failed, the actor broke): stored on
+   * their own, in the background, so a call that was made stays recorded.
+   */
+  private writeModelCalls(calls: ModelCallRecord[] | undefined): void {
+    const store = this.deps.store;
+    if (!calls || calls.length === 0 || !store.recordModelCalls) return;
+    retryWhileUnreachable(() => store.recordModelCalls!(calls), { maxMs: 60_000 })
+      .catch((err: unknown) => this.deps.logError(`run ${this.id}: ${calls.length} model-call record(s) could not be stored`, err));
+  }
+
+  private async commit(expected: number, events: { payload: EngineEvent; meta: CommandMeta }[], modelCalls: ModelCallRecord[] = []): Promise<void> {
     const s = this.state;
     const payloads = events.map((e) => e.payload);
     const writes = batchWrites(s, payloads);
@@ -295,6 +316,7 @@ export class RunActor {
     const every = this.deps.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
     const snapshot = snapshotDue(this.lastSnapshotSeq, s.seq, every, Object.keys(s.node_runs).length);
     if (snapshot) commit.snapshot = { sequence: s.seq, format: SNAPSHOT_FORMAT, state_json: JSON.stringify(s) };
+    if (modelCalls.length > 0) commit.model_calls = modelCalls;
     const can = payloads.find((e) => e.kind === 'run.status' && e.continue_as_new);
     let newRun: NewRun | null = null;
     if (can && can.kind === 'run.status' && can.continue_as_new) {
@@ -359,7 +381,10 @@ export class RunActor {
     for (const [, f] of this.inflight) f.abort.abort(new LlmctlError('interrupted', 'lease lost'));
     this.inflight.clear();
     if (this.runtimeTimer) clearTimeout(this.runtimeTimer);
-    for (const cmd of this.pending.splice(0)) cmd.reject(new LlmctlError('unavailable', `run ${this.id} is being recovered; try again`));
+    for (const cmd of this.pending.splice(0)) {
+      this.writeModelCalls(cmd.modelCalls);
+      cmd.reject(new LlmctlError('unavailable', `run ${this.id} is being recovered; try again`));
+    }
     this.deps.onSettled(this, 'broken');
   }
 
@@ -396,8 +421,12 @@ export class RunActor {
     const node = this.graph.nodes.get(nr.node_id)!;
     const maxAttempts = Math.max(1, node.retry?.max_attempts ?? 1);
     const backoff = node.retry?.backoff_ms ?? 0;
-    const guarded = <T>(fn: (d: DecisionApi) => { events: EngineEvent[]; result: T }) =>
-      this.submit((d) => (this.stillMine(nr.id, startedSeq) ? fn(d) : { events: [], result: undefined as T }));
+    const guarded = <T>(fn: (d: DecisionApi) => { events: EngineEvent[]; result: T }, modelCalls?: ModelCallRecord[]) =>
+      this.submit((d) => (this.stillMine(nr.id, startedSeq) ? fn(d) : { events: [], result: undefined as T }), undefined, modelCalls);
+    // Model-call records a handler handed back (see NodeExecution.modelCallsInCommit): they ride on the attempt's
+    // outcome commit, whichever it is; `takeCalls` hands them out once.
+    let attemptCalls: ModelCallRecord[] = [];
+    const takeCalls = (): ModelCallRecord[] => attemptCalls.splice(0);
     for (;;) {
       const n = nr.attempts[nr.attempts.length - 1]?.n ?? 1;
       const attemptAbort = new AbortController();
@@ -413,6 +442,7 @@ export class RunActor {
           signal: attemptAbort.signal,
           emitToken: (delta) => this.deps.bus.publishTransient({ event_type: 'flowchart:node:token', run_id: this.id, flowchart_id: this.record.flowchart_id, payload: { node_run_id: nr.id, node_id: nr.node_id, delta }, correlation_id: this.record.correlation_id, request_id: this.record.request_id }),
           warn: (w) => warnings.push(w),
+          modelCallsInCommit: this.deps.store.recordModelCalls !== undefined,
         });
         const result: NodeResult = node.timeout_s
           ? await Promise.race([
@@ -420,17 +450,23 @@ export class RunActor {
               new Promise<never>((_, reject) => {
                 timer = setTimeout(() => {
                   const err = new LlmctlError('node_timeout', `attempt ${n} of ${nr.node_id} ran over timeout_s (${node.timeout_s})`, { timeout_s: node.timeout_s }, true);
+                  // Work that still finishes after its timeout keeps its model calls recorded.
+                  work.then((r) => this.writeModelCalls(r.model_calls), () => undefined);
                   attemptAbort.abort(err);
                   reject(err);
                 }, node.timeout_s! * 1000);
               }),
             ])
           : await work;
-        if (abort.signal.aborted) return;
+        attemptCalls = result.model_calls ?? [];
+        if (abort.signal.aborted) {
+          this.writeModelCalls(takeCalls());
+          return;
+        }
         const routing = await this.computeRouting(nr, result);
         const allWarnings = [...warnings, ...(result.warnings ?? [])];
         if (!routing.ok) {
-          await guarded((d) => ({ events: decide.failed(d.g, d.s, nr.id, routing.error, d.now, allWarnings), result: undefined }));
+          await guarded((d) => ({ events: decide.failed(d.g, d.s, nr.id, routing.error, d.now, allWarnings), result: undefined }), takeCalls());
           return;
         }
         const output = node.type === 'decision' ? { ...routing.routing, value: result.output } : result.output;
@@ -446,26 +482,29 @@ export class RunActor {
             warnings: allWarnings, usage: result.usage ?? null, terminate: result.terminate,
           }, d.newId, d.now),
           result: undefined,
-        }));
+        }), takeCalls());
         return;
       } catch (err) {
-        if (abort.signal.aborted) return; // whoever stopped the node run already recorded why
+        if (abort.signal.aborted) {
+          this.writeModelCalls(takeCalls());
+          return; // whoever stopped the node run already recorded why
+        }
         const info = toErrorInfo(err);
         if (info.code === 'worker_lost') {
           // The executor died mid-attempt: the attempt ends interrupted (not counted) and the node run runs again
           // under the same idempotency key (executors.md "Dispatch contract").
-          await guarded((d) => ({ events: decide.requeue(d.g, d.s, nr.id, 'worker_lost', d.now), result: undefined }));
+          await guarded((d) => ({ events: decide.requeue(d.g, d.s, nr.id, 'worker_lost', d.now), result: undefined }), takeCalls());
           return;
         }
         if (info.code === 'unavailable') {
           // The database went away under the attempt (a store port failed): like a crash, the attempt ends
           // interrupted (not counted against retry.max_attempts) and runs again once the requeue could be committed,
           // i.e. once the database is back (runtime-semantics.md "Values that cannot be stored and commit failures").
-          await guarded((d) => ({ events: decide.requeue(d.g, d.s, nr.id, 'database_unreachable', d.now), result: undefined }));
+          await guarded((d) => ({ events: decide.requeue(d.g, d.s, nr.id, 'database_unreachable', d.now), result: undefined }), takeCalls());
           return;
         }
         if (info.retryable && n < maxAttempts) {
-          await guarded((d) => ({ events: decide.attemptFailed(d.g, d.s, nr.id, n, info, d.now), result: undefined }));
+          await guarded((d) => ({ events: decide.attemptFailed(d.g, d.s, nr.id, n, info, d.now), result: undefined }), takeCalls());
           const retryAfter = typeof info.details.retry_after_ms === 'number' ? info.details.retry_after_ms : 0;
           await sleep(Math.max(retryAfter, this.deps.backoffMs(n + 1, backoff)), abort.signal);
           if (!this.stillMine(nr.id, startedSeq)) return;
@@ -473,7 +512,7 @@ export class RunActor {
           if (!this.stillMine(nr.id, startedSeq)) return;
           continue;
         }
-        await guarded((d) => ({ events: decide.failed(d.g, d.s, nr.id, info, d.now), result: undefined }));
+        await guarded((d) => ({ events: decide.failed(d.g, d.s, nr.id, info, d.now), result: undefined }), takeCalls());
         return;
       } finally {
         if (timer) clearTimeout(timer);

@@ -1,4 +1,4 @@
-import type { Commit } from '@llmctl/runtime';
+import type { Commit, ModelCallRecord } from '@llmctl/runtime';
 import { nodeRunView } from '@llmctl/runtime';
 
 /** Snapshots kept per run: the newest few (rewinds further back fold from an older one or from the start). */
@@ -14,7 +14,28 @@ export interface EncodedCommit {
   events: string[];
   nodeRuns: string[];
   newRuns: string[];
+  modelCalls: string[];
 }
+
+/** A model-call record as one element of the model-call recordset ({@link MODEL_CALL_COLUMNS}). */
+export function encodeModelCall(c: ModelCallRecord): string {
+  return JSON.stringify({
+    ...c, idempotency_key: c.idempotency_key ?? null, step: c.step ?? null, repair_attempt: c.repair_attempt ?? null, request: c.request ?? null,
+    response: c.response ?? null, parsed_output: c.parsed_output ?? null, latency_ms: c.latency_ms ?? null, cost: c.cost ?? null, replayed_from: c.replayed_from ?? null,
+  });
+}
+
+/** Columns of `model_calls` and their types in a recordset. */
+export const MODEL_CALL_COLUMNS = `id text, run_id text, node_run_id text, node_id text, model_name text, provider text, attempt int,
+  kind text, response_index int, status text, error jsonb, usage jsonb, started_at timestamptz, finished_at timestamptz,
+  idempotency_key text, step int, repair_attempt int, request jsonb, response jsonb, parsed_output jsonb, latency_ms int,
+  cost double precision, replayed_from text`;
+
+const MODEL_CALL_NAMES = MODEL_CALL_COLUMNS.split(',').map((c) => c.trim().split(/\s+/)[0]!).join(', ');
+
+/** Inserts the model-call records of recordset `$1` (outside a commit). */
+export const MODEL_CALLS_SQL = `INSERT INTO model_calls (${MODEL_CALL_NAMES})
+  SELECT ${MODEL_CALL_NAMES} FROM jsonb_to_recordset($1::jsonb) AS m(${MODEL_CALL_COLUMNS})`;
 
 /**
  * Encodes a commit. Large node-run fields (input snapshot, output, routing) and the run input are sent only when the
@@ -49,14 +70,16 @@ export function encodeCommit(c: Commit): EncodedCommit {
       });
     }),
     newRuns: (c.new_runs ?? []).map((n) => JSON.stringify({ ...n, input: n.input ?? null, by_run: c.run_id })),
+    modelCalls: (c.model_calls ?? []).map(encodeModelCall),
   };
 }
 
-/** The four parameters of {@link COMMIT_SQL} for a batch of commits (at most one per run). */
+/** The five parameters of {@link COMMIT_SQL} for a batch of commits (at most one per run). */
 export function commitParams(batch: readonly EncodedCommit[]): string[] {
   const list = (parts: string[]): string => `[${parts.join(',')}]`;
   return [
     list(batch.map((b) => b.run)), list(batch.flatMap((b) => b.events)), list(batch.flatMap((b) => b.nodeRuns)), list(batch.flatMap((b) => b.newRuns)),
+    list(batch.flatMap((b) => b.modelCalls)),
   ];
 }
 
@@ -65,6 +88,8 @@ export function commitParams(batch: readonly EncodedCommit[]): string[] {
  * Each run is fenced on its own: its row is updated only at the expected sequence (and lease epoch), and its events,
  * node runs, new runs, snapshot and notification are joined to the runs actually updated (`r`), so a fenced run writes
  * nothing while the others commit. Returns the ids of the runs that committed.
+ *
+ * The model-call records of the commit ride in it too (one INSERT less per task node).
  *
  * JSON null becomes SQL NULL in a recordset: the run's input, output and error are stored as JSON `null` (as the single
  * commit always did) through COALESCE.
@@ -122,6 +147,11 @@ export const COMMIT_SQL = `
     FROM jsonb_to_recordset($4::jsonb) AS n(id text, by_run text, flowchart_id text, flowchart_version int, input jsonb, parent_run_id text,
       parent_node_run_id text, continued_from text, request_id text, correlation_id text, continuation int)
     JOIN r ON r.id = n.by_run
+  ), mc AS (
+    -- the model calls of the attempts whose outcome this commit records (only for runs that passed the fence)
+    INSERT INTO model_calls (${MODEL_CALL_NAMES})
+    SELECT ${MODEL_CALL_NAMES.split(', ').map((n) => `m.${n}`).join(', ')}
+    FROM jsonb_to_recordset($5::jsonb) AS m(${MODEL_CALL_COLUMNS}) JOIN r ON r.id = m.run_id
   ), s AS (
     SELECT x.* FROM x JOIN r ON r.id = x.id WHERE x.snap_seq IS NOT NULL
   ), sn AS (

@@ -122,7 +122,7 @@ export class GroupCommitter {
     this.stats.largest_batch = Math.max(this.stats.largest_batch, batch.length);
     // Run rows in id order: two statements that lock several runs rows lock them in the same order.
     const commits = batch.map((p) => p.c).sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
-    const res = await this.pool.query({ name: 'llmctl_group_commit_v1', text: COMMIT_SQL, values: commitParams(commits) });
+    const res = await this.pool.query({ name: 'llmctl_group_commit_v2', text: COMMIT_SQL, values: commitParams(commits) });
     return new Set((res.rows[0] as { ids: string[] }).ids);
   }
 

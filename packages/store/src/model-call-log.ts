@@ -8,6 +8,9 @@ const json = (v: unknown): string | null => (v === undefined || v === null ? nul
  * response, parsed output, usage, latency, cost), written in the one insert that records the call.
  */
 export class PgModelCallLog implements ModelCallLog {
+  /** Told of records stored with a node's commit instead of through `record` (the server sets it for metrics). */
+  observe?: (call: ModelCallRecord) => void;
+
   constructor(private readonly pool: pg.Pool) {}
 
   async record(c: ModelCallRecord): Promise<void> {

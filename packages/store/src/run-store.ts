@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import type { ErrorInfo, FlowchartDocument } from '@llmctl/contracts';
 import { LlmctlError } from '@llmctl/contracts';
-import type { Commit, NewRun, RunRecord, RunSnapshot, RunStore, StoredEvent } from '@llmctl/runtime';
-import { encodeCommit } from './commit-statement.ts';
+import type { Commit, ModelCallRecord, NewRun, RunRecord, RunSnapshot, RunStore, StoredEvent } from '@llmctl/runtime';
+import { MODEL_CALLS_SQL, encodeCommit, encodeModelCall } from './commit-statement.ts';
 import { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from './group-commit.ts';
 
 /** Runs one recovery scan may adopt at once (a process that died with thousands of runs is taken over in batches). */
@@ -78,6 +78,12 @@ export class PgRunStore implements RunStore {
    */
   commit(c: Commit): Promise<void> {
     return this.committer.submit(encodeCommit(c));
+  }
+
+  /** Stores model-call records outside a commit (one INSERT); with this the runtime hands records to the commit. */
+  async recordModelCalls(calls: ModelCallRecord[]): Promise<void> {
+    if (calls.length === 0) return;
+    await this.pool.query(MODEL_CALLS_SQL, [`[${calls.map(encodeModelCall).join(',')}]`]);
   }
 
   /** Changes the group-commit limits (see {@link GroupCommitter.configure}). */

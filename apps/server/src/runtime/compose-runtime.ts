@@ -77,6 +77,8 @@ export function composeRuntime(o: RuntimeOptions): {
       await record(c);
       observe(c);
     };
+    // Records stored with the node's own commit do not pass through `record`.
+    calls.observe = observe;
   }
   const models = new RegistryModelGateway(new ModelRepository(o.pool), o.credentials, o.allowedBaseUrls, o.localVllm ? { localVllm: o.localVllm } : {});
   const bus = new EventBus();

@@ -1,5 +1,6 @@
 import type { FlowchartNode, Warning } from '@llmctl/contracts';
 import type { CompiledGraph, LlmChoice, NodeRunState, TemplateScope } from '@llmctl/engine';
+import type { ModelCallRecord } from '../ports.ts';
 
 /** Everything a node handler may read while executing one attempt of a node run. */
 export interface NodeExecution {
@@ -17,6 +18,12 @@ export interface NodeExecution {
   emitToken(delta: string): void;
   /** Adds a warning to the node run (e.g. template_path_missing). */
   warn(w: Warning): void;
+  /**
+   * True when the runtime stores model-call records returned in {@link NodeResult.model_calls} with the node's own
+   * commit: a handler may then return the records of calls that need not be durable before the attempt ends (a final
+   * answer, not a tool-loop step) instead of writing each one.
+   */
+  modelCallsInCommit?: boolean;
 }
 
 /** What a node handler returns. */
@@ -30,6 +37,8 @@ export interface NodeResult {
   terminate?: boolean;
   /** An llm_guided decision's choice. */
   choice?: LlmChoice;
+  /** Model calls of the attempt not yet recorded (only when `modelCallsInCommit`): stored with the node's commit. */
+  model_calls?: ModelCallRecord[];
 }
 
 /** Executes one attempt of a node run. Throw `LlmctlError` (with `retryable`) to fail the attempt. */

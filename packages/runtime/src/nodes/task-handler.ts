@@ -5,6 +5,7 @@ import type { ModelCallLog, ModelCallRecord } from '../ports.ts';
 import type { ModelGateway, PortChatMessage, PortChatRequest, PortChatResponse, ResolvedModel } from '../model-port.ts';
 import { journalRequest, journalResponse, modelCallKey, replayable, reportedCost, requestDigest } from './model-journal.ts';
 import { parseJsonAnswer, schemaErrors } from '../structured-output.ts';
+import { findUnstorable } from '../storable.ts';
 import type { NodeExecution, NodeHandler, NodeResult } from './node-handler.ts';
 import { missingWarnings } from './builtin-handlers.ts';
 
@@ -35,6 +36,12 @@ export interface CallModelOptions {
   repair_attempt?: number;
   /** Journaled steps of earlier attempts: a recorded step of the same request is replayed, not called again. */
   journal?: readonly ModelCallRecord[];
+  /**
+   * Where the record of a succeeded call without tool calls goes instead of `calls.record` (it is stored with the
+   * node's commit). Tool-loop steps that asked for tools, failures and replays are always recorded at once: the
+   * journal must hold a step before its tools run.
+   */
+  deferTo?: ModelCallRecord[];
 }
 
 function parsedOutcome(schema: Record<string, unknown> | undefined, res: PortChatResponse): unknown {
@@ -92,11 +99,13 @@ export async function callModel(deps: TaskDeps, x: NodeExecution, model: Resolve
         prompt: opts.prompt,
       },
     });
-    await deps.calls.record({
+    const record: ModelCallRecord = {
       ...base, response_index: responseIndex, status: 'succeeded', error: null, usage: res.usage as unknown as Record<string, unknown>,
       response: journalResponse(model, res), parsed_output: model.redact ? model.redact(parsedOutcome(opts.json_schema, res)) : parsedOutcome(opts.json_schema, res),
       latency_ms: Math.round(performance.now() - t0), cost: reportedCost(res), started_at: started, finished_at: new Date().toISOString(),
-    });
+    };
+    if (opts.deferTo && res.tool_calls.length === 0 && !findUnstorable(record)) opts.deferTo.push(record);
+    else await deps.calls.record(record);
     return res;
   } catch (err) {
     const e = err instanceof LlmctlError ? err.toInfo() : { code: 'provider_error', message: String((err as Error)?.message ?? err), details: {}, retryable: false };
@@ -133,34 +142,57 @@ export function taskHandler(deps: TaskDeps): NodeHandler {
       usage.output_tokens += r.usage.output_tokens;
       usage.model_calls += 1;
     };
-    const common = { prompt: prompt.value as string, temperature: cfg.temperature, max_tokens: cfg.max_tokens, json_schema: cfg.output_schema };
-
-    // Agent loop: the model may call tools; each result goes back until it answers without tool calls.
-    // An attempt that runs the loop again (interrupted, retried) replays the steps journaled for this node run key.
-    const again = x.attempt > 1 || x.nodeRun.attempts.length > 1 || x.nodeRun.retry_of !== null;
-    const journal = tools && again && deps.calls.journal ? await deps.calls.journal(x.run.id, x.node.id, x.nodeRun.idempotency_key) : undefined;
-    let res = await callModel(deps, x, model, messages, { ...common, kind: 'chat', tools, toolCallsReturned: false, step: 0, ...(journal ? { journal } : {}) });
-    add(res);
-    let toolIndex = 0;
-    for (let step = 0; res.tool_calls.length > 0; step++) {
-      if (!deps.tools) throw new LlmctlError('tool_unknown', `the model asked for tools but none are available to ${x.node.id}`);
-      if (step >= (deps.maxAgentSteps ?? 8)) throw new LlmctlError('tool_failed', `agent step limit (${deps.maxAgentSteps ?? 8}) reached`, { node_id: x.node.id });
-      messages.push({ role: 'assistant', content: res.text, tool_calls: res.tool_calls });
-      for (const call of res.tool_calls) {
-        const out = await deps.tools.invoke(x, call.name, call.arguments, toolIndex++);
-        messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(out) });
+    // Records of calls that need not be durable before the attempt ends go with the node's own commit.
+    const deferred: ModelCallRecord[] | undefined = x.modelCallsInCommit ? [] : undefined;
+    const common = {
+      prompt: prompt.value as string, temperature: cfg.temperature, max_tokens: cfg.max_tokens, json_schema: cfg.output_schema,
+      ...(deferred ? { deferTo: deferred } : {}),
+    };
+    try {
+      const result = await runTask(deps, x, cfg, model, messages, tools, common, usage, add);
+      if (deferred && deferred.length > 0) {
+        for (const c of deferred) deps.calls.observe?.(c);
+        result.model_calls = deferred;
       }
-      res = await callModel(deps, x, model, messages, { ...common, kind: 'agent_step', tools, toolCallsReturned: true, step: step + 1, ...(journal ? { journal } : {}) });
-      add(res);
+      return result;
+    } catch (err) {
+      // The attempt fails: its calls are recorded now, as they always were (retries count them).
+      for (const c of deferred?.splice(0) ?? []) await deps.calls.record(c).catch(() => undefined);
+      throw err;
     }
-
-    if (!cfg.output_schema) return { output: { text: res.text }, usage };
-    const value = await completeStructured(deps, x, model, messages, res, cfg.output_schema, cfg.max_repair_attempts ?? 2, common, add);
-    return { output: value, usage };
   };
 }
 
-type CallCommon = { prompt: string; temperature?: number; max_tokens?: number; json_schema?: Record<string, unknown> };
+/** The model calls of a task attempt: the agent loop, then structured output with repairs. */
+async function runTask(
+  deps: TaskDeps, x: NodeExecution, cfg: Partial<TaskConfig>, model: ResolvedModel, messages: PortChatMessage[],
+  tools: CallModelOptions['tools'], common: CallCommon, usage: Record<string, number>, add: (r: PortChatResponse) => void,
+): Promise<NodeResult> {
+  // Agent loop: the model may call tools; each result goes back until it answers without tool calls.
+  // An attempt that runs the loop again (interrupted, retried) replays the steps journaled for this node run key.
+  const again = x.attempt > 1 || x.nodeRun.attempts.length > 1 || x.nodeRun.retry_of !== null;
+  const journal = tools && again && deps.calls.journal ? await deps.calls.journal(x.run.id, x.node.id, x.nodeRun.idempotency_key) : undefined;
+  let res = await callModel(deps, x, model, messages, { ...common, kind: 'chat', tools, toolCallsReturned: false, step: 0, ...(journal ? { journal } : {}) });
+  add(res);
+  let toolIndex = 0;
+  for (let step = 0; res.tool_calls.length > 0; step++) {
+    if (!deps.tools) throw new LlmctlError('tool_unknown', `the model asked for tools but none are available to ${x.node.id}`);
+    if (step >= (deps.maxAgentSteps ?? 8)) throw new LlmctlError('tool_failed', `agent step limit (${deps.maxAgentSteps ?? 8}) reached`, { node_id: x.node.id });
+    messages.push({ role: 'assistant', content: res.text, tool_calls: res.tool_calls });
+    for (const call of res.tool_calls) {
+      const out = await deps.tools.invoke(x, call.name, call.arguments, toolIndex++);
+      messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(out) });
+    }
+    res = await callModel(deps, x, model, messages, { ...common, kind: 'agent_step', tools, toolCallsReturned: true, step: step + 1, ...(journal ? { journal } : {}) });
+    add(res);
+  }
+
+  if (!cfg.output_schema) return { output: { text: res.text }, usage };
+  const value = await completeStructured(deps, x, model, messages, res, cfg.output_schema, cfg.max_repair_attempts ?? 2, common, add);
+  return { output: value, usage };
+}
+
+type CallCommon = { prompt: string; temperature?: number; max_tokens?: number; json_schema?: Record<string, unknown>; deferTo?: ModelCallRecord[] };
 
 /**
  * Parses and validates a structured answer; on failure shows the model its answer and the errors, up to
