@@ -1,7 +1,8 @@
 /**
  * A 1,000-node flowchart in the editor renders only what is in view: at the opening (readable, 100 %) zoom a bounded
  * number of node elements is in the DOM, a node panned into view is rendered and can be selected, and far below the
- * readable zoom the graph is drawn by the low-detail layer, where a click still selects the node under it.
+ * readable zoom the graph is drawn by the low-detail layer, where a click still selects the node under it and the
+ * fit-view control fits the whole graph.
  * State-gated: every wait is on the DOM, none on time.
  */
 import { describe, test } from 'node:test';
@@ -98,6 +99,13 @@ describe('editor with a 1,000-node flowchart', () => {
       }, [DX, DY, LANES, PER_LANE]);
       await page.mouse.click(at.x, at.y);
       await waitFor(page, 'node-form', { 'data-node-id': at.id });
+      // The fit-view control still fits the whole graph (React Flow holds no nodes at low detail).
+      const before = await page.locator('.react-flow__viewport').getAttribute('style');
+      await page.locator('.react-flow__controls-fitview').click();
+      await page.waitForFunction((b) => document.querySelector('.react-flow__viewport')?.getAttribute('style') !== b, before);
+      await waitForCanvasIdle(page);
+      assert.ok((await canvasZoom(page)) < 0.3, 'the whole 22,000 px wide graph fits only far below 30 %');
+      await waitFor(page, 'low-detail-layer');
     });
   });
 });

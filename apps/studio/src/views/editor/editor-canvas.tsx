@@ -30,7 +30,9 @@ import { useTheme } from '../../ui/theme.ts';
 const MINIMAP_KEY = 'llmctl.minimap';
 /** Big graphs: measured sizes reach the editor graph in one batch once the canvas has been quiet this long. */
 const MEASURE_FLUSH_MS = 1000;
-// At low detail React Flow gets no connectors at all (a hidden one still keeps a component and a store subscription).
+// At low detail React Flow gets no nodes and no connectors at all: the layer draws them. (Hiding them instead meant
+// rebuilding every node object at each crossing of the threshold, and a hidden connector still keeps a component.)
+const NO_NODES: FlowNode[] = [];
 const NO_EDGES: FlowEdge[] = [];
 const lowZoom = (s: { transform: [number, number, number] }): boolean => s.transform[2] < LOW_DETAIL_ZOOM;
 
@@ -121,8 +123,8 @@ export function EditorCanvas({ selectedNodes, selectedEdges }: EditorCanvasProps
   }, []);
 
   const nodes: FlowNode[] = useMemo(
-    () => cache.current!.nodes({ nodes: graph.nodes, issuesByNode: issues.byNode, selected: selN, sizes: sizes.current, estimate: big, hidden: low }),
-    [graph.nodes, issues, selN, big, low],
+    () => cache.current!.nodes({ nodes: graph.nodes, issuesByNode: issues.byNode, selected: selN, sizes: sizes.current, estimate: big, hidden: false }),
+    [graph.nodes, issues, selN, big],
   );
 
   const edges: FlowEdge[] = useMemo(() => cache.current!.edges(graph.edges, issues.byEdge, selE, selectEdge), [graph.edges, issues, selE, selectEdge]);
@@ -136,6 +138,21 @@ export function EditorCanvas({ selectedNodes, selectedEdges }: EditorCanvasProps
     },
     [rf, nodes, dispatch],
   );
+  // The fit-view control at low detail (React Flow then holds no nodes to fit).
+  const fitAll = useCallback(() => {
+    if (nodes.length === 0) return;
+    let x1 = Infinity;
+    let y1 = Infinity;
+    let x2 = -Infinity;
+    let y2 = -Infinity;
+    for (const n of nodes) {
+      x1 = Math.min(x1, n.position.x);
+      y1 = Math.min(y1, n.position.y);
+      x2 = Math.max(x2, n.position.x + (n.measured?.width ?? 180));
+      y2 = Math.max(y2, n.position.y + (n.measured?.height ?? 64));
+    }
+    void rf.fitBounds({ x: x1, y: y1, width: x2 - x1, height: y2 - y1 }, { padding: 0.1 });
+  }, [rf, nodes]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<FlowNode>[]) => {
@@ -198,7 +215,7 @@ export function EditorCanvas({ selectedNodes, selectedEdges }: EditorCanvasProps
   return (
     <div className={low ? 'canvas lod-low' : 'canvas'} data-testid="canvas" data-culled={big ? 'true' : undefined} ref={canvasRef} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} onDrop={onDrop}>
       <ReactFlow<FlowNode, FlowEdge>
-        nodes={nodes}
+        nodes={low ? NO_NODES : nodes}
         edges={low ? NO_EDGES : edges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
@@ -217,9 +234,9 @@ export function EditorCanvas({ selectedNodes, selectedEdges }: EditorCanvasProps
       >
         {!low && <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#243041" />}
         {low && <LowDetailLayer nodes={nodes} edges={edges} />}
-        {minimap && big && <CanvasMiniMap width={150} height={96} />}
+        {minimap && big && <CanvasMiniMap nodes={nodes} width={150} height={96} />}
         {minimap && !big && <MiniMap pannable zoomable nodeColor={(n) => nodeKind(String(n.type)).color} maskColor="var(--minimap-mask)" style={{ width: 150, height: 96 }} data-testid="minimap" />}
-        <Controls showInteractive={false} {...(big ? { fitViewOptions: { includeHiddenNodes: true } } : {})} />
+        <Controls showInteractive={false} {...(low ? { onFitView: fitAll } : {})} />
         <button
           type="button"
           className="minimap-toggle"

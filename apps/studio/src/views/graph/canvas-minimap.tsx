@@ -11,6 +11,8 @@ import type { FlowNode } from './graph-types.ts';
 
 /** Props of {@link CanvasMiniMap}. */
 export interface CanvasMiniMapProps {
+  /** Every node of the graph (React Flow holds none while the low-detail layer draws them). */
+  nodes: readonly FlowNode[];
   width: number;
   height: number;
 }
@@ -39,8 +41,7 @@ const viewSelector = (s: ReactFlowState): View => ({ tx: s.transform[0], ty: s.t
 const sameView = (a: View, b: View): boolean => a.tx === b.tx && a.ty === b.ty && a.zoom === b.zoom && a.width === b.width && a.height === b.height;
 
 /** The canvas minimap (render inside `<ReactFlow>`). */
-export function CanvasMiniMap({ width, height }: CanvasMiniMapProps) {
-  const nodes = useStore((s) => s.nodes) as FlowNode[];
+export function CanvasMiniMap({ nodes, width, height }: CanvasMiniMapProps) {
   const view = useStore(viewSelector, sameView);
   const rf = useReactFlow();
   const ref = useRef<HTMLCanvasElement>(null);
