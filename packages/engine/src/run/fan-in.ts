@@ -2,9 +2,7 @@ import type { ErrorInfo, LeftoverToken } from '@llmctl/contracts';
 import type { EngineState, JoinState, Token } from './state.ts';
 import { tokenOrder } from './state.ts';
 import type { Tx } from './tx.ts';
-import type { JoinLiveness } from './fan-in-index.ts';
-import { directlyGrounded, fanInIndex } from './fan-in-index.ts';
-
+import { directlyGrounded, fanInIndex, type JoinLiveness } from './fan-in-index.ts';
 
 function headTokens(j: JoinState): { connector: string; token: Token }[] {
   return Object.entries(j.queues)
