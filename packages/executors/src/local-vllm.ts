@@ -23,6 +23,8 @@ export interface LocalVllm {
   /** `http://127.0.0.1:<port>/v1`: the OpenAI-compatible API. */
   readonly baseUrl: string;
   readonly pid: number;
+  /** Resolves when the process has ended (stopped, or crashed). */
+  readonly exited: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -121,12 +123,12 @@ export async function startLocalVllm(model: string, o: LocalVllmOptions = {}, si
     // re-check when the process exits or after a short pause, whichever comes first
     await Promise.race([exited, new Promise((r) => setTimeout(r, 250).unref())]);
   }
-  return { baseUrl: `${base}/v1`, pid: child.pid!, stop };
+  return { baseUrl: `${base}/v1`, pid: child.pid!, exited, stop };
 }
 
 /**
- * The local vLLM servers of one executor process, one per model, started on first use and stopped by
- * {@link LocalVllmServers.stopAll} (the end of `llmctl executor run`, or a queue worker's stop).
+ * The local vLLM servers of one executor process, one per model, started on first use (again after one died) and
+ * stopped by {@link LocalVllmServers.stopAll} (the end of `llmctl executor run`, or a queue worker's stop).
  */
 export class LocalVllmServers {
   private readonly servers = new Map<string, Promise<LocalVllm>>();
@@ -136,9 +138,14 @@ export class LocalVllmServers {
   async baseUrlFor(model: string, signal?: AbortSignal): Promise<string> {
     let p = this.servers.get(model);
     if (!p) {
-      p = startLocalVllm(model, this.o, signal);
-      this.servers.set(model, p);
-      p.catch(() => this.servers.delete(model));
+      const started = startLocalVllm(model, this.o, signal);
+      p = started;
+      this.servers.set(model, started);
+      // a failed start, or a server that died later, is started again on the next use
+      const forget = (): void => {
+        if (this.servers.get(model) === started) this.servers.delete(model);
+      };
+      started.then((s) => s.exited.then(forget), forget);
     }
     return (await p).baseUrl;
   }
