@@ -213,7 +213,7 @@ export const ROUTE_SCHEMAS: Record<string, Json> = {
   'PUT /api/providers/:provider': schema({
     tags: ['models'], summary: 'Set a provider\'s key, base URL or settings',
     params: { type: 'object', required: ['provider'], properties: { provider: { type: 'string', description: `One of ${PROVIDER_KINDS.filter((p) => p !== 'scripted').join(', ')}.` } } },
-    body: ref('ProviderCredentialInput'), ok: { 200: success(ref('ProviderCredential'), 'The stored credential (masked).') },
+    body: ref('ProviderCredentialInput'), bodyBy: 'schema', ok: { 200: success(ref('ProviderCredential'), 'The stored credential (masked).') },
   }),
   'GET /api/settings/runtime': schema({ tags: ['settings'], summary: 'Runtime settings', ok: { 200: success(ref('RuntimeSettings'), 'The settings.') } }),
   'GET /api/workers': schema({
@@ -239,7 +239,7 @@ export const ROUTE_SCHEMAS: Record<string, Json> = {
   }),
   'POST /api/rag/collections': schema({
     tags: ['rag'], summary: 'Create a RAG collection',
-    body: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, description: { type: ['string', 'null'], maxLength: 2000 } } },
+    body: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, description: { type: ['string', 'null'], maxLength: 2000 } } }, bodyBy: 'schema',
     ok: { 201: success(ref('RagCollection'), 'Created.') },
   }),
   'GET /api/rag/collections': schema({ tags: ['rag'], summary: 'List RAG collections', querystring: listQuery(RAG_COLLECTION_SORTS), ok: { 200: listOf(ref('RagCollection'), 'A page of collections (with counts).') } }),

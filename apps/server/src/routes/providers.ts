@@ -28,13 +28,7 @@ export const providerRoutes: RouteInstaller = async (app, ctx) => {
     if (!(PROVIDER_KINDS as readonly string[]).includes(provider) || provider === 'scripted') {
       throw new LlmctlError('not_found', `unknown provider ${provider.slice(0, 64)}`, { provider: provider.slice(0, 64) });
     }
-    const body = requireObjectBody(req.body);
-    const errors: { path: string; message: string }[] = [];
-    for (const k of Object.keys(body)) if (!['api_key', 'base_url', 'settings'].includes(k)) errors.push({ path: k, message: 'unknown field' });
-    if (body.api_key !== undefined && body.api_key !== null && typeof body.api_key !== 'string') errors.push({ path: 'api_key', message: 'must be a string or null' });
-    if (body.base_url !== undefined && body.base_url !== null && (typeof body.base_url !== 'string' || !/^https?:\/\//.test(body.base_url))) errors.push({ path: 'base_url', message: 'must be an http(s) URL or null' });
-    if (body.settings !== undefined && (typeof body.settings !== 'object' || body.settings === null || Array.isArray(body.settings))) errors.push({ path: 'settings', message: 'must be an object' });
-    if (errors.length > 0) throw new LlmctlError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
+    const body = requireObjectBody(req.body); // fields checked by the ProviderCredentialInput schema
     if (typeof body.base_url === 'string') {
       // Link-local and metadata addresses are refused here too, unless listed in LLMCTL_ALLOWED_BASE_URLS.
       const v = await checkBaseUrl(body.base_url, { allowlist, trusted: PROVIDER_ENDPOINTS[provider as ProviderKind] ?? [] });
