@@ -96,7 +96,7 @@ describe('editor with a 1,000-node flowchart', () => {
         const lane = Math.min(lanes - 1, Math.max(0, Math.round(fy / dy)));
         const i = Math.min(perLane - 1, Math.max(0, Math.round(fx / dx) - 1));
         return { id: `l${lane}_${i}`, x: pane.left + m.e + ((i + 1) * dx + 80) * m.a, y: pane.top + m.f + (lane * dy + 20) * m.a };
-      }, [DX, DY, LANES, PER_LANE]);
+      }, [DX, DY, LANES, PER_LANE] as [number, number, number, number]);
       await page.mouse.click(at.x, at.y);
       await waitFor(page, 'node-form', { 'data-node-id': at.id });
       // The fit-view control still fits the whole graph (React Flow holds no nodes at low detail).
