@@ -26,7 +26,8 @@ async function open(n: number): Promise<Fixture> {
   const db = await createTestDatabase({ migrated: true });
   const pool = createPool(db.url, { max: 4 });
   const fc = await new FlowchartRepository(pool).create({ document: { schema_version: 1, name: 'g', nodes: [{ id: 's', type: 'start' }], edges: [] } as never });
-  const store = new PgRunStore(pool);
+  // One statement in flight: the batches the tests expect are then exact (the default, 2, also sends a second commit alone).
+  const store = new PgRunStore(pool, { maxInFlight: 1 });
   const runs = Array.from({ length: n }, (_, i) => `run_group_${String(i).padStart(3, '0')}`);
   for (const id of runs) await store.createLeasedRun({ id, flowchart_id: fc.id, flowchart_version: 1, input: { i: id } }, ME, 60_000);
   return {
