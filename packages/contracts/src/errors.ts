@@ -109,8 +109,8 @@ export const ERROR_CODES = {
   result_invalid: { meaning: 'The executor finished without exactly one valid LLMCTL_EXECUTOR_RESULT_JSON line.', retryable: false },
   payload_invalid: { meaning: 'The executor payload file is missing, unreadable or does not match the payload contract.', retryable: false },
   gpu_unavailable: { meaning: 'No GPU could be scheduled for a vllm-class attempt within gpu_schedule_timeout_s and the flowchart forbids the CPU fallback.', retryable: false },
-} as const satisfies Record<string, ErrorCodeInfo>;
   vllm_start_failed: { meaning: 'The vLLM server the executor starts for a local (vllm_local) model exited or did not answer /health within the startup timeout (details.reason: exited | timeout; details.output: the tail of its output).', retryable: true },
+} as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
