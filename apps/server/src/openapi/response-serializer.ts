@@ -1,7 +1,7 @@
 /**
  * Responses are serialised by their route's response schema (fast-json-stringify), never by a bare JSON.stringify.
  * Serialisers drop what a schema omits, and clients rely on every field, so the compiled copy of each schema is made
- * open (`openForSerialisation`): an object keeps the properties it does not describe. The schema still names every
+ * open (`openForSerialisation`): an object keeps the properties it does not describe and a null stays null. The schema still names every
  * documented field (and is what the OpenAPI document shows); tests hold the documented run and node-run fields to
  * api.md. A value a schema cannot serialise (a required field missing) is sent with JSON.stringify and logged, never
  * turned into a 500; in strict mode (under the test runner, or LLMCTL_STRICT_RESPONSES=1) every response is also
@@ -22,7 +22,8 @@ const MAPS = ['properties', 'patternProperties', '$defs', 'definitions', 'depend
 
 /**
  * A copy of `schema` for serialisation: every object schema keeps undescribed properties (`additionalProperties:
- * true` unless it gives a schema for them) and annotation-only keywords fast-json-stringify does not know are dropped.
+ * true` unless it gives a schema for them), every typed schema admits null (sent as null, never coerced to "" or 0) and
+ * annotation-only keywords fast-json-stringify does not know are dropped.
  */
 export function openForSerialisation(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(openForSerialisation);
@@ -37,6 +38,15 @@ export function openForSerialisation(schema: unknown): unknown {
     else out[k] = v;
   }
   const types = Array.isArray(s.type) ? s.type : [s.type];
+  // A null is sent as null wherever it appears (fast-json-stringify would write "" / 0 / false / {}); an object schema
+  // says so with `nullable` (a type list with "object" makes recursive schemas such as Span loop). A value of another
+  // type than the schema's then fails fast-json-stringify and is sent by JSON.stringify (see below).
+  // An integer is written as the number it is (fast-json-stringify would truncate 1.5 to 1).
+  const declared = (Array.isArray(s.type) ? s.type : s.type === undefined ? [] : [s.type]).map((t) => (t === 'integer' ? 'number' : t)) as string[];
+  if (declared.length === 1 && declared[0] === 'object') {
+    out.type = 'object';
+    out.nullable = true;
+  } else if (declared.length > 0 && !(declared.length === 1 && declared[0] === 'null')) out.type = [...new Set([...declared, 'null'])];
   const isObject = types.includes('object') || (s.type === undefined && (s.properties !== undefined || s.required !== undefined));
   if (isObject && (s.additionalProperties === undefined || s.additionalProperties === false)) out.additionalProperties = true;
   else if (s.additionalProperties && typeof s.additionalProperties === 'object') out.additionalProperties = openForSerialisation(s.additionalProperties);
