@@ -97,13 +97,17 @@ describe('POST /api/node-tests', () => {
     assert.deepEqual(res.body.data.model_calls, []);
   });
 
-  test('a bad body is 400 validation_failed naming the field; a node that changes stored state is refused', async () => {
+  test('a bad body is 400 validation_failed naming the field; a node breaking the save rules is flowchart_invalid; a node that changes stored state is refused', async () => {
     const noNode = await server.request('POST', '/api/node-tests', { sample: {} });
     assert.equal(noNode.status, 400);
     assert.equal(noNode.body.error.code, 'validation_failed');
     assert.equal(noNode.body.error.details.errors[0].path, 'node');
     const badUpstream = await server.request('POST', '/api/node-tests', { node: task({}), sample: { upstream: [1] } });
     assert.equal(badUpstream.body.error.details.errors[0].path, 'sample.upstream');
+    const invalid = await server.request('POST', '/api/node-tests', { node: task({ max_repair_attempts: 'x' }), edges: [{ id: 'e', source: 'classify', target: 'x', condition: 'output.x =' }], sample: { input: { text: 'x' } } });
+    assert.equal(invalid.status, 422, invalid.text);
+    assert.equal(invalid.body.error.code, 'flowchart_invalid');
+    assert.deepEqual(invalid.body.error.details.errors.map((e: { path: string }) => e.path), ['/nodes/1/config/max_repair_attempts', '/edges/0/condition']);
     const memory = await server.request('POST', '/api/node-tests', { node: { id: 'm', type: 'memory', config: { op: 'add', text: 'x' } } });
     assert.equal(memory.status, 422);
     assert.equal(memory.body.error.code, 'node_type_unsupported');

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_SETTINGS, LlmctlError, isErrorCode, type FlowchartDocument, type FlowchartEdge, type FlowchartNode, type Warning } from '@llmctl/contracts';
-import { compileGraph, conditionsToEvaluate, selectRouting, type NodeRunState, type RoutingOutcome, type TemplateScope } from '@llmctl/engine';
+import { compileGraph, conditionsToEvaluate, selectRouting, validateFlowchart, type NodeRunState, type RoutingOutcome, type TemplateScope } from '@llmctl/engine';
 import {
   decisionHandler, endHandler, evaluateConditions, inlineExecutor, taskHandler, toErrorInfo,
   type ModelCallLog, type ModelCallRecord, type ModelGateway, type NodeExecution, type NodeHandlers, type NodeResult,
@@ -131,7 +131,14 @@ export async function runNodeTest(models: ModelGateway, req: NodeTestRequest, si
       throw new LlmctlError('template_unresolved', `The ${key} has a "{{" without its closing "}}". Close it (e.g. {{input.topic}}); nothing was sent to the model.`, { field: key });
     }
   }
-  const graph = compileGraph(testDocument(node, req.edges), DEFAULT_SETTINGS);
+  const doc = testDocument(node, req.edges);
+  // The rules a save applies to this node and its connectors (a run never sees a node that breaks them); the one-node
+  // document's own structural findings (no end, dangling targets) are not the node's problems.
+  const problems = validateFlowchart(doc).errors.filter((e) => (e.code === 'schema_invalid' || e.code === 'condition_invalid') && /^\/(nodes\/1|edges\/)/.test(e.path ?? ''));
+  if (problems.length > 0) {
+    throw new LlmctlError('flowchart_invalid', `The node is not valid yet, so it was not run: ${problems.map((p) => p.message).join('; ')}`, { errors: problems });
+  }
+  const graph = compileGraph(doc, DEFAULT_SETTINGS);
   const runId = newId('run');
   const calls: ModelCallRecord[] = [];
   // Everything reported passes the redactor of each model resolved (its secrets: keys, auth headers), the output too.
