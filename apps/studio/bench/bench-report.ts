@@ -196,7 +196,7 @@ function findings(r: BenchResult): string[] {
     '- node and connector objects are reused by id (`flow-elements.ts`): a selection, a validation answer or one',
     '  measured node re-adopts only the nodes that changed; measured sizes reach the editor graph in one batch once',
     '  the canvas is quiet (each graph change rebuilds and serialises the whole document);',
-    '- below 45 % zoom (text under 5 px) big graphs are drawn by one `<canvas>` layer (`low-detail-layer.tsx`) and',
+    '- below 60 % zoom (text under 7 px) big graphs are drawn by one `<canvas>` layer (`low-detail-layer.tsx`) and',
     '  React Flow gets no nodes and no connectors; a click selects the node under it;',
     '- big graphs get a canvas minimap (`canvas-minimap.tsx`): nodes drawn once, only the viewport box moves.',
     '',

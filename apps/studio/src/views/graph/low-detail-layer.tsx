@@ -1,5 +1,5 @@
 /**
- * A big graph below {@link LOW_DETAIL_ZOOM}: node text would be under 5 px, and thousands of node and connector
+ * A big graph below {@link LOW_DETAIL_ZOOM}: node text would be under 7 px, and thousands of node and connector
  * components (one DOM subtree and one store subscription each) made every panning frame slow. There the canvas gives
  * React Flow no nodes and no connectors at all, and this layer draws the whole graph into one `<canvas>` instead: a box in
  * its kind's colour per node (outlined when selected, red with an error) and a curve per connector, redrawn only
