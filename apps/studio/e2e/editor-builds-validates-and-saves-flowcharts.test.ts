@@ -13,7 +13,9 @@ import { useStudio } from './support/suite.ts';
 describe('flowchart editor', () => {
   const studio = useStudio();
 
-  test('a flowchart with a decision and a join is built by drag and drop from the palette and saved as version 2', { timeout: 90_000 }, async () => {
+  // The per-test timeout only guards against a hang (every step waits for DOM or server state): ~40 gestures that each
+  // wait for the canvas to settle took 90 s with two suites running under two busy loops on 2 cores.
+  test('a flowchart with a decision and a join is built by drag and drop from the palette and saved as version 2', { timeout: 300_000 }, async () => {
     const { server } = studio;
     await server.scriptedModel('classifier', triageResponses());
     // A few existing flowcharts, so the list (and its screenshot) is not empty.
