@@ -38,3 +38,27 @@ test('provider and RAG collection bodies are validated by their schemas', async 
     await s.close();
   }
 });
+
+test('a flowchart version and a rehearsal timeout outside their schemas are 400 naming the field', async () => {
+  const s: TestServer = await startTestServer();
+  try {
+    const fc = await s.request('POST', '/api/flowcharts', { schema_version: 1, name: 'v', nodes: [{ id: 'start', type: 'start' }, { id: 'end', type: 'end' }], edges: [{ id: 'e1', source: 'start', target: 'end' }] });
+    assert.equal(fc.status, 201, fc.text);
+    for (const [method, url, body, path] of [
+      ['GET', `/api/flowcharts/${fc.body.data.id}?version=0`, undefined, 'version'],
+      ['GET', `/api/flowcharts/${fc.body.data.id}?version=99999999999`, undefined, 'version'],
+      ['GET', `/api/flowcharts/${fc.body.data.id}?version=x`, undefined, 'version'],
+      ['POST', '/api/migrations/cutover/rehearse', { timeout_s: 601 }, 'timeout_s'],
+      ['POST', '/api/migrations/cutover/rehearse', { timeout_s: '5' }, 'timeout_s'],
+    ] as const) {
+      const r = await s.request(method, url, body);
+      assert.equal(r.status, 400, `${url}: ${r.text}`);
+      assert.equal(r.body.error.code, 'validation_failed');
+      assert.ok(r.body.error.details.errors.some((e: { path: string }) => e.path === path), JSON.stringify(r.body.error.details));
+    }
+    assert.equal((await s.request('GET', `/api/flowcharts/${fc.body.data.id}?version=1`)).body.data.version, 1);
+    assert.equal((await s.request('GET', `/api/flowcharts/${fc.body.data.id}?version=`)).body.data.version, 1);
+  } finally {
+    await s.close();
+  }
+});

@@ -37,8 +37,10 @@ const checklist = cutoverChecklistSchema as unknown as Json;
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', description: 'The report id (a malformed one is 404 not_found).' } } };
 
 function schema(summaryText: string, ok: Record<number, Json>, extra: Json = {}): Json {
-  const body = extra.body as Json | undefined;
-  return { tags: ['migrations'], summary: summaryText, ...extra, ...(body ? { body: { ...body, 'x-validated-by': 'handler' } } : {}), response: { ...ok, ...errorResponses } };
+  // A body is validated by its handler (400 migration_input_invalid) unless `bodyBy: 'schema'` says the schema does it.
+  const { bodyBy, ...rest } = extra;
+  const body = rest.body as Json | undefined;
+  return { tags: ['migrations'], summary: summaryText, ...rest, ...(body && bodyBy !== 'schema' ? { body: { ...body, 'x-validated-by': 'handler' } } : {}), response: { ...ok, ...errorResponses } };
 }
 
 /** The documented schema of each migration route (`METHOD /path`). */
@@ -59,6 +61,7 @@ export const MIGRATION_ROUTE_SCHEMAS: Record<string, Json> = {
   'GET /api/migrations/cutover': schema('The cutover release checklist as data', { 200: success(checklist, 'Imported, ready, blocked, rehearsed, the switch and the test-evidence record.') }),
   'POST /api/migrations/cutover/rehearse': schema('Run every imported flowchart once on the scripted provider and record the results', { 200: success(checklist, 'The checklist after the rehearsal.') }, {
     body: { type: 'object', properties: { input: { description: 'Run input for every rehearsal (default {}).' }, timeout_s: { type: 'integer', minimum: 1, maximum: 600 } } },
+    bodyBy: 'schema',
   }),
   'GET /api/migrations/:id': schema('One stored report', { 200: success(stored, 'The report.') }, { params: idParams }),
   'POST /api/migrations/:id/rollback': schema('Roll back an applied report', {

@@ -123,7 +123,7 @@ export const ROUTE_SCHEMAS: Record<string, Json> = {
   }),
   'GET /api/flowcharts/:id': schema({
     tags: ['flowcharts'], summary: 'A flowchart (latest version, or ?version=N)', params: params('id'),
-    querystring: { type: 'object', properties: { version: { type: 'integer', minimum: 1 } } },
+    querystring: { type: 'object', properties: { version: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } } },
     ok: { 200: success(ref('Flowchart'), 'The flowchart version.') },
   }),
   'PUT /api/flowcharts/:id': schema({ tags: ['flowcharts'], summary: 'Save a new version', params: params('id'), body: flowchartBody, ok: { 200: success(ref('Flowchart'), 'The new version.') } }),

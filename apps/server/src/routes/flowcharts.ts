@@ -3,7 +3,7 @@ import type { Flowchart } from '@llmctl/store';
 import type { AppContext, RouteInstaller } from '../app-context.ts';
 import { ok } from '../envelope.ts';
 import { validateDocument } from '../flowchart-validation.ts';
-import { optionalPositiveInt, queryOf, requireId } from './params.ts';
+import { queryOf, requireId } from './params.ts';
 
 type IdParams = { Params: { id: string } };
 
@@ -59,7 +59,8 @@ export const flowchartRoutes: RouteInstaller = async (app, ctx) => {
 
   app.get<IdParams>('/api/flowcharts/:id', async (req, reply) => {
     const id = requireId('fc', req.params.id, 'flowchart');
-    const version = optionalPositiveInt(queryOf(req.query), 'version');
+    const v = queryOf(req.query).version; // a positive integer (query schema); empty means latest
+    const version = v === undefined || v === '' ? undefined : Number(v);
     return ok(reply, await ctx.repos.flowcharts.get(id, version));
   });
 

