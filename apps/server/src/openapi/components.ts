@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import {
-  CONTROL_ACTIONS, RUN_STATUSES, SCHEMAS, flowchartVersionInfoSchema, flowchartViewSchema, modelViewSchema, providerCredentialSchema, validationIssueSchema,
+  CONTROL_ACTIONS, RUN_STATUSES, SCHEMAS, flowchartVersionInfoSchema, flowchartViewSchema, modelViewSchema, providerCredentialSchema, ragCollectionSchema, validationIssueSchema,
 } from '@llmctl/contracts';
 import { createSchema, patchSchema } from '../routes/model-input.ts';
 
@@ -101,10 +101,7 @@ export const COMPONENTS: Json[] = [
     $id: 'Milestone', type: 'object', required: ['run_id', 'milestone_key', 'title', 'status', 'updated_at'],
     properties: { run_id: str, milestone_key: str, flowchart_id: nullableStr, title: str, status: str, updated_at: time },
   },
-  {
-    $id: 'RagCollection', type: 'object', required: ['id', 'name', 'description', 'created_at'],
-    properties: { id: str, name: str, description: nullableStr, created_at: time, documents: { type: 'array', items: obj } },
-  },
+  { ...ragCollectionSchema, $id: 'RagCollection' },
   {
     $id: 'Page', type: 'object', required: ['page', 'per_page', 'total'],
     properties: { page: { type: 'integer', minimum: 1 }, per_page: { type: 'integer', minimum: 1, maximum: 100 }, total: { type: 'integer', minimum: 0 } },

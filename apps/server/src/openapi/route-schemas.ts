@@ -9,7 +9,7 @@ import {
   ARTIFACT_SORTS, FLOWCHART_SORTS, MEMORY_SORTS, MILESTONE_SORTS, MODEL_SORTS, PLAN_SORTS, RAG_COLLECTION_SORTS, RUN_SORTS,
 } from '@llmctl/store';
 import { PROVIDER_KINDS } from '@llmctl/providers';
-import { executorHealthSchema, workerViewSchema } from '@llmctl/contracts';
+import { executorHealthSchema, flowchartDraftSchema, workerViewSchema } from '@llmctl/contracts';
 import { RUN_STATUS_ENUM, ref } from './components.ts';
 import { MIGRATION_ROUTE_SCHEMAS } from './migration-schemas.ts';
 import { NODE_TEST_ROUTE_SCHEMAS } from './node-test-schemas.ts';
@@ -84,10 +84,7 @@ const flowchartBody = {
   description: 'A flowchart-v1 document, or `{ "document": { … } }`.',
   anyOf: [ref('FlowchartDocument'), { type: 'object', required: ['document'], properties: { document: ref('FlowchartDocument') } }],
 };
-const flowchartDraft = {
-  type: 'object', required: ['flowchart_id', 'document', 'updated_at', 'validation'],
-  properties: { flowchart_id: str, document: { type: 'object' }, updated_at: { type: 'string', format: 'date-time' }, validation: ref('ValidationResult') },
-};
+const flowchartDraft = { ...flowchartDraftSchema, properties: { ...flowchartDraftSchema.properties, validation: ref('ValidationResult') } };
 const filter = (description: string): Json => ({ type: 'string', maxLength: 200, description });
 const specialFilters = { flowchart_id: filter('Only this flowchart\'s.'), run_id: filter('Only this run\'s.') };
 const deleted = success({ type: 'object', required: ['id', 'deleted'], properties: { id: str, deleted: { const: true } } }, 'Deleted.');

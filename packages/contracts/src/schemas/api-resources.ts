@@ -4,7 +4,7 @@
  * imports the types (apps/studio/src/api/types.ts).
  */
 import type { FromSchema } from 'json-schema-to-ts';
-import type { FlowchartDocument, ValidationIssue } from '../flowchart.ts';
+import type { FlowchartDocument, ValidationIssue, ValidationResult } from '../flowchart.ts';
 import { artifactSchema } from './artifact.ts';
 
 const str = { type: 'string' } as const;
@@ -60,6 +60,36 @@ export const modelTestResultSchema = {
   type: 'object', required: ['ok', 'latency_ms'],
   properties: { ok: { type: 'boolean' }, latency_ms: { type: 'integer' }, provider: str, model: str, reply: str, error: { type: 'object', additionalProperties: true } },
 } as const;
+
+/** A RAG collection: counts on list items, its documents on a single read. */
+export const ragCollectionSchema = {
+  type: 'object', required: ['id', 'name', 'description', 'created_at'], additionalProperties: false,
+  properties: {
+    id: str, name: str, description: nullableStr, created_at: time,
+    document_count: { type: 'integer', description: 'List items: documents in the collection.' },
+    chunk_count: { type: 'integer', description: 'List items: chunks in the collection.' },
+    documents: { type: 'array', description: 'Single reads: the documents with their chunk counts.', items: { type: 'object', additionalProperties: true } },
+  },
+} as const;
+
+/** A flowchart's server-side draft with its current validation result (never a version, never runnable). */
+export const flowchartDraftSchema = {
+  type: 'object', required: ['flowchart_id', 'document', 'updated_at', 'validation'], additionalProperties: false,
+  properties: {
+    flowchart_id: str,
+    document: { type: 'object', additionalProperties: true, description: 'The draft document (possibly invalid).' },
+    updated_at: time,
+    validation: {
+      type: 'object', required: ['valid', 'errors', 'warnings'],
+      properties: { valid: { type: 'boolean' }, errors: { type: 'array', items: validationIssueSchema }, warnings: { type: 'array', items: validationIssueSchema } },
+    },
+  },
+} as const;
+
+/** A RAG collection. */
+export type RagCollectionView = FromSchema<typeof ragCollectionSchema>;
+/** A flowchart's server-side draft. */
+export type FlowchartDraftView = Omit<FromSchema<typeof flowchartDraftSchema>, 'validation'> & { validation: ValidationResult };
 
 /** A stored flowchart version. */
 export type FlowchartView = Omit<FromSchema<typeof flowchartViewSchema>, 'document' | 'warnings'> & { document: FlowchartDocument; warnings: ValidationIssue[] };

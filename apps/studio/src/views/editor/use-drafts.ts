@@ -4,18 +4,13 @@
  * kept. Both are offered back when the flowchart is opened again; saving a version clears them.
  */
 import { useCallback, useEffect, useState } from 'react';
-import type { ValidationResult } from '@llmctl/contracts';
+import type { FlowchartDraftView } from '@llmctl/contracts';
 import { api } from '../../api/http.ts';
 import { ApiError } from '../../core/api-envelope.ts';
 import { clearLocalDraft, draftToOffer, writeLocalDraft, type LocalDraft } from '../../core/local-draft.ts';
 
-/** A server-side draft as the API returns it. */
-export interface ServerDraft {
-  flowchart_id: string;
-  document: unknown;
-  updated_at: string;
-  validation: ValidationResult;
-}
+/** A server-side draft as the API returns it (the contract's shape). */
+export type ServerDraft = FlowchartDraftView;
 
 function storage(): Storage | null {
   try {

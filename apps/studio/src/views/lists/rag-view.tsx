@@ -2,17 +2,13 @@
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { RagCollectionView } from '@llmctl/contracts';
 import { api } from '../../api/http.ts';
 import { queryString } from '../../core/api-envelope.ts';
 import { Empty, ErrorBox, Field, JsonView, Loading, Section } from '../../ui/common.tsx';
 import { PageHeader } from '../../ui/shell.tsx';
 
-interface Collection {
-  id: string;
-  name?: string;
-  document_count?: number;
-  [k: string]: unknown;
-}
+type Collection = RagCollectionView;
 
 /** The RAG page. */
 export function RagPage() {
