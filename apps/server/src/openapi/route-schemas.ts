@@ -1,9 +1,9 @@
 /**
  * The Fastify `schema` of every API route, keyed `METHOD path` and attached when the route is added (see
- * install-docs.ts), so the routes keep their files and behaviour. Query strings and path parameters are validated
- * with these schemas (failures are `400 validation_failed`); bodies are validated by the handlers (the flowchart
- * rules answer `422 flowchart_invalid`, models use the zod schemas these bodies are generated from), and responses are
- * described, never filtered.
+ * install-docs.ts), so the routes keep their files and behaviour. Query strings, path parameters and bodies are
+ * validated with these schemas (failures are `400 validation_failed`), except bodies marked `x-validated-by: handler`
+ * (the flowchart rules answer `422 flowchart_invalid`, models use the zod schemas these bodies are generated from);
+ * responses are serialised by them, opened so that nothing is dropped (response-serializer.ts).
  */
 import {
   ARTIFACT_SORTS, FLOWCHART_SORTS, MEMORY_SORTS, MILESTONE_SORTS, MODEL_SORTS, PLAN_SORTS, RAG_COLLECTION_SORTS, RUN_SORTS,
