@@ -62,3 +62,23 @@ test('a flowchart version and a rehearsal timeout outside their schemas are 400 
     await s.close();
   }
 });
+
+test('special-state and artifact list filters outside their query schema (too long, repeated) are 400 naming the filter', async () => {
+  const s: TestServer = await startTestServer();
+  try {
+    for (const [url, path] of [
+      [`/api/memories?run_id=${'r'.repeat(201)}`, 'run_id'],
+      ['/api/plans?flowchart_id=a&flowchart_id=b', 'flowchart_id'],
+      ['/api/milestones?run_id=a&run_id=b', 'run_id'],
+      ['/api/runs/run_0000000000aaaaaaaaaaaaaaaa/artifacts?kind=a&kind=b', 'kind'],
+    ] as const) {
+      const r = await s.request('GET', url);
+      assert.equal(r.status, 400, `${url}: ${r.text}`);
+      assert.equal(r.body.error.code, 'validation_failed');
+      assert.ok(r.body.error.details.errors.some((e: { path: string }) => e.path === path), JSON.stringify(r.body.error.details));
+    }
+    assert.equal((await s.request('GET', '/api/memories?run_id=&scope=global')).status, 200);
+  } finally {
+    await s.close();
+  }
+});

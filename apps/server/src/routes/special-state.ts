@@ -8,16 +8,12 @@ import { queryOf, requireId } from './params.ts';
 
 type IdParams = { Params: { id: string } };
 
-/** Optional string filters of a list query (each at most 200 characters, given once), else `400 validation_failed`. */
+/** Optional string filters of a list query (their route query schema allows each once, at most 200 characters). */
 export function stringFilters<K extends keyof SpecialStateFilter>(query: Record<string, unknown>, names: readonly K[]): Pick<SpecialStateFilter, K> {
   const out: Partial<SpecialStateFilter> = {};
   for (const name of names) {
     const v = query[name];
-    if (v === undefined || v === '') continue;
-    if (typeof v !== 'string' || v.length > 200) {
-      throw new LlmctlError('validation_failed', `${name} must be given once, as a string of at most 200 characters`, { errors: [{ path: name, message: 'invalid' }] });
-    }
-    out[name] = v;
+    if (typeof v === 'string' && v !== '') out[name] = v;
   }
   return out as Pick<SpecialStateFilter, K>;
 }
