@@ -8,7 +8,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FlowchartDocument, FlowchartEdge, FlowchartNode } from '@llmctl/contracts';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { byTestId, waitFor } from './support/browser.ts';
 import { canvasZoom, rfNode, waitForCanvasIdle, waitForValidationIdle, zoomOutTo } from './support/canvas.ts';
 import { useStudio } from './support/suite.ts';
@@ -50,6 +50,23 @@ async function panLeft(page: Page): Promise<void> {
   await waitForCanvasIdle(page);
 }
 
+/**
+ * Pans (a drag on the pane's top strip) so the element's centre comes to the canvas centre: a node just rendered at the
+ * right edge can lie under the inspector, where a click does not reach it.
+ */
+async function panToCentre(page: Page, el: Locator): Promise<void> {
+  const [c, b] = await Promise.all([byTestId(page, 'canvas').boundingBox(), el.boundingBox()]);
+  assert.ok(c && b);
+  const dx = b.x + b.width / 2 - (c.x + c.width / 2);
+  const y = c.y + 12;
+  const from = Math.min(c.x + c.width - 40, Math.max(c.x + 40, c.x + c.width / 2 + dx));
+  await page.mouse.move(from, y);
+  await page.mouse.down();
+  await page.mouse.move(from - dx, y, { steps: 5 });
+  await page.mouse.up();
+  await waitForCanvasIdle(page);
+}
+
 describe('editor with a 1,000-node flowchart', () => {
   const studio = useStudio();
 
@@ -80,6 +97,7 @@ describe('editor with a 1,000-node flowchart', () => {
       const panned = await nodeCount(page);
       assert.ok(panned <= 120, `${panned} node elements after panning`);
       // It is a working node: a click selects it and the inspector shows it.
+      await panToCentre(page, rfNode(page, 'l0_20'));
       await page.locator('[data-testid="node-l0_20"] .fnode-title').click();
       await waitFor(page, 'node-form', { 'data-node-id': 'l0_20' });
 
