@@ -1,7 +1,6 @@
-import Ajv2020 from 'ajv/dist/2020.js';
-import { EXECUTOR_RESULT_PREFIX, EXECUTOR_STARTED_MARKER, executorResultSchema, type ExecutorResultLine } from '@llmctl/contracts';
+import { EXECUTOR_RESULT_PREFIX, EXECUTOR_STARTED_MARKER, createAjv, executorResultSchema, type ExecutorResultLine } from '@llmctl/contracts';
 
-const ajv = new Ajv2020({ strict: false, allErrors: true });
+const ajv = createAjv({ strict: false });
 const validate = ajv.compile(executorResultSchema);
 
 /** The one result line of an executor, or why the output does not contain exactly one valid one. */

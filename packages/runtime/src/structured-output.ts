@@ -1,6 +1,4 @@
-import Ajv2020 from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
-import { LlmctlError } from '@llmctl/contracts';
+import { LlmctlError, createAjv } from '@llmctl/contracts';
 
 const FENCE = /^```[ \t]*(?:json|JSON)?[ \t]*\r?\n?([\s\S]*?)\r?\n?[ \t]*```$/;
 
@@ -16,8 +14,7 @@ export function parseJsonAnswer(text: string): unknown {
   }
 }
 
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-addFormats(ajv);
+const ajv = createAjv({ strict: false }); // output schemas are the user's: unknown keywords are ignored
 const compiled = new Map<string, ReturnType<typeof ajv.compile>>();
 
 /** Validates a value against a node's output schema; returns readable errors (empty when valid). */

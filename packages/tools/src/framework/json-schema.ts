@@ -2,9 +2,9 @@
  * The Ajv (JSON Schema 2020-12) instance that compiles tool input and output schemas, and the shape in which schema
  * violations are reported in `tool_input_invalid` / `tool_output_invalid` error details.
  */
-import Ajv2020 from 'ajv/dist/2020.js';
+import type Ajv2020 from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { createAjv } from '@llmctl/contracts';
 
 /** A JSON Schema object (2020-12). */
 export type JsonSchema = Record<string, unknown>;
@@ -26,10 +26,7 @@ let ajv: Ajv2020 | undefined;
  */
 export function getToolAjv(): Ajv2020 {
   if (!ajv) {
-    const instance = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    addFormats(instance);
-    instance.addKeyword({ keyword: 'x-contract-version', schemaType: 'string' });
-    ajv = instance;
+    ajv = createAjv(); // the project's one Ajv factory (strict, formats, the contracts' annotation keywords)
   }
   return ajv;
 }
