@@ -25,10 +25,11 @@ interface Sample {
   latencyMedianMs: number;
   commits: number;
   transactions: number;
-  xacts: number;
   nodes: number;
   /** Median of sequential runs (one at a time: every commit is a lone commit). */
   sequentialMs: number;
+  /** Statements the runtime's pool ran (census), all kinds. */
+  statements: number;
 }
 
 function arg(name: string, fallback: string): string {
@@ -45,8 +46,6 @@ async function main(): Promise<void> {
   const cluster = await openCluster({ ...(url ? { adminUrl: url } : {}), fast: false });
   const db = await cluster.database('llmctl_bench_gc');
   const d = await LlmctlDriver.open(db.url, { poolMax: POOL_MAX });
-  const xacts = async (): Promise<number> =>
-    Number((await d.db.pool.query<{ n: string }>(`SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()`)).rows[0]!.n);
   try {
     const id = await d.save(llmctlDocument({ kind: 'flow3' }, 'task'));
     for (let i = 0; i < 5; i++) await d.runOk(id);
@@ -55,34 +54,32 @@ async function main(): Promise<void> {
       // The order rotates per round, so no setting always runs first (or right after another).
       for (const s of [...SETTINGS.slice(round % SETTINGS.length), ...SETTINGS.slice(0, round % SETTINGS.length)]) {
         d.store.configureGroupCommit(s.o);
-        await d.db.pool.query('SELECT pg_stat_clear_snapshot()');
-        const [c0, x0] = [d.store.commitStats(), await xacts()];
+        const c0 = d.store.commitStats();
+        const stopCensus = d.startCensus();
         const t0 = epochMs();
         const outcomes = await Promise.all(Array.from({ length: runs }, () => d.runOk(id)));
         const wall = epochMs() - t0;
         const sequential: number[] = [];
         for (let i = 0; i < sequentialRuns; i++) sequential.push((await d.runOk(id)).ms);
-        // pg_stat_database is updated by backends when they go idle: read it after a short settle (a report figure, not a test).
-        await new Promise((r) => setTimeout(r, 600));
-        await d.db.pool.query('SELECT pg_stat_clear_snapshot()');
-        const [c1, x1] = [d.store.commitStats(), await xacts()];
+        const statements = stopCensus().reduce((a, r) => a + r.count, 0);
+        const c1 = d.store.commitStats();
         samples.get(s.name)!.push({
           runsPerS: (runs * 1000) / wall, latencyMedianMs: summarize(outcomes.map((o) => o.ms)).median,
-          commits: c1.commits - c0.commits, transactions: c1.transactions - c0.transactions, xacts: x1 - x0 - 2, nodes: (runs + sequentialRuns) * 3,
-          sequentialMs: summarize(sequential).median,
+          commits: c1.commits - c0.commits, transactions: c1.transactions - c0.transactions, nodes: (runs + sequentialRuns) * 3,
+          sequentialMs: summarize(sequential).median, statements,
         });
       }
     }
     console.log(`# Group commit: ${runs} concurrent 3-node runs (start → scripted task → end), ${rounds} interleaved round(s), pool ${POOL_MAX}, fsync ${cluster.settings.fsync}, synchronous_commit ${cluster.settings.synchronous_commit}`);
-    console.log('| setting | runs/s (median of rounds) | ratio to off | run latency median ms | sequential 3-node run ms (lone commits) | run commits per node | commit statements per node | all PostgreSQL transactions per node |');
+    console.log('| setting | runs/s (median of rounds) | ratio to off | run latency median ms | sequential 3-node run ms (lone commits) | run commits per node | commit statements per node | all statements per node (census; each its own transaction) |');
     console.log('|---|---|---|---|---|---|---|---|');
     const med = (xs: number[]): number => summarize(xs).median;
     const off = med(samples.get(SETTINGS[0]!.name)!.map((x) => x.runsPerS));
     for (const s of SETTINGS) {
       const xs = samples.get(s.name)!;
       const rps = med(xs.map((x) => x.runsPerS));
-      const per = (k: 'commits' | 'transactions' | 'xacts'): string => (xs.reduce((a, x) => a + x[k], 0) / xs.reduce((a, x) => a + x.nodes, 0)).toFixed(2);
-      console.log(`| ${s.name} | ${rps.toFixed(0)} (${xs.map((x) => x.runsPerS.toFixed(0)).join(', ')}) | ${(rps / off).toFixed(2)} | ${med(xs.map((x) => x.latencyMedianMs)).toFixed(0)} | ${med(xs.map((x) => x.sequentialMs)).toFixed(1)} | ${per('commits')} | ${per('transactions')} | ${per('xacts')} |`);
+      const per = (k: 'commits' | 'transactions' | 'statements'): string => (xs.reduce((a, x) => a + x[k], 0) / xs.reduce((a, x) => a + x.nodes, 0)).toFixed(2);
+      console.log(`| ${s.name} | ${rps.toFixed(0)} (${xs.map((x) => x.runsPerS.toFixed(0)).join(', ')}) | ${(rps / off).toFixed(2)} | ${med(xs.map((x) => x.latencyMedianMs)).toFixed(0)} | ${med(xs.map((x) => x.sequentialMs)).toFixed(1)} | ${per('commits')} | ${per('transactions')} | ${per('statements')} |`);
     }
     console.log(`\nlargest batch: ${d.store.commitStats().largest_batch} runs in one statement; errors logged: ${d.errors.length}`);
   } finally {
