@@ -1,6 +1,8 @@
 /** Routes of the studio. Every view has a URL (filters, tabs and selections live in the query string). */
-import { lazy, Suspense, type ReactNode } from 'react';
-import { Link, Navigate, Route, Routes } from 'react-router';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { Link, Navigate, Route, Routes, useParams } from 'react-router';
+import { useQueryClient } from '@tanstack/react-query';
+import { flowchartQuery } from './api/queries.ts';
 import { Shell } from './ui/shell.tsx';
 import { Empty, Loading } from './ui/common.tsx';
 import { FlowchartListPage } from './views/lists/flowchart-list.tsx';
@@ -23,6 +25,16 @@ function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;
 }
 
+/** The editor route: the flowchart is requested while the editor's code loads, not after it has mounted. */
+function EditorRoute() {
+  const { id } = useParams();
+  const qc = useQueryClient();
+  useEffect(() => {
+    if (id) void qc.prefetchQuery(flowchartQuery(id));
+  }, [id, qc]);
+  return <Lazy><FlowchartEditorPage /></Lazy>;
+}
+
 function NotFound() {
   return (
     <div className="page-pad" data-testid="not-found">
@@ -40,7 +52,7 @@ export function App() {
       <Route element={<Shell />}>
         <Route index element={<Navigate to="/flowcharts" replace />} />
         <Route path="flowcharts" element={<FlowchartListPage />} />
-        <Route path="flowcharts/:id" element={<Lazy><FlowchartEditorPage /></Lazy>} />
+        <Route path="flowcharts/:id" element={<EditorRoute />} />
         <Route path="runs" element={<RunsListPage />} />
         <Route path="runs/:id" element={<Lazy><RunViewPage /></Lazy>} />
         <Route path="models" element={<ModelsListPage />} />

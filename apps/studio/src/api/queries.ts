@@ -24,14 +24,18 @@ export function useFlowchartList(params: Params): UseQueryResult<Paged<Flowchart
   return useQuery({ queryKey: ['flowcharts', params], queryFn: ({ signal }) => getList<Flowchart>('/api/flowcharts', params, signal), placeholderData: keepPreviousData });
 }
 
+/** The query of one flowchart (latest, or `?version=`), shared by {@link useFlowchart} and the route's prefetch. */
+export function flowchartQuery(id: string, version?: number) {
+  return {
+    queryKey: ['flowchart', id, version ?? 'latest'],
+    queryFn: ({ signal }: { signal: AbortSignal }) => apiGet<Flowchart>(`/api/flowcharts/${encodeURIComponent(id)}${queryString({ version })}`, signal),
+    staleTime: version !== undefined ? Infinity : 0,
+  };
+}
+
 /** `GET /api/flowcharts/:id` (latest, or `?version=`). */
 export function useFlowchart(id: string | undefined, version?: number): UseQueryResult<Flowchart> {
-  return useQuery({
-    queryKey: ['flowchart', id, version ?? 'latest'],
-    queryFn: ({ signal }) => apiGet<Flowchart>(`/api/flowcharts/${encodeURIComponent(id!)}${queryString({ version })}`, signal),
-    enabled: !!id,
-    staleTime: version !== undefined ? Infinity : 0,
-  });
+  return useQuery({ ...flowchartQuery(id ?? '', version), enabled: !!id });
 }
 
 /** `GET /api/flowcharts/:id/versions`. */
