@@ -1,5 +1,5 @@
-import type { EngineEvent, NodeRunState } from '@llmctl/engine';
-import type { ErrorInfo, FlowchartDocument, LeftoverToken, RunStatus, Warning } from '@llmctl/contracts';
+import type { EngineEvent, NodeRunState, RunFoldView } from '@llmctl/engine';
+import type { ErrorInfo, FlowchartDocument, RunStatus } from '@llmctl/contracts';
 import type { RunSnapshot } from './fold-log.ts';
 
 /** One row of a run's event log. */
@@ -50,17 +50,7 @@ export interface NewRun {
 }
 
 /** The run-row projection written with every commit. */
-export interface RunProjection {
-  status: RunStatus;
-  input: unknown;
-  output: unknown;
-  error: ErrorInfo | null;
-  warnings: Warning[];
-  leftover_tokens: LeftoverToken[];
-  started_at: string | null;
-  finished_at: string | null;
-  running_ms: number;
-  running_since: string | null;
+export interface RunProjection extends RunFoldView {
   continued_to?: string | null;
 }
 
