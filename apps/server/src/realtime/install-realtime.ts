@@ -38,7 +38,7 @@ export interface Realtime {
   /** This process's id in relayed batches. */
   origin: string;
   /**
-   * Commit signals of every process on the database: `run` (run id) for each `llmctl_run_events` notification, and
+   * Commit signals of every process on the database: `run` (run id, the log's last sequence after that commit) for each `llmctl_run_events` notification, and
    * `reconnect` after the notification connection came back (signals sent meanwhile were lost: re-read what you wait
    * for). Long-polls wait on these instead of polling the database.
    */
@@ -149,7 +149,8 @@ export const realtimeRoutes: RouteInstaller = async (app, ctx) => {
       if (channel === RUN_EVENTS_CHANNEL) {
         hub.onRunNotification(payload);
         const runId = /"run_id"\s*:\s*"([^"]+)"/.exec(payload)?.[1];
-        if (runId) runSignals.emit('run', runId);
+        const last = /"last_sequence"\s*:\s*(\d+)/.exec(payload)?.[1];
+        if (runId) runSignals.emit('run', runId, last === undefined ? undefined : Number(last));
         return;
       }
       let batch: UnloggedBatch;

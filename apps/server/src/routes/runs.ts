@@ -51,14 +51,20 @@ export function runRoutes(orchestrator: Orchestrator): RouteInstaller {
         const checkQuietly = (): void => {
           check().catch(() => undefined);
         };
+        // Runs this process owns: their committed events come on the bus and carry the new status, so no read is needed.
+        let seen = 0;
         const offBus = orchestrator.bus.onEvent((e) => {
-          if (e.run_id === runId && e.event_type === 'flowchart:run:updated') checkQuietly();
+          if (e.run_id !== runId) return;
+          seen = Math.max(seen, e.sequence);
+          const p = e.payload as { kind?: string; status?: string };
+          if (p.kind === 'run.status' && p.status !== undefined && WAIT_DONE.has(p.status)) finish();
         });
         // Runs owned by another process: their commits arrive as LISTEN/NOTIFY signals of the realtime layer (after a
-        // reconnect of its connection, check again). An app built without realtime polls as a fallback.
+        // reconnect of its connection, check again); a signal of a commit the bus already delivered is skipped. An app
+        // built without realtime polls as a fallback.
         const signals = app.hasDecorator('realtime') ? app.realtime.runSignals : null;
-        const onRun = (id: string): void => {
-          if (id === runId) checkQuietly();
+        const onRun = (id: string, lastSequence?: number): void => {
+          if (id === runId && !(lastSequence !== undefined && lastSequence <= seen)) checkQuietly();
         };
         signals?.on('run', onRun);
         signals?.on('reconnect', checkQuietly);
