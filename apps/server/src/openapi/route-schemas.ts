@@ -144,7 +144,7 @@ export const ROUTE_SCHEMAS: Record<string, Json> = {
   }),
   'POST /api/flowcharts/:id/runs': schema({
     tags: ['runs'], summary: 'Start a run', params: params('id'),
-    body: { type: 'object', properties: { input: { description: 'The run input (default {}).' }, version: { type: 'integer', minimum: 1 } } }, bodyBy: 'schema',
+    body: { type: 'object', properties: { input: { description: 'The run input (default {}).' }, version: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } } }, bodyBy: 'schema',
     ok: { 201: success(ref('Run'), 'The run, queued.') },
   }),
 
@@ -164,7 +164,7 @@ export const ROUTE_SCHEMAS: Record<string, Json> = {
   }),
   'GET /api/runs/:id/events': schema({
     tags: ['runs'], summary: 'Event log catch-up (cursor-paged)', params: params('id'),
-    querystring: { type: 'object', properties: { after_sequence: { type: 'integer', minimum: 0, default: 0 }, limit: { type: 'integer', minimum: 0, maximum: 1000, default: 100 } } },
+    querystring: { type: 'object', properties: { after_sequence: { type: 'integer', minimum: 0, maximum: 9_007_199_254_740_991, default: 0 }, limit: { type: 'integer', minimum: 0, maximum: 1000, default: 100 } } },
     ok: {
       200: success({ type: 'array', items: ref('EventEnvelope') }, 'Events with sequence > after_sequence, in order, in the realtime envelope (emitted_at = commit time).', {
         page: { type: 'object', required: ['after_sequence', 'limit', 'next_after_sequence'], properties: { after_sequence: { type: 'integer' }, limit: { type: 'integer' }, next_after_sequence: { type: 'integer' } } },
