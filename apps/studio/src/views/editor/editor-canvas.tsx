@@ -21,7 +21,7 @@ import type { FlowEdge, FlowNode } from '../graph/graph-types.ts';
 import { FlowElementCache } from '../graph/flow-elements.ts';
 import { CanvasMiniMap } from '../graph/canvas-minimap.tsx';
 import { LowDetailLayer, nodeAt } from '../graph/low-detail-layer.tsx';
-import { CULL_MIN_NODES, LOW_DETAIL_ZOOM, type NodeSize } from '../graph/node-size.ts';
+import { CULL_MIN_NODES, LOW_DETAIL_ZOOM, nodeBounds, type NodeSize } from '../graph/node-size.ts';
 import { PALETTE_MIME } from './palette.tsx';
 import { useEditor } from './editor-context.ts';
 import { readableFit } from './readable-fit.ts';
@@ -140,18 +140,8 @@ export function EditorCanvas({ selectedNodes, selectedEdges }: EditorCanvasProps
   );
   // The fit-view control at low detail (React Flow then holds no nodes to fit).
   const fitAll = useCallback(() => {
-    if (nodes.length === 0) return;
-    let x1 = Infinity;
-    let y1 = Infinity;
-    let x2 = -Infinity;
-    let y2 = -Infinity;
-    for (const n of nodes) {
-      x1 = Math.min(x1, n.position.x);
-      y1 = Math.min(y1, n.position.y);
-      x2 = Math.max(x2, n.position.x + (n.measured?.width ?? 180));
-      y2 = Math.max(y2, n.position.y + (n.measured?.height ?? 64));
-    }
-    void rf.fitBounds({ x: x1, y: y1, width: x2 - x1, height: y2 - y1 }, { padding: 0.1 });
+    const b = nodeBounds(nodes);
+    if (b) void rf.fitBounds(b, { padding: 0.1 });
   }, [rf, nodes]);
 
   const onNodesChange = useCallback(

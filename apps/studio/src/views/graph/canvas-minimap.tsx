@@ -8,6 +8,7 @@ import { useEffect, useMemo, useRef, type PointerEvent } from 'react';
 import { Panel, useReactFlow, useStore, type ReactFlowState } from '@xyflow/react';
 import { nodeKind } from '../../core/node-catalog.ts';
 import type { FlowNode } from './graph-types.ts';
+import { UNMEASURED_NODE, nodeBounds } from './node-size.ts';
 
 /** Props of {@link CanvasMiniMap}. */
 export interface CanvasMiniMapProps {
@@ -17,23 +18,14 @@ export interface CanvasMiniMapProps {
   height: number;
 }
 
-const DEFAULT_W = 180;
-const DEFAULT_H = 64;
+const DEFAULT_W = UNMEASURED_NODE.width;
+const DEFAULT_H = UNMEASURED_NODE.height;
 
 function boundsOf(nodes: readonly FlowNode[]): { x: number; y: number; w: number; h: number } {
-  let x1 = Infinity;
-  let y1 = Infinity;
-  let x2 = -Infinity;
-  let y2 = -Infinity;
-  for (const n of nodes) {
-    x1 = Math.min(x1, n.position.x);
-    y1 = Math.min(y1, n.position.y);
-    x2 = Math.max(x2, n.position.x + (n.measured?.width ?? DEFAULT_W));
-    y2 = Math.max(y2, n.position.y + (n.measured?.height ?? DEFAULT_H));
-  }
-  if (!Number.isFinite(x1)) return { x: 0, y: 0, w: 1, h: 1 };
-  const pad = Math.max(x2 - x1, y2 - y1) * 0.05;
-  return { x: x1 - pad, y: y1 - pad, w: x2 - x1 + 2 * pad, h: y2 - y1 + 2 * pad };
+  const b = nodeBounds(nodes);
+  if (!b) return { x: 0, y: 0, w: 1, h: 1 };
+  const pad = Math.max(b.width, b.height) * 0.05;
+  return { x: b.x - pad, y: b.y - pad, w: b.width + 2 * pad, h: b.height + 2 * pad };
 }
 
 type View = { tx: number; ty: number; zoom: number; width: number; height: number };

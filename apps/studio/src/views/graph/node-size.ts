@@ -54,3 +54,21 @@ export function estimateHandles(type: string, size: NodeSize): NodeHandle[] {
   if (nodeKind(type).hasSource) handles.push({ id: null, type: 'source', position: Position.Right, x: size.width - HANDLE / 2, y, width: HANDLE, height: HANDLE });
   return handles;
 }
+
+/** Size used for a canvas node the browser has not measured yet (bounds, minimap). */
+export const UNMEASURED_NODE = { width: 180, height: 64 } as const;
+
+/** The box around every node (unmeasured ones at {@link UNMEASURED_NODE}); null for no nodes. */
+export function nodeBounds(nodes: readonly { position: { x: number; y: number }; measured?: { width?: number; height?: number } }[]): { x: number; y: number; width: number; height: number } | null {
+  let x1 = Infinity;
+  let y1 = Infinity;
+  let x2 = -Infinity;
+  let y2 = -Infinity;
+  for (const n of nodes) {
+    x1 = Math.min(x1, n.position.x);
+    y1 = Math.min(y1, n.position.y);
+    x2 = Math.max(x2, n.position.x + (n.measured?.width ?? UNMEASURED_NODE.width));
+    y2 = Math.max(y2, n.position.y + (n.measured?.height ?? UNMEASURED_NODE.height));
+  }
+  return Number.isFinite(x1) ? { x: x1, y: y1, width: x2 - x1, height: y2 - y1 } : null;
+}
