@@ -5,6 +5,9 @@
 export { newId, isId, ID_PREFIXES } from './ids.ts';
 export { createPool, withTransaction, redactUrl, pgTimestampToIso, LLMCTL_PG_TYPES } from './pool.ts';
 export type { Queryable, StoreLogger, CreatePoolOptions } from './pool.ts';
+export { kyselyOf, kyselyOfPool } from './db/kysely.ts';
+export type { StoreDb } from './db/kysely.ts';
+export type { DB } from './db/schema.ts';
 export { migrate, migrationStatus, readMigrations, MIGRATIONS_DIR } from './migrator.ts';
 export type { MigrationFile, MigrationResult, MigrationStatus } from './migrator.ts';
 export { startEmbeddedPostgres, defaultSharedDir } from './embedded.ts';

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { kyselyOfPool } from './db/kysely.ts';
 
 /** Anything that runs a query: the pool or a checked-out client (inside a transaction). */
 export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
@@ -56,7 +57,10 @@ export interface CreatePoolOptions {
   applicationName?: string;
 }
 
-/** A pg Pool for `url` with llmctl's type parsers, a connect timeout and an idle-error handler. */
+/**
+ * A pg Pool for `url` with llmctl's type parsers, a connect timeout and an idle-error handler; its typed query builder
+ * (one `Kysely<DB>` per pool) is created with it and reached with `kyselyOf(pool)`.
+ */
 export function createPool(url: string, options: CreatePoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
@@ -74,6 +78,7 @@ export function createPool(url: string, options: CreatePoolOptions = {}): pg.Poo
     if ((pool as unknown as { ending?: boolean }).ending) return;
     options.logger?.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'idle database client error');
   });
+  kyselyOfPool(pool);
   return pool;
 }
 
