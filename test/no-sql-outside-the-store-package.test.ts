@@ -23,6 +23,9 @@ const ALLOWED: { pattern: RegExp; why: string }[] = [
   { pattern: /^apps\/server\/src\/realtime\/pg-listener\.ts$/, why: 'LISTEN on a dedicated connection' },
 ];
 
+/** An import of the query builder (`kysely`, its generated types live in packages/store/src/db): store-only too. */
+const KYSELY_RE = /\bfrom\s+['"]kysely(\/[^'"]*)?['"]|\bimport\(\s*['"]kysely['"]/;
+
 /** A line that runs or spells SQL: a `.query(` call, or a statement keyword as SQL writes it. */
 const SQL_RE = /\.query(<[^>]*>)?\(|\bSELECT\s|\bINSERT\s+INTO\b|\bUPDATE\s+[a-z_]+\s+SET\b|\bDELETE\s+FROM\b|\bpg_notify\s*\(|\b(UN)?LISTEN\s|\b(CREATE|ALTER|DROP)\s+(TABLE|INDEX)\b|\bTRUNCATE\s/;
 
@@ -32,7 +35,7 @@ function sqlLines(text: string): number[] {
   text.split('\n').forEach((line, i) => {
     const t = line.trim();
     if (t.startsWith('//') || t.startsWith('/*') || t.startsWith('*')) return;
-    if (SQL_RE.test(line)) out.push(i + 1);
+    if (SQL_RE.test(line) || KYSELY_RE.test(line)) out.push(i + 1);
   });
   return out;
 }

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import type pg from 'pg';
 import { createPool, type StoreLogger } from './pool.ts';
-import { kyselyOfPool, type StoreDb } from './db/kysely.ts';
 import { migrate, type MigrationResult } from './migrator.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.ts';
 
@@ -23,8 +22,6 @@ export interface OpenDatabaseOptions {
 /** An open llmctl database. */
 export interface Database {
   pool: pg.Pool;
-  /** The typed query builder over `pool` (the same one `kyselyOf(pool)` returns). */
-  kysely: StoreDb;
   /** Connection URL (contains the password; print it with `redactUrl`). */
   url: string;
   /** True when this process started the embedded PostgreSQL. */
@@ -64,7 +61,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   };
   try {
     const migrations = options.migrate === false ? undefined : await migrate(pool);
-    return { pool, kysely: kyselyOfPool(pool), url, embedded: server !== undefined, dataDir: server?.dataDir, embeddedServer: server, migrations, close };
+    return { pool, url, embedded: server !== undefined, dataDir: server?.dataDir, embeddedServer: server, migrations, close };
   } catch (err) {
     await close();
     throw err;

@@ -5,9 +5,7 @@
 export { newId, isId, ID_PREFIXES } from './ids.ts';
 export { createPool, withTransaction, redactUrl, pgTimestampToIso, LLMCTL_PG_TYPES } from './pool.ts';
 export type { Queryable, StoreLogger, CreatePoolOptions } from './pool.ts';
-export { kyselyOf, kyselyOfPool } from './db/kysely.ts';
-export type { StoreDb } from './db/kysely.ts';
-export type { DB } from './db/schema.ts';
+// The typed query builder (db/kysely.ts) and the generated types (db/schema.ts) stay inside the store.
 export { migrate, migrationStatus, readMigrations, MIGRATIONS_DIR } from './migrator.ts';
 export type { MigrationFile, MigrationResult, MigrationStatus } from './migrator.ts';
 export { startEmbeddedPostgres, defaultSharedDir } from './embedded.ts';
