@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import { sql } from 'kysely';
+import { kyselyOf } from './db/kysely.ts';
 
 /** Channels of control calls carried between replicas (executors.md, "Control from any replica"). */
 export const CONTROL_REQUESTS_CHANNEL = 'llmctl_control_requests';
@@ -25,38 +27,45 @@ export class ControlRequestRepository {
 
   /** Stores a request and notifies every replica (`CONTROL_REQUESTS_CHANNEL`, payload = id) when it commits. */
   async submit(id: string, runId: string, request: unknown): Promise<void> {
-    await this.pool.query(
-      `WITH i AS (INSERT INTO control_requests (id, run_id, request) VALUES ($1, $2, $3) RETURNING id)
-       SELECT pg_notify('${CONTROL_REQUESTS_CHANNEL}', id) FROM i`, [id, runId, JSON.stringify(request)]);
+    await kyselyOf(this.pool)
+      .with('i', (db) => db.insertInto('control_requests').values({ id, run_id: runId, request: JSON.stringify(request) }).returning('id'))
+      .selectFrom('i').select((eb) => sql<void>`pg_notify(${CONTROL_REQUESTS_CHANNEL}, ${eb.ref('i.id')})`.as('notified'))
+      .execute();
   }
 
   /** A request still pending, or null. */
   async pending(id: string): Promise<PendingControlRequest | null> {
-    const r = await this.pool.query<PendingControlRequest>(`SELECT run_id, request FROM control_requests WHERE id = $1 AND status = 'pending'`, [id]);
-    return r.rows[0] ?? null;
+    const row = await kyselyOf(this.pool).selectFrom('control_requests').select(['run_id', 'request'])
+      .where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+    return row ?? null;
   }
 
   /** Claims a pending request for this process; false when another took it first. */
   async claim(id: string): Promise<boolean> {
-    const r = await this.pool.query(`UPDATE control_requests SET status = 'taken' WHERE id = $1 AND status = 'pending' RETURNING id`, [id]);
-    return r.rowCount === 1;
+    const rows = await kyselyOf(this.pool).updateTable('control_requests').set({ status: 'taken' })
+      .where('id', '=', id).where('status', '=', 'pending').returning('id').execute();
+    return rows.length === 1;
   }
 
   /** Stores the owner's response and notifies the caller (`CONTROL_REPLIES_CHANNEL`, payload = id). */
   async answer(id: string, response: unknown): Promise<void> {
-    await this.pool.query(
-      `WITH u AS (UPDATE control_requests SET status = 'done', response = $2, answered_at = now() WHERE id = $1 RETURNING id)
-       SELECT pg_notify('${CONTROL_REPLIES_CHANNEL}', id) FROM u`, [id, JSON.stringify(response)]);
+    await kyselyOf(this.pool)
+      .with('u', (db) => db.updateTable('control_requests')
+        .set({ status: 'done', response: JSON.stringify(response), answered_at: sql<string>`now()` }).where('id', '=', id).returning('id'))
+      .selectFrom('u').select((eb) => sql<void>`pg_notify(${CONTROL_REPLIES_CHANNEL}, ${eb.ref('u.id')})`.as('notified'))
+      .execute();
   }
 
   /** The request's state (null when unknown). */
   async state(id: string): Promise<ControlRequestState | null> {
-    const r = await this.pool.query<ControlRequestState>(`SELECT status, response FROM control_requests WHERE id = $1`, [id]);
-    return r.rows[0] ?? null;
+    const row = await kyselyOf(this.pool).selectFrom('control_requests').select(['status', 'response'])
+      .where('id', '=', id).$narrowType<{ status: ControlRequestState['status'] }>().executeTakeFirst();
+    return row ?? null;
   }
 
   /** Gives up on a request nobody took. */
   async abandon(id: string): Promise<void> {
-    await this.pool.query(`UPDATE control_requests SET status = 'failed' WHERE id = $1 AND status = 'pending'`, [id]);
+    await kyselyOf(this.pool).updateTable('control_requests').set({ status: 'failed' })
+      .where('id', '=', id).where('status', '=', 'pending').execute();
   }
 }
