@@ -100,6 +100,10 @@ export const COMMIT_SQL = `
       write_input boolean, input jsonb, output jsonb, error jsonb, warnings jsonb, leftover_tokens jsonb, started_at timestamptz,
       finished_at timestamptz, running_ms bigint, running_since timestamptz, continued_to text, notify text, snap_seq bigint,
       snap_format int, snap_state jsonb)
+  ), lk AS MATERIALIZED (
+    -- the batch's run rows are locked first, in id order, whatever join the UPDATE gets (a hash join scans runs in
+    -- physical order); renewLeases locks in the same order, so the two never deadlock
+    SELECT runs.id FROM runs WHERE runs.id IN (SELECT x.id FROM x) ORDER BY runs.id FOR UPDATE
   ), r AS (
     UPDATE runs SET last_sequence = x.expected + x.n, status = x.status,
       input = CASE WHEN x.write_input THEN COALESCE(x.input, 'null') ELSE runs.input END, output = COALESCE(x.output, 'null'),
@@ -107,7 +111,7 @@ export const COMMIT_SQL = `
       finished_at = x.finished_at, running_ms = x.running_ms, running_since = x.running_since,
       continued_to = COALESCE(x.continued_to, runs.continued_to), updated_at = now()
     FROM x
-    WHERE runs.id = x.id AND runs.last_sequence = x.expected AND (x.owner IS NULL OR (runs.lease_owner = x.owner AND runs.lease_epoch = x.epoch))
+    WHERE runs.id = x.id AND runs.id IN (SELECT lk.id FROM lk) AND runs.last_sequence = x.expected AND (x.owner IS NULL OR (runs.lease_owner = x.owner AND runs.lease_epoch = x.epoch))
     RETURNING runs.id
   ), ev AS (
     INSERT INTO run_events (run_id, sequence, event_id, event_type, payload, request_id, correlation_id)

@@ -123,7 +123,7 @@ export class GroupCommitter {
   private async exec(batch: Pending[]): Promise<Set<string>> {
     this.stats.transactions += 1;
     this.stats.largest_batch = Math.max(this.stats.largest_batch, batch.length);
-    // Run rows in id order: two statements that lock several runs rows lock them in the same order.
+    // Runs in id order (the statement itself locks the run rows in id order, see COMMIT_SQL's `lk`).
     const commits = batch.map((p) => p.c).sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
     const res = await this.pool.query({ name: 'llmctl_group_commit_v2', text: COMMIT_SQL, values: commitParams(commits) });
     return new Set((res.rows[0] as { ids: string[] }).ids);

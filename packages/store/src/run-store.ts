@@ -130,10 +130,14 @@ export class PgRunStore implements RunStore {
 
   async renewLeases(owner: string, runIds: string[], ttlMs: number): Promise<string[]> {
     if (runIds.length === 0) return [];
-    const r = await this.pool.query(
-      `UPDATE runs SET lease_expires_at = now() + ($3::int * interval '1 millisecond') WHERE id = ANY($2::text[]) AND lease_owner = $1 RETURNING id`,
-      [owner, runIds, ttlMs],
-    );
+    // Rows locked in id order, as a group-commit batch locks them (commit-statement.ts), so the two cannot deadlock;
+    // a deadlock with anything else (40P01) is retried once, and a failed renewal is retried by the next one anyway.
+    const sql = `UPDATE runs SET lease_expires_at = now() + ($3::int * interval '1 millisecond')
+      WHERE lease_owner = $1 AND id IN (SELECT id FROM runs WHERE id = ANY($2::text[]) AND lease_owner = $1 ORDER BY id FOR UPDATE) RETURNING id`;
+    const r = await this.pool.query(sql, [owner, runIds, ttlMs]).catch((err: { code?: string }) => {
+      if (err.code === '40P01') return this.pool.query(sql, [owner, runIds, ttlMs]);
+      throw err;
+    });
     return r.rows.map((x: { id: string }) => x.id);
   }
 
