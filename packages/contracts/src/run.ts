@@ -86,6 +86,28 @@ export interface NodeRun {
   usage: Record<string, unknown> | null;
   /** The last attempt's executor (executors.md "Dispatch contract"). */
   executor?: ExecutorInfo;
+  /**
+   * The child run a `flowchart` node run started, as the parent's log records it (`subflow.child_started` /
+   * `subflow.child_finished`); absent for every other node run.
+   */
+  child_run?: ChildRunRef;
+}
+
+/** How a child run ended, as its parent's log records it. */
+export const CHILD_RUN_END_STATUSES = ['succeeded', 'failed', 'canceled'] as const;
+export type ChildRunEndStatus = (typeof CHILD_RUN_END_STATUSES)[number];
+
+/** A `flowchart` node run's child run, folded from the parent's log. */
+export interface ChildRunRef {
+  /** The child run's id (`GET /api/runs/:id` has its output and node runs). */
+  id: string;
+  flowchart_id: string;
+  /** `started` until the parent's log records the child's end. */
+  status: 'started' | ChildRunEndStatus;
+  /** The child run's error when it failed or was canceled with one. */
+  error: ErrorInfo | null;
+  started_at: string;
+  finished_at: string | null;
 }
 
 export interface LeftoverToken {

@@ -52,10 +52,11 @@ test('node-run matches NodeRun, every field required', () => {
     id: true, node_id: true, node_type: true, iteration: true, status: true, outcome: true, fallback_used: true,
     degraded_reason: true, warnings: true, error: true, input_snapshot: true, output: true, routing: true, attempts: true,
     idempotency_key: true, retry_of: true, rewound_from: true, started_at: true, finished_at: true, usage: true, executor: true,
+    child_run: true,
   } satisfies Keys<NodeRun>;
   assert.deepEqual(props(schema('node-run')), keys(k));
-  // `executor` is absent until the node run has an attempt
-  assert.deepEqual([...(schema('node-run').required ?? [])].sort(), keys(k).filter((x) => x !== 'executor'));
+  // `executor` is absent until the node run has an attempt; `child_run` on every node run but a flowchart node's
+  assert.deepEqual([...(schema('node-run').required ?? [])].sort(), keys(k).filter((x) => x !== 'executor' && x !== 'child_run'));
   assert.deepEqual((schema('node-run').properties.status as { enum: string[] }).enum, [...NODE_RUN_STATUSES]);
 });
 

@@ -443,6 +443,7 @@ export class RunActor {
           emitToken: (delta) => this.deps.bus.publishTransient({ event_type: 'flowchart:node:token', run_id: this.id, flowchart_id: this.record.flowchart_id, payload: { node_run_id: nr.id, node_id: nr.node_id, delta }, correlation_id: this.record.correlation_id, request_id: this.record.request_id }),
           warn: (w) => warnings.push(w),
           modelCallsInCommit: this.deps.store.recordModelCalls !== undefined,
+          record: (fn) => guarded((d) => ({ events: fn(d.s, d.now), result: undefined })),
         });
         const result: NodeResult = node.timeout_s
           ? await Promise.race([

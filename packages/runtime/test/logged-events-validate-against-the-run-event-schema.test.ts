@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { EVENT_FORMAT_VERSION, LlmctlError, RUN_EVENT_KIND_SCHEMAS, RUN_EVENT_KINDS, runEventIssues, upcastRunEvent, type RunEventKind } from '@llmctl/contracts';
 import type { EngineEvent, EngineEventKind } from '@llmctl/engine';
-import type { NodeExecution } from '../src/index.ts';
+import { subflowHandler, type NodeExecution } from '../src/index.ts';
 import { flow, harness, nodeRuns } from './support/harness.ts';
 
 // --- compile-time agreement of the schema with the engine's event type -------------------------------------------
@@ -26,6 +26,7 @@ const agreement: { [K in EngineEventKind & RunEventKind]: Agrees<K> } = {
   'run.started': true, 'run.status': true, 'run.warning': true, 'run.control': true, 'run.rewound': true, 'node.queued': true,
   'node.started': true, 'node.attempt_started': true, 'node.attempt_failed': true, 'node.succeeded': true, 'node.failed': true,
   'node.skipped': true, 'node.requeued': true, 'node.canceled': true, 'token.enqueued': true, 'join.discarded': true,
+  'subflow.child_started': true, 'subflow.child_finished': true,
 };
 
 test('the schema lists exactly the engine event kinds (also checked at compile time)', () => {
@@ -54,7 +55,7 @@ test('every event logged by real runs carries the current format version and val
       throw new LlmctlError('output_invalid', 'never valid', {}, false);
     },
     hang: (x: NodeExecution) => new Promise((_, reject) => x.signal.addEventListener('abort', () => reject(x.signal.reason))),
-  });
+  }, { flowchart: subflowHandler(() => h.orch) });
   h.orch.bus.onEvent((e) => {
     if (e.payload.kind === 'node.queued' && e.payload.node_id === 'j') releaseSlow();
   });
@@ -97,6 +98,11 @@ test('every event logged by real runs carries the current format version and val
     await h.orch.control(hanging, { action: 'cancel' }, meta);
     await h.wait(hanging);
     ids.push(hanging);
+    // a sub-flowchart: the parent logs its child's start and end
+    h.store.putFlowchart('fc_child', flow([{ id: 's', type: 'start' }, { id: 'z', type: 'end' }], ['s>z']));
+    const parent = await h.run(flow([{ id: 's', type: 'start' }, { id: 'f', type: 'flowchart', config: { flowchart_id: 'fc_child' } } as never, { id: 'z', type: 'end' }], ['s>f', 'f>z']));
+    await h.wait(parent);
+    ids.push(parent);
 
     const kinds = new Set<string>();
     for (const id of ids) {

@@ -1,4 +1,4 @@
-import { NODE_RUN_STATUSES } from '../run.ts';
+import { CHILD_RUN_END_STATUSES, NODE_RUN_STATUSES } from '../run.ts';
 import { NODE_TYPES } from '../flowchart.ts';
 import { dateTime, errorInfo, nonEmptyString, nullableDateTime, nullableString, routingRecord, schemaHeader, warning } from './common.ts';
 
@@ -15,6 +15,21 @@ const executorInfo = {
     image: nullableString,
     dispatch_state: { enum: ['pending', 'submitted', 'confirmed', 'finished', 'failed'] },
     degraded_reason: nullableString,
+  },
+} as const;
+
+/** A `flowchart` node run's child run as the parent's log records it. Mirrors `ChildRunRef`. */
+export const childRunRef = {
+  type: 'object',
+  required: ['id', 'flowchart_id', 'status', 'error', 'started_at', 'finished_at'],
+  additionalProperties: false,
+  properties: {
+    id: nonEmptyString,
+    flowchart_id: nonEmptyString,
+    status: { enum: ['started', ...CHILD_RUN_END_STATUSES] },
+    error: { anyOf: [errorInfo, { type: 'null' }] },
+    started_at: dateTime,
+    finished_at: nullableDateTime,
   },
 } as const;
 
@@ -85,6 +100,7 @@ export const nodeRunBody = {
     finished_at: nullableDateTime,
     usage: { type: ['object', 'null'] },
     executor: executorInfo,
+    child_run: childRunRef,
   },
 } as const;
 

@@ -4,7 +4,7 @@
  * kind; `kind` selects it. Older logged events are upcast (`upcastRunEvent`) before they are validated or folded.
  */
 import { EVENT_FORMAT_VERSION } from '../events/format.ts';
-import { RUN_STATUSES } from '../run.ts';
+import { CHILD_RUN_END_STATUSES, RUN_STATUSES } from '../run.ts';
 import { dateTime, errorInfo, nonEmptyString, nullableString, routingRecord, schemaHeader, warning } from './common.ts';
 
 const int = { type: 'integer' } as const;
@@ -95,6 +95,10 @@ export const RUN_EVENT_KIND_SCHEMAS = {
   'node.canceled': kindSchema('node.canceled', { ...nodeBase, reason: { type: 'string' } }, ['node_id', 'node_run_id', 'reason']),
   'token.enqueued': kindSchema('token.enqueued', { ...base, node_id: nonEmptyString, connector_id: nonEmptyString, token: tokenSchema }, ['node_id', 'connector_id', 'token']),
   'join.discarded': kindSchema('join.discarded', { ...base, node_id: nonEmptyString, tokens: { type: 'array', items: leftoverTokenSchema } }, ['node_id', 'tokens']),
+  'subflow.child_started': kindSchema('subflow.child_started', { ...nodeBase, child_run_id: nonEmptyString, flowchart_id: nonEmptyString }, ['node_id', 'node_run_id', 'child_run_id', 'flowchart_id']),
+  'subflow.child_finished': kindSchema('subflow.child_finished', {
+    ...nodeBase, child_run_id: nonEmptyString, flowchart_id: nonEmptyString, status: { enum: [...CHILD_RUN_END_STATUSES] }, error: nullableError,
+  }, ['node_id', 'node_run_id', 'child_run_id', 'flowchart_id', 'status', 'error']),
 } as const;
 
 /** Every logged event kind, in schema order. */

@@ -3,24 +3,19 @@
  * tokens each join holds per incoming connector, and the tokens joins discarded. Pure data in, data out: the runtime
  * writes these rows, the studio renders them live, the CLI prints them.
  */
-import type { ErrorInfo, LeftoverToken, NodeRun, RunStatus, Warning } from '@llmctl/contracts';
+import type { LeftoverToken, NodeRun, Run } from '@llmctl/contracts';
 import { upstreamOf } from '../run/decide.ts';
 import type { EngineState, NodeRunState } from '../run/state.ts';
 import type { RunFold } from './fold.ts';
 
-/** The run fields a log determines (the runs-row projection). */
-export interface RunFoldView {
-  status: RunStatus;
-  input: unknown;
-  output: unknown;
-  error: ErrorInfo | null;
-  warnings: Warning[];
-  leftover_tokens: LeftoverToken[];
-  started_at: string | null;
-  finished_at: string | null;
+/**
+ * The run fields a log determines (the runs-row projection): the API `Run`'s fields of the log, plus the running time
+ * the runtime guardrail needs.
+ */
+export type RunFoldView = Pick<Run, 'status' | 'input' | 'output' | 'error' | 'warnings' | 'leftover_tokens' | 'started_at' | 'finished_at'> & {
   running_ms: number;
   running_since: string | null;
-}
+};
 
 /** The runs-row projection of a state. */
 export function runView(s: EngineState): RunFoldView {
@@ -42,6 +37,7 @@ export function nodeRunView(n: NodeRunState): NodeRun {
     },
     output: n.output ?? null, routing: n.routing, attempts: n.attempts, idempotency_key: n.idempotency_key, retry_of: n.retry_of,
     rewound_from: n.rewound_from, started_at: n.started_at, finished_at: n.finished_at, usage: n.usage,
+    ...(n.child_run ? { child_run: { ...n.child_run } } : {}),
   };
 }
 

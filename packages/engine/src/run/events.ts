@@ -1,4 +1,4 @@
-import type { ErrorInfo, LeftoverToken, RoutingRecord, RunStatus, Warning } from '@llmctl/contracts';
+import type { ChildRunEndStatus, ErrorInfo, LeftoverToken, RoutingRecord, RunStatus, Warning } from '@llmctl/contracts';
 import type { JoinState, NodeRunState, Token } from './state.ts';
 
 /** The fields a node run is created with. */
@@ -24,7 +24,9 @@ export type EngineEvent =
   | { kind: 'node.requeued'; node_id: string; node_run_id: string; reason: string; at: string }
   | { kind: 'node.canceled'; node_id: string; node_run_id: string; reason: string; at: string }
   | { kind: 'token.enqueued'; node_id: string; connector_id: string; token: Token; at: string }
-  | { kind: 'join.discarded'; node_id: string; tokens: LeftoverToken[]; at: string };
+  | { kind: 'join.discarded'; node_id: string; tokens: LeftoverToken[]; at: string }
+  | { kind: 'subflow.child_started'; node_id: string; node_run_id: string; child_run_id: string; flowchart_id: string; at: string }
+  | { kind: 'subflow.child_finished'; node_id: string; node_run_id: string; child_run_id: string; flowchart_id: string; status: ChildRunEndStatus; error: ErrorInfo | null; at: string };
 
 export type EngineEventKind = EngineEvent['kind'];
 
@@ -41,6 +43,10 @@ export function eventTypeOf(e: EngineEvent): string {
     case 'token.enqueued':
     case 'join.discarded':
       return 'flowchart:join:updated';
+    case 'subflow.child_started':
+    case 'subflow.child_finished':
+      // about one node run (its child): published like the node's own events
+      return 'flowchart:node:updated';
     default:
       return 'flowchart:node:updated';
   }

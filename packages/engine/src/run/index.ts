@@ -8,4 +8,6 @@ export type { ControlMeta } from './control.ts';
 export { selectRouting, conditionsToEvaluate } from './routing.ts';
 export type { ConditionResult, LlmChoice, RoutingOutcome } from './routing.ts';
 export { leftoverTokens } from './fan-in.ts';
+export { subflow } from './subflow.ts';
+export type { ChildObservation } from './subflow.ts';
 export type { IdFactory } from './tx.ts';

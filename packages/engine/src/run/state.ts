@@ -1,4 +1,4 @@
-import type { Attempt, ErrorInfo, LeftoverToken, NodeRunStatus, RoutingRecord, RunStatus, Warning } from '@llmctl/contracts';
+import type { Attempt, ChildRunRef, ErrorInfo, LeftoverToken, NodeRunStatus, RoutingRecord, RunStatus, Warning } from '@llmctl/contracts';
 
 /** A token on a trigger connector: `{ source_node_run_id, output }` plus its ordering keys. */
 export interface Token {
@@ -38,6 +38,11 @@ export interface NodeRunState {
   usage: Record<string, unknown> | null;
   started_at: string | null;
   finished_at: string | null;
+  /**
+   * A `flowchart` node run's child run (`subflow.child_*` events). Optional, not null: node runs of other types, and
+   * snapshots written before these events existed, have none.
+   */
+  child_run?: ChildRunRef;
 }
 
 export interface JoinState {

@@ -1,5 +1,5 @@
 import type { FlowchartNode, Warning } from '@llmctl/contracts';
-import type { CompiledGraph, LlmChoice, NodeRunState, TemplateScope } from '@llmctl/engine';
+import type { CompiledGraph, EngineEvent, EngineState, LlmChoice, NodeRunState, TemplateScope } from '@llmctl/engine';
 import type { ModelCallRecord } from '../ports.ts';
 
 /** Everything a node handler may read while executing one attempt of a node run. */
@@ -24,6 +24,13 @@ export interface NodeExecution {
    * answer, not a tool-loop step) instead of writing each one.
    */
   modelCallsInCommit?: boolean;
+  /**
+   * Appends events to the run's log while this attempt is still its node run's current one (else nothing), and
+   * resolves once they are committed. `decide` runs in the run's single writer on its folded state, so it can leave
+   * out what the log already holds; like the engine's decisions, it folds the events it returns into that state.
+   * Only the owner's inline execution has it (the `flowchart` node records its child run with it).
+   */
+  record?(decide: (s: EngineState, now: string) => EngineEvent[]): Promise<void>;
 }
 
 /** What a node handler returns. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { LlmctlError } from '@llmctl/contracts';
-import { renderTemplate } from '@llmctl/engine';
+import { LlmctlError, type ChildRunEndStatus, type ErrorInfo } from '@llmctl/contracts';
+import { renderTemplate, subflow } from '@llmctl/engine';
 import type { Orchestrator } from '../orchestrator.ts';
 import type { RunQueries } from '../ports.ts';
 import type { NodeHandler, NodeResult } from './node-handler.ts';
@@ -12,11 +12,21 @@ export function childRunId(nodeRunKey: string): string {
   return `run_${createHash('sha256').update(nodeRunKey).digest('hex').slice(0, 26)}`;
 }
 
-const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
+const TERMINAL = new Set<string>(['succeeded', 'failed', 'canceled'] satisfies ChildRunEndStatus[]);
+
+/** A finished run's result, as the wait hands it back. */
+export interface FinishedRun {
+  status: ChildRunEndStatus;
+  output: unknown;
+  error: ErrorInfo | null;
+}
 
 /**
  * `flowchart` node: runs another flowchart as a child run; with `wait` (default) it finishes with the child's outcome.
- * The wait polls nothing: the child's terminal commit wakes it (see {@link waitForRun}).
+ * The wait polls nothing: the child's terminal commit wakes it (see {@link waitForRun}). The parent's log records the
+ * child: `subflow.child_started` once it exists and, with `wait`, `subflow.child_finished` before the node's own
+ * outcome. Both are decided on the parent's folded state, so a node run executed again (takeover) that finds the
+ * same child records neither twice.
  */
 export function subflowHandler(orch: () => Orchestrator): NodeHandler {
   return async (x): Promise<NodeResult> => {
@@ -39,8 +49,11 @@ export function subflowHandler(orch: () => Orchestrator): NodeHandler {
         throw err;
       }
     }
+    const child = { child_run_id: id, flowchart_id: cfg.flowchart_id };
+    await x.record?.((s, now) => subflow.childStarted(s, x.nodeRun.id, child, now));
     if (cfg.wait === false) return { output: { child_run_id: id } };
     const result = await waitForRun(o, o.store, id, x.signal);
+    await x.record?.((s, now) => subflow.childFinished(s, x.nodeRun.id, { ...child, status: result.status, error: result.error }, now));
     if (result.status !== 'succeeded') {
       throw new LlmctlError('subflow_failed', `child run ${id} ended ${result.status}${result.error ? `: ${result.error.message}` : ''}`, { child_run_id: id, child_error: result.error }, false);
     }
@@ -54,7 +67,7 @@ export function subflowHandler(orch: () => Orchestrator): NodeHandler {
  * host's cross-process signals (`orchestrator.signals`, fed from LISTEN/NOTIFY) or by their reconnect. No timer.
  */
 export function waitForRun(o: Pick<Orchestrator, 'bus' | 'signals'>, queries: RunQueries, runId: string, signal: AbortSignal) {
-  return new Promise<{ status: string; output: unknown; error: { message: string } | null }>((resolve, reject) => {
+  return new Promise<FinishedRun>((resolve, reject) => {
     let done = false;
     let reading = false;
     let again = false;
@@ -72,7 +85,7 @@ export function waitForRun(o: Pick<Orchestrator, 'bus' | 'signals'>, queries: Ru
           const r = await retryWhileUnreachable(() => queries.getRunResult(runId), { signal });
           if (r && TERMINAL.has(r.status) && !done) {
             finish();
-            resolve(r);
+            resolve({ status: r.status as ChildRunEndStatus, output: r.output, error: r.error });
           }
         } while (again && !done);
       } catch (err) {
