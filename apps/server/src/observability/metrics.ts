@@ -22,7 +22,7 @@ export class ServerMetrics {
   private readonly collectors: (() => Promise<void>)[] = [];
   readonly eventsPublished = new client.Counter({ name: 'llmctl_events_published_total', help: 'Committed run events published', labelNames: ['event_type'], registers: [this.registry] });
   readonly runsStarted = new client.Counter({ name: 'llmctl_runs_started_total', help: 'Runs started by this server', registers: [this.registry] });
-  readonly runsFinished = new client.Counter({ name: 'llmctl_runs_finished_total', help: 'Runs that ended on this server, by final status', labelNames: ['status'], registers: [this.registry] });
+  readonly runsFinished = new client.Counter({ name: 'llmctl_runs_finished_total', help: 'Run finish transitions on this server (to succeeded, failed or canceled), by status: a rewound run that ends again counts again, so this counts finishes, not distinct runs', labelNames: ['status'], registers: [this.registry] });
 
   constructor(pool: pg.Pool, bus: EventBus) {
     const runs = new client.Gauge({ name: 'llmctl_runs', help: 'Active runs by status (queued, running, pausing, paused, canceling)', labelNames: ['status'], registers: [this.registry] });
