@@ -12,26 +12,37 @@ interface DispatchView {
   degraded_reason: string | null;
 }
 
+/** The dispatch rows of a run (`$1` = run id, or a literal in a multi-statement read). */
+export function dispatchRowsSql(runIdExpr: string): string {
+  return `SELECT node_run_id, backend, class, worker_id, job_id, image, state, degraded_reason FROM executor_dispatches WHERE run_id = ${runIdExpr} ORDER BY sequence`;
+}
+
+/** The nodes of a run's flowchart version whose model is a local vLLM one (their inline attempts are class `vllm`). */
+export function vllmNodesSql(runIdExpr: string): string {
+  return `SELECT n->>'id' AS node_id FROM runs r JOIN flowchart_versions fv ON fv.flowchart_id = r.flowchart_id AND fv.version = r.flowchart_version
+       CROSS JOIN LATERAL jsonb_array_elements(fv.document->'nodes') AS n JOIN models m ON m.name = n->'config'->>'model'
+       WHERE r.id = ${runIdExpr} AND (m.provider = 'vllm_local' OR (m.provider = 'vllm' AND COALESCE(m.base_url, '') = ''))`;
+}
+
 /**
  * Adds `executor` to node runs and their attempts (executors.md "Dispatch contract"): attempts that were dispatched
  * carry their `executor_dispatches` row (aligned from the last attempt back); the others ran inline in the owner.
  */
 export async function attachExecutors(pool: pg.Pool, runId: string, nodeRuns: NodeRun[]): Promise<void> {
   if (nodeRuns.length === 0) return;
-  const [d, v] = await Promise.all([
-    pool.query(`SELECT node_run_id, backend, class, worker_id, job_id, image, state, degraded_reason FROM executor_dispatches WHERE run_id = $1 ORDER BY sequence`, [runId]),
-    pool.query(
-      `SELECT n->>'id' AS node_id FROM runs r JOIN flowchart_versions fv ON fv.flowchart_id = r.flowchart_id AND fv.version = r.flowchart_version
-       CROSS JOIN LATERAL jsonb_array_elements(fv.document->'nodes') AS n JOIN models m ON m.name = n->'config'->>'model'
-       WHERE r.id = $1 AND (m.provider = 'vllm_local' OR (m.provider = 'vllm' AND COALESCE(m.base_url, '') = ''))`, [runId]),
-  ]);
+  const [d, v] = await Promise.all([pool.query(dispatchRowsSql('$1'), [runId]), pool.query(vllmNodesSql('$1'), [runId])]);
+  applyExecutors(nodeRuns, d.rows as DispatchView[], v.rows as { node_id: string }[]);
+}
+
+/** {@link attachExecutors} on rows already read ({@link dispatchRowsSql}, {@link vllmNodesSql}). */
+export function applyExecutors(nodeRuns: NodeRun[], dispatchRows: unknown[], vllmRows: { node_id: string }[]): void {
   const byNodeRun = new Map<string, DispatchView[]>();
-  for (const row of d.rows as DispatchView[]) {
+  for (const row of dispatchRows as DispatchView[]) {
     const list = byNodeRun.get(row.node_run_id) ?? [];
     list.push(row);
     byNodeRun.set(row.node_run_id, list);
   }
-  const vllm = new Set((v.rows as { node_id: string }[]).map((r) => r.node_id));
+  const vllm = new Set(vllmRows.map((r) => r.node_id));
   for (const nr of nodeRuns) {
     const rows = byNodeRun.get(nr.id) ?? [];
     const attempts = nr.attempts ?? [];

@@ -1,9 +1,9 @@
-import type pg from 'pg';
+import pg from 'pg';
 import type { NodeRun, Run } from '@llmctl/contracts';
 import { LlmctlError } from '@llmctl/contracts';
 import type { ListParams, ListResult } from './list-params.ts';
 import { likeSubstring, offsetOf } from './list-params.ts';
-import { attachExecutors } from './executor-views.ts';
+import { applyExecutors, attachExecutors, dispatchRowsSql, vllmNodesSql } from './executor-views.ts';
 
 export const RUN_SORTS = ['created_at', 'updated_at', 'status'] as const;
 export type RunSort = (typeof RUN_SORTS)[number];
@@ -50,11 +50,26 @@ export interface RunEventRow {
 export class RunRepository {
   constructor(private readonly pool: pg.Pool) {}
 
+  /**
+   * A run as the API shows it; with its node runs (and their executors) unless `withNodeRuns` is false. The whole
+   * view is ONE round trip: the run row, its node runs, its dispatch rows and its vLLM nodes go as one
+   * multi-statement query (simple protocol, so the id is sent as an escaped literal).
+   */
   async get(runId: string, withNodeRuns = true): Promise<RunView | null> {
-    const r = await this.pool.query(`SELECT ${RUN_SELECT} FROM runs WHERE id = $1`, [runId]);
-    const run = r.rows[0] as RunView | undefined;
+    if (!withNodeRuns) {
+      const r = await this.pool.query(`SELECT ${RUN_SELECT} FROM runs WHERE id = $1`, [runId]);
+      return (r.rows[0] as RunView | undefined) ?? null;
+    }
+    const id = pg.escapeLiteral(runId);
+    const results = (await this.pool.query(`SELECT ${RUN_SELECT} FROM runs WHERE id = ${id};
+      SELECT ${NODE_RUN_SELECT} FROM node_runs WHERE run_id = ${id} ORDER BY created_order;
+      ${dispatchRowsSql(id)};
+      ${vllmNodesSql(id)}`)) as unknown as pg.QueryResult[];
+    const run = results[0]!.rows[0] as RunView | undefined;
     if (!run) return null;
-    if (withNodeRuns) run.node_runs = await this.nodeRuns(runId);
+    const nodeRuns = results[1]!.rows as NodeRun[];
+    applyExecutors(nodeRuns, results[2]!.rows, results[3]!.rows as { node_id: string }[]);
+    run.node_runs = nodeRuns;
     return run;
   }
 

@@ -2,7 +2,7 @@ import type { ControlRequest } from '@llmctl/contracts';
 import { LlmctlError } from '@llmctl/contracts';
 import type { Orchestrator } from '@llmctl/runtime';
 import { CONTROL_FROM } from '@llmctl/engine';
-import { RUN_SORTS, RunRepository, parseListParams, readTraceRows } from '@llmctl/store';
+import { RUN_SORTS, RunRepository, parseListParams, readTraceRows, type RunView } from '@llmctl/store';
 import { buildTrace } from '../runtime/trace.ts';
 import type { RouteInstaller } from '../app-context.ts';
 import { ok } from '../envelope.ts';
@@ -31,52 +31,61 @@ export function runRoutes(orchestrator: Orchestrator): RouteInstaller {
   return async (app, ctx) => {
     const runs = new RunRepository(ctx.db.pool);
 
-    /** Resolves when the run is finished or paused, or after `seconds`. */
-    const waitForRun = (runId: string, seconds: number): Promise<void> =>
-      new Promise((resolve) => {
-        let done = false;
-        const finish = (): void => {
-          if (done) return;
-          done = true;
-          off();
-          clearTimeout(timer);
-          clearInterval(poll);
-          resolve();
-        };
-        const check = async (): Promise<void> => {
-          const r = await runs.get(runId, false);
-          if (!r || WAIT_DONE.has(r.status)) finish();
-        };
-        // A failed read (database briefly unreachable) is retried on the next signal, never an unhandled rejection.
-        const checkQuietly = (): void => {
-          check().catch(() => undefined);
-        };
-        // Runs this process owns: their committed events come on the bus and carry the new status, so no read is needed.
-        let seen = 0;
-        const offBus = orchestrator.bus.onEvent((e) => {
-          if (e.run_id !== runId) return;
-          seen = Math.max(seen, e.sequence);
-          const p = e.payload as { kind?: string; status?: string };
-          if (p.kind === 'run.status' && p.status !== undefined && WAIT_DONE.has(p.status)) finish();
-        });
-        // Runs owned by another process: their commits arrive as LISTEN/NOTIFY signals of the realtime layer (after a
-        // reconnect of its connection, check again); a signal of a commit the bus already delivered is skipped. An app
-        // built without realtime polls as a fallback.
-        const signals = app.hasDecorator('realtime') ? app.realtime.runSignals : null;
-        const onRun = (id: string, lastSequence?: number): void => {
-          if (id === runId && !(lastSequence !== undefined && lastSequence <= seen)) checkQuietly();
-        };
-        signals?.on('run', onRun);
-        signals?.on('reconnect', checkQuietly);
-        const off = (): void => {
-          offBus();
-          signals?.off('run', onRun);
-          signals?.off('reconnect', checkQuietly);
-        };
-        const timer = setTimeout(finish, seconds * 1000);
-        const poll = signals ? undefined : setInterval(checkQuietly, 500);
-        checkQuietly();
+    /**
+     * The run once it is finished or paused, or after `seconds` (`GET /api/runs/:id?wait_s`). Listens first, then reads
+     * the whole run once: a run already done is answered from that read (one round trip), an unknown one is a 404.
+     * Otherwise it waits for the run's terminal event on the bus (runs this process owns: no read per event) or a
+     * commit signal of another process (then a run-row read decides), and reads the whole run again.
+     */
+    const waitForRun = async (runId: string, seconds: number): Promise<RunView> => {
+      let done = false;
+      let wake = (): void => undefined;
+      const finished = new Promise<void>((resolve) => { wake = resolve; });
+      const finish = (): void => {
+        if (done) return;
+        done = true;
+        wake();
+      };
+      const check = async (): Promise<void> => {
+        const r = await runs.get(runId, false);
+        if (!r || WAIT_DONE.has(r.status)) finish();
+      };
+      // A failed read (database briefly unreachable) is retried on the next signal, never an unhandled rejection.
+      const checkQuietly = (): void => {
+        check().catch(() => undefined);
+      };
+      // Runs this process owns: their committed events come on the bus and carry the new status, so no read is needed.
+      let seen = 0;
+      const offBus = orchestrator.bus.onEvent((e) => {
+        if (e.run_id !== runId) return;
+        seen = Math.max(seen, e.sequence);
+        const p = e.payload as { kind?: string; status?: string };
+        if (p.kind === 'run.status' && p.status !== undefined && WAIT_DONE.has(p.status)) finish();
       });
+      // Runs owned by another process: their commits arrive as LISTEN/NOTIFY signals of the realtime layer (after a
+      // reconnect of its connection, check again); a signal of a commit the bus already delivered is skipped. An app
+      // built without realtime polls as a fallback.
+      const signals = app.hasDecorator('realtime') ? app.realtime.runSignals : null;
+      const onRun = (id: string, lastSequence?: number): void => {
+        if (id === runId && !(lastSequence !== undefined && lastSequence <= seen)) checkQuietly();
+      };
+      signals?.on('run', onRun);
+      signals?.on('reconnect', checkQuietly);
+      const timer = setTimeout(finish, seconds * 1000);
+      const poll = signals ? undefined : setInterval(checkQuietly, 500);
+      try {
+        const first = await runs.require(runId);
+        if (WAIT_DONE.has(first.status)) return first;
+        await finished;
+        return await runs.require(runId);
+      } finally {
+        offBus();
+        signals?.off('run', onRun);
+        signals?.off('reconnect', checkQuietly);
+        clearTimeout(timer);
+        clearInterval(poll);
+      }
+    };
 
     app.post<IdParams>('/api/flowcharts/:id/runs', async (req, reply) => {
       const id = requireId('fc', req.params.id, 'flowchart');
@@ -105,9 +114,7 @@ export function runRoutes(orchestrator: Orchestrator): RouteInstaller {
     app.get<IdParams>('/api/runs/:id', async (req, reply) => {
       const id = requireId('run', req.params.id, 'run');
       const wait = intQuery(queryOf(req.query), 'wait_s', 0); // 1..60 (query schema)
-      await runs.require(id);
-      if (wait) await waitForRun(id, wait);
-      return ok(reply, await runs.require(id));
+      return ok(reply, wait ? await waitForRun(id, wait) : await runs.require(id));
     });
 
     app.get<IdParams>('/api/runs/:id/events', async (req, reply) => {
