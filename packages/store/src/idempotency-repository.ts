@@ -1,7 +1,9 @@
+import { sql } from 'kysely';
 import type { Queryable } from './pool.ts';
+import { kyselyOf } from './db/kysely.ts';
 
-/** How long an Idempotency-Key is remembered (api.md: 24 hours). */
-const TTL = "interval '24 hours'";
+/** When a key claimed before it counts as new: it is remembered 24 hours (api.md). */
+const EXPIRED_BEFORE = sql<string>`now() - interval '24 hours'`;
 
 /** The stored state of a claimed key: the request body's hash and, once answered, the response. */
 export interface IdempotencyRecord {
@@ -24,35 +26,35 @@ export class IdempotencyRepository {
    * sees it in progress). True when this call holds the claim.
    */
   async claim(scope: string, key: string, bodyHash: string): Promise<boolean> {
-    const r = await this.pool.query(
-      `INSERT INTO idempotency_keys (key, scope, body_hash) VALUES ($1, $2, $3)
-       ON CONFLICT (scope, key) DO UPDATE SET body_hash = EXCLUDED.body_hash, status_code = NULL, response = NULL, created_at = now()
-         WHERE idempotency_keys.created_at < now() - ${TTL}
-       RETURNING key`,
-      [key, scope, bodyHash]);
-    return r.rowCount === 1;
+    const rows = await kyselyOf(this.pool).insertInto('idempotency_keys').values({ key, scope, body_hash: bodyHash })
+      .onConflict((oc) => oc.columns(['scope', 'key'])
+        .doUpdateSet({ body_hash: (eb) => eb.ref('excluded.body_hash'), status_code: null, response: null, created_at: sql<string>`now()` })
+        .where('idempotency_keys.created_at', '<', EXPIRED_BEFORE))
+      .returning('key').execute();
+    return rows.length === 1;
   }
 
   /** The row of `key` in `scope`, or null. */
   async read(scope: string, key: string): Promise<IdempotencyRecord | null> {
-    const r = await this.pool.query<IdempotencyRecord>(
-      'SELECT body_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2', [scope, key]);
-    return r.rows[0] ?? null;
+    const row = await kyselyOf(this.pool).selectFrom('idempotency_keys').select(['body_hash', 'status_code', 'response'])
+      .where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
+    return row ?? null;
   }
 
   /** Stores the response of a claimed key (later requests with it replay this). */
   async complete(scope: string, key: string, statusCode: number, responseJson: string): Promise<void> {
-    await this.pool.query('UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE scope = $1 AND key = $2',
-      [scope, key, statusCode, responseJson]);
+    await kyselyOf(this.pool).updateTable('idempotency_keys').set({ status_code: statusCode, response: responseJson })
+      .where('scope', '=', scope).where('key', '=', key).execute();
   }
 
   /** Forgets a key (its request failed with a server error, so a retry runs again). */
   async forget(scope: string, key: string): Promise<void> {
-    await this.pool.query('DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2', [scope, key]);
+    await kyselyOf(this.pool).deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).execute();
   }
 
   /** Forgets a key that is still unanswered (its request was aborted). */
   async release(scope: string, key: string): Promise<void> {
-    await this.pool.query('DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND status_code IS NULL', [scope, key]);
+    await kyselyOf(this.pool).deleteFrom('idempotency_keys')
+      .where('scope', '=', scope).where('key', '=', key).where('status_code', 'is', null).execute();
   }
 }
