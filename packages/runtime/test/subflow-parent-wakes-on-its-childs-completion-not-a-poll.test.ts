@@ -1,42 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { NodeExecution, NodeResult } from '../src/index.ts';
-import { InMemoryRunStore, Orchestrator, childRunId, endHandler, startHandler, subflowHandler } from '../src/index.ts';
-import { flow } from './support/harness.ts';
+import { InMemoryRunStore } from '../src/index.ts';
+import { gatedTask, orchestrator, splitParentAndChild, terminal } from './support/subflow-processes.ts';
 
 // Issue 18 ("event-driven waits"): a sub-flowchart parent no longer polls its child. These tests put the parent and
 // the child in different orchestrators ("processes") over one store, so the child's commits never reach the
 // parent's bus: only the cross-process signal (what the server feeds from LISTEN/NOTIFY) or a takeover can wake it.
 // The handler has no poll interval any more; the old code polled every 500 ms, which would also have finished these
 // runs, so the second test counts the child reads: none happens until a signal arrives.
-
-const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
-
-/** A child task that waits until the test releases it (a scripted model gated on state), then answers. */
-function gatedTask() {
-  let release!: () => void;
-  const gate = new Promise<void>((r) => (release = r));
-  let calls = 0;
-  let onCall: (() => void) | null = null;
-  const handler = async (x: NodeExecution): Promise<NodeResult> => {
-    calls += 1;
-    onCall?.();
-    await new Promise<void>((resolve, reject) => {
-      void gate.then(resolve);
-      x.signal.addEventListener('abort', () => reject(x.signal.reason), { once: true });
-    });
-    return { output: { answer: 42 } };
-  };
-  /** Resolves once the handler was called `n` times in all. */
-  const called = (n: number): Promise<void> => new Promise((resolve) => {
-    const check = (): void => {
-      if (calls >= n) resolve();
-    };
-    onCall = check;
-    check();
-  });
-  return { handler, release: () => release(), called };
-}
 
 /** A store that counts reads of one run's result (what a poll would do). */
 class CountingStore extends InMemoryRunStore {
@@ -52,45 +23,6 @@ class CountingStore extends InMemoryRunStore {
   async readsReach(runId: string, n: number): Promise<void> {
     while ((this.reads.get(runId) ?? 0) < n) await new Promise<void>((r) => this.waiters.push(r));
   }
-}
-
-function orchestrator(store: InMemoryRunStore, task: (x: NodeExecution) => Promise<NodeResult>, name: string): Orchestrator {
-  let n = 0;
-  const o: Orchestrator = new Orchestrator({
-    store, newId: (p) => `${p}_${name}${++n}`, leaseTtlMs: 60_000, backoffMs: () => 1,
-    handlers: { start: startHandler, end: endHandler, task, flowchart: subflowHandler(() => o) },
-  });
-  return o;
-}
-
-/** Resolves when the run is terminal in the store, checked on each event of `o`'s bus. */
-function terminal(o: Orchestrator, store: InMemoryRunStore, runId: string): Promise<string> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      const s = store.runs.get(runId)?.status;
-      if (s && TERMINAL.has(s)) {
-        off();
-        resolve(s);
-      }
-    };
-    const off = o.bus.onEvent(() => check());
-    check();
-  });
-}
-
-/** Parent started in `a`; the child waits in its task. Then `a` stops (a crash) and the runs are split up. */
-async function splitParentAndChild(store: InMemoryRunStore) {
-  const first = gatedTask();
-  const a = orchestrator(store, first.handler, 'a');
-  store.putFlowchart('fc_child', flow([{ id: 's', type: 'start' }, { id: 't' }, { id: 'z', type: 'end', config: { output: '{{upstream.t}}' } }], ['s>t', 't>z']));
-  store.putFlowchart('fc_parent', flow([{ id: 's', type: 'start' }, { id: 'f', type: 'flowchart', config: { flowchart_id: 'fc_child' } }, { id: 'z', type: 'end', config: { output: '{{upstream.f}}' } }], ['s>f', 'f>z']));
-  const parent = await a.startRun('fc_parent', { input: {} }, { request_id: null, correlation_id: null });
-  await first.called(1);
-  const flowNodeRun = [...store.nodeRuns.get(parent)!.values()].find((nr) => nr.node_id === 'f')!;
-  const child = childRunId(flowNodeRun.idempotency_key);
-  assert.equal(store.runs.get(child)?.status, 'running');
-  await a.stop();
-  return { parent, child };
 }
 
 test('a parent owned by another process wakes on the signal of its child\'s terminal commit, with no poll in between', async () => {
