@@ -5,7 +5,7 @@ import type { BenchCluster } from './cluster.ts';
 import type { NodeVariant, Shape } from './workloads.ts';
 
 /** The engine configurations the benchmark compares. */
-export type EngineId = 'llmctl-task' | 'llmctl-pass' | 'langgraph-memory' | 'langgraph-pg-async' | 'langgraph-pg-sync' | 'dbos' | 'raw-commit';
+export type EngineId = 'llmctl-task' | 'llmctl-pass' | 'langgraph-memory' | 'langgraph-pg-async' | 'langgraph-pg-sync' | 'dbos' | 'raw-commit' | 'restate';
 
 /** Display facts of an engine configuration. */
 export interface EngineInfo {
@@ -24,6 +24,7 @@ export const ENGINES: Record<EngineId, EngineInfo> = {
   'langgraph-pg-sync': { id: 'langgraph-pg-sync', label: 'LangGraph.js + PostgresSaver (sync durability)', durable: true, nodes: 'async function returning { ok: true }' },
   'dbos': { id: 'dbos', label: 'DBOS Transact (durable steps in PostgreSQL)', durable: true, nodes: 'checkpointed step (`DBOS.runStep`) returning { ok: true }; a fan-out runs its steps concurrently (`Promise.all`)' },
   'raw-commit': { id: 'raw-commit', label: 'Raw commit floor (one fsync\'d INSERT + COMMIT per node)', durable: true, nodes: 'one autocommit one-row INSERT; a fan-out commits its branches concurrently on the pool' },
+  'restate': { id: 'restate', label: 'Restate (restate-server + TypeScript SDK, own embedded log store)', durable: true, nodes: 'journaled step (`ctx.run`) returning { ok: true }, one service invocation per run through the HTTP ingress; a fan-out awaits its steps with `RestatePromise.all`' },
 };
 
 /** Short labels for charts and narrow tables. */
@@ -35,6 +36,7 @@ export const SHORT: Record<EngineId, string> = {
   'langgraph-pg-sync': 'LangGraph PG sync',
   'dbos': 'DBOS',
   'raw-commit': 'raw commit floor',
+  'restate': 'Restate',
 };
 
 /** Runs one shape on one engine: resolves with the run's wall time in ms. */
@@ -77,6 +79,8 @@ export async function openEngines(cluster: BenchCluster, ids: EngineId[], o: { p
           : await (await import('./raw-commit-driver.ts')).RawCommitDriver.open(url, o);
         closers.push(() => d.close());
         engines.push({ info: ENGINES[id], prepare: async (shape) => d.compile(shape), reset: () => undefined });
+      } else if (id === 'restate') {
+        engines.push(await restateEngine(closers));
       } else if (id === 'llmctl-task' || id === 'llmctl-pass') {
         if (!llmctl) {
           const d = await LlmctlDriver.open((await cluster.database('bench_llmctl_')).url, o);
@@ -98,6 +102,19 @@ export async function openEngines(cluster: BenchCluster, ids: EngineId[], o: { p
     throw err;
   }
   return { engines, llmctl, close };
+}
+
+/**
+ * The Restate peer (restate-driver.ts: its server runs in a loopback-only network namespace). Where that namespace
+ * cannot be made, every shape is reported as not applicable with the reason — Restate never runs with network.
+ */
+async function restateEngine(closers: (() => Promise<void>)[]): Promise<Engine> {
+  const { RestateDriver, restateUnavailable } = await import('./restate-driver.ts');
+  const why = restateUnavailable();
+  if (why) return { info: ENGINES.restate, prepare: () => Promise.reject(new Error(`skipped: ${why}`)), notApplicable: () => `skipped: ${why}`, reset: () => undefined };
+  const d = await RestateDriver.open();
+  closers.push(() => d.close());
+  return { info: ENGINES.restate, prepare: async (shape) => d.compile(shape), reset: () => undefined };
 }
 
 /** An llmctl configuration on an open driver (one flowchart per shape, saved once). */

@@ -24,7 +24,7 @@ export interface MachineInfo {
 function versionOf(pkg: string): string {
   try {
     // Packages whose `exports` hide package.json: read it from node_modules.
-    if (pkg === '@dbos-inc/dbos-sdk') return (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+    if (pkg === '@dbos-inc/dbos-sdk' || pkg.startsWith('@restatedev/')) return (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
     const text = execFileSync(process.execPath, ['-p', `require('${pkg}/package.json').version`], { cwd: REPO_ROOT, encoding: 'utf8' });
     return text.trim();
   } catch {
@@ -44,7 +44,7 @@ export function describeMachine(pg: { version: string; settings: Record<string, 
   return {
     cpuModel: c[0]?.model.trim() ?? 'unknown', cores: c.length, memoryGb: totalmem() / 2 ** 30, freeMemoryGb: freemem() / 2 ** 30,
     os: `${platform()} ${release()}`, node: process.version, postgres: pg.version, postgresSettings: pg.settings,
-    langgraph: `@langchain/langgraph ${versionOf('@langchain/langgraph')}, @langchain/langgraph-checkpoint-postgres ${versionOf('@langchain/langgraph-checkpoint-postgres')}, @dbos-inc/dbos-sdk ${versionOf('@dbos-inc/dbos-sdk')}`,
+    langgraph: `@langchain/langgraph ${versionOf('@langchain/langgraph')}, @langchain/langgraph-checkpoint-postgres ${versionOf('@langchain/langgraph-checkpoint-postgres')}, @dbos-inc/dbos-sdk ${versionOf('@dbos-inc/dbos-sdk')}, @restatedev/restate-server ${versionOf('@restatedev/restate-server')} + restate-sdk ${versionOf('@restatedev/restate-sdk')}`,
     gitCommit, loadStart: loadavg()[0]!, loadEnd: Number.NaN,
   };
 }

@@ -51,7 +51,7 @@ export function buildCharts(r: BenchReport): Chart[] {
       }),
     });
   }
-  const conc = r.concurrency;
+  const conc = r.concurrency.filter((c) => !c.skipped);
   if (conc.length > 0) {
     const groups = [
       { name: 'baseline (after warm-up)', values: conc.map((c) => c.baselineRssMb) },

@@ -42,7 +42,7 @@ function scaling(r: BenchReport): string {
 }
 
 function ratioTable(r: BenchReport): string {
-  const peers = (['langgraph-pg-async', 'langgraph-pg-sync', 'langgraph-memory', 'dbos', 'raw-commit'] as EngineId[]).filter((p) => r.scaling.some((c) => c.engine === p));
+  const peers = (['langgraph-pg-async', 'langgraph-pg-sync', 'langgraph-memory', 'dbos', 'restate', 'raw-commit'] as EngineId[]).filter((p) => r.scaling.some((c) => c.engine === p));
   const labels = [...new Set(r.scaling.map((c) => c.label))];
   const head = ['Workload', ...peers.flatMap((p) => [`${SHORT[p]} ÷ llmctl task`, `${SHORT[p]} ÷ llmctl pass`])];
   const rows = labels.map((label) => [label, ...peers.flatMap((p) => (['llmctl-task', 'llmctl-pass'] as const).map((l) => {
@@ -53,9 +53,9 @@ function ratioTable(r: BenchReport): string {
 }
 
 function concurrency(r: BenchReport): string {
-  const rows = r.concurrency.map((c) => [
+  const rows = r.concurrency.map((c) => c.skipped ? [SHORT[c.engine], String(c.runs), c.skipped, '', '', '', '', '', ''] : [
     SHORT[c.engine], String(c.runs), mmm(c.batchMs), mmm(c.runsPerSecond, (v) => v.toFixed(0)), `${ms(c.latencyMs.median)} / ${ms(c.latencyP99)}`,
-    `${num(c.baselineRssMb, 0)} MB`, `${num(c.peakRssMb, 0)} MB`, `${num(c.peakHeapMb, 0)} / ${num(c.retainedHeapMb, 0)} MB`, c.isolated ? 'own process' : 'in process',
+    `${num(c.baselineRssMb, 0)} MB`, `${num(c.peakRssMb, 0)} MB`, `${num(c.peakHeapMb, 0)} / ${num(c.retainedHeapMb, 0)} MB`, c.measuredIn ?? (c.isolated ? 'own process' : 'in process'),
   ]);
   const l = r.serverLoad;
   if (l && !l.skipped) {
@@ -121,7 +121,7 @@ export function renderMarkdown(r: BenchReport, aimList: AimResult[], charts: Cha
   out.push([
     '- **chain N**: start → n1 → … → nN → end. **fan-out 1→N→1**: start → N parallel nodes → join (`fan_in: all`; in LangGraph one edge per branch into the join, which runs once after the superstep) → end. **loop K**: start → head (a scripted task: the pass-through variant does not apply to loops, whose pass-through head would nest the value — see findings) → check (a deterministic decision: back to head while `node.iteration < K`, else its fallback to end); LangGraph: head → check with a conditional edge on a counter. **3-node flow**: llmctl start → task → end; LangGraph three function nodes.',
     `- llmctl runs through \`Orchestrator.startRun\` on PostgreSQL (pool of 10, as \`llmctl serve\`), finished when its terminal \`run.status\` event reaches the event bus; flowcharts pass save-time validation; settings \`max_node_executions: 100000\`, others default (\`max_parallel_nodes: 8\`).`,
-    '- **DBOS Transact** runs in the bench process on a system database of its own on the same PostgreSQL (pool of 10): one registered workflow per shape, each work node one `DBOS.runStep` (its output checkpointed before the workflow goes on), a fan-out\'s N steps started together (`Promise.all`) then a join step. It dials out only to DBOS Conductor (a `conductorKey` or `DBOS__CLOUD=true`) or OTLP collectors; the bench sets none and `enableOTLP: false` (and the full run was made inside `unshare --net` with only `lo` up). **Raw commit floor**: one autocommit one-row INSERT per work node through a pool of 10 (a fan-out commits its branches concurrently) — the cost of durability alone. **Restate** is not measured: `@restatedev/restate-server` is not installed here and installing packages was not allowed in this session.',
+    '- **DBOS Transact** runs in the bench process on a system database of its own on the same PostgreSQL (pool of 10): one registered workflow per shape, each work node one `DBOS.runStep` (its output checkpointed before the workflow goes on), a fan-out\'s N steps started together (`Promise.all`) then a join step. It dials out only to DBOS Conductor (a `conductorKey` or `DBOS__CLOUD=true`) or OTLP collectors; the bench sets none and `enableOTLP: false` (and the full run was made inside `unshare --net` with only `lo` up). **Raw commit floor**: one autocommit one-row INSERT per work node through a pool of 10 (a fan-out commits its branches concurrently) — the cost of durability alone. **Restate** (restate-server 1.7 + TypeScript SDK) stores its log in its own embedded storage, not PostgreSQL: one service handler per shape, each work node one `ctx.run` (journaled; the SDK waits for the runtime\'s acknowledgement before going on), a fan-out awaits its N steps with `RestatePromise.all`; a run is one HTTP ingress call. Its server (default durability: the log-server\'s RocksDB WAL is fsync\'d, concurrent appends batched) runs in a child process inside a network namespace with only loopback (`unshare --net`), because it tries an outbound version check at start; where that namespace cannot be made, its rows say skipped.',
     `- Repetitions: ${o.repsSmall} for workloads up to ${o.largeAbove} work nodes (after one untimed warm-up run), ${o.repsLarge} above.`,
   ].join('\n'), '');
   out.push('## Per-node overhead and how it grows with graph size', '');

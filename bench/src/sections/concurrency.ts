@@ -3,7 +3,7 @@ import { epochMs, invertSummary, percentile, summarize, type Summary } from '../
 import { MB, RssSampler, retainedHeapMb } from './memory.ts';
 
 /** Engines the concurrency workload runs on. */
-export type ConcurrencyEngine = Extract<EngineId, 'llmctl-task' | 'llmctl-pass' | 'langgraph-memory' | 'langgraph-pg-async' | 'dbos' | 'raw-commit'>;
+export type ConcurrencyEngine = Extract<EngineId, 'llmctl-task' | 'llmctl-pass' | 'langgraph-memory' | 'langgraph-pg-async' | 'dbos' | 'raw-commit' | 'restate'>;
 
 /** N concurrent 3-node runs, repeated in batches, in a process of their own. */
 export interface ConcurrencyResult {
@@ -26,6 +26,10 @@ export interface ConcurrencyResult {
   retainedHeapMb: number;
   /** True when measured in a child process of its own. */
   isolated: boolean;
+  /** Where the figures come from when not this process (Restate: its server process plus its SDK endpoint's). */
+  measuredIn?: string;
+  /** Set when the engine could not run here (why); the figures are then NaN. */
+  skipped?: string;
 }
 
 /**
@@ -33,6 +37,7 @@ export interface ConcurrencyResult {
  * child process holds only the modules of the engine it measures.
  */
 export async function concurrencyTask(engine: ConcurrencyEngine, url: string, runs: number, batches: number, isolated: boolean): Promise<ConcurrencyResult> {
+  if (engine === 'restate') return (await import('../restate-driver.ts')).restateConcurrencyTask(runs, batches, isolated);
   let run: () => Promise<number>;
   let close: () => Promise<void>;
   if (engine === 'llmctl-task' || engine === 'llmctl-pass') {

@@ -15,6 +15,11 @@ export interface LatencyResult {
 export async function runLatency(engines: Engine[], runs: number, log: (msg: string) => void): Promise<LatencyResult[]> {
   const out: LatencyResult[] = [];
   for (const e of engines) {
+    const na = e.notApplicable?.({ kind: 'flow3' }) ?? null;
+    if (na) {
+      log(`  3-node run ${e.info.id.padEnd(20)} n/a: ${na}`);
+      continue;
+    }
     const run = await e.prepare({ kind: 'flow3' });
     for (let i = 0; i < Math.min(5, runs); i++) await run();
     const samples: number[] = [];
