@@ -11,6 +11,7 @@ import { useRunControl, type ControlResponse } from './use-control.ts';
 import { ArtifactList } from './artifact-list.tsx';
 import { ModelCallsTab } from './model-calls.tsx';
 import { ExecutorSection } from './executor-section.tsx';
+import { ChildRunItem } from './child-run-item.tsx';
 
 type Tab = 'overview' | 'calls' | 'routing' | 'input' | 'output' | 'tokens' | 'artifacts';
 
@@ -106,6 +107,7 @@ function Overview({ nr, onSelect }: { nr: NodeRun; onSelect: (id: string) => voi
             </dd>
           </>
         )}
+        {nr.child_run && <ChildRunItem child={nr.child_run} />}
       </dl>
       {nr.fallback_used && (
         <div className="degraded" data-testid="degraded-marker">
