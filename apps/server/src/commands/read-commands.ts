@@ -127,7 +127,7 @@ export async function runsEventsCommand(ctx: CommandContext, asLog: boolean): Pr
     if (flags.json && !asLog) { out(JSON.stringify(events, null, 2)); return 0; }
     const rows = events.map((e) => {
       const p = e.payload as Json;
-      const what = [p.node_id, p.node_run_id ?? p.node_run?.id, p.status, p.error ? `[${p.error.code}] ${p.error.message}` : undefined].filter((x) => x !== undefined && x !== null).join(' ');
+      const what = [p.node_id, p.node_run_id ?? p.node_run?.id, p.child_run_id, p.status, p.error ? `[${p.error.code}] ${p.error.message}` : undefined].filter((x) => x !== undefined && x !== null).join(' ');
       return [String(e.sequence), shortTime(e.emitted_at), String(p.kind ?? e.event_type), what];
     });
     for (const l of formatTable(['SEQ', 'TIME', 'EVENT', 'DETAIL'], rows, asLog ? 200 : 80)) out(l);

@@ -40,7 +40,9 @@ export function progressLine(nr: NodeRun): string | null {
   const last = nr.attempts[nr.attempts.length - 1];
   switch (nr.status) {
     case 'running':
-      return last?.error && last.finished_at ? `  ! ${label} attempt ${last.n} failed [${last.error.code}], retrying` : `  ${ICON.running} ${label} running`;
+      if (last?.error && last.finished_at) return `  ! ${label} attempt ${last.n} failed [${last.error.code}], retrying`;
+      // a flowchart node: its child run's id, then how the child ended (the parent's subflow.child_* events)
+      return `  ${ICON.running} ${label} running${nr.child_run ? `, child run ${nr.child_run.id} ${nr.child_run.status}` : ''}`;
     case 'succeeded':
       return `  ${ICON.succeeded} ${label} ${nr.outcome === 'success_with_warning' ? 'succeeded with warning' : 'succeeded'}${nr.routing?.route_key ? ` → ${nr.routing.route_key}` : ''}`;
     case 'failed':
