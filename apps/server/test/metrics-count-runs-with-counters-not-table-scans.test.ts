@@ -64,9 +64,10 @@ test('a scrape counts started and finished runs from counters and active runs fr
     };
     const probe = await new ServerMetrics(recording as unknown as typeof s.db.pool, new EventBus()).text();
     assert.equal(sample(probe, 'llmctl_runs{status="running"}'), 1);
-    const touching = sent.filter((q) => /\bFROM\s+(runs|node_runs)\b/i.test(q));
+    // Identifiers may be quoted (the store's typed SQL, Kysely, quotes them).
+    const touching = sent.filter((q) => /\bFROM\s+"?(runs|node_runs)\b/i.test(q));
     assert.equal(touching.length, 2, `the scrape reads active runs and node runs: ${sent.join(' | ')}`);
-    for (const q of touching) assert.match(q, /\bWHERE\s+status\s+IN\s*\(/i, `bounded to live rows: ${q}`);
+    for (const q of touching) assert.match(q, /\bWHERE\s+"?status"?\s+IN\s*\(/i, `bounded to live rows: ${q}`);
 
     // Ending the held run moves it from the gauge to the counter.
     const cancel = await s.request('POST', `/api/runs/${running.body.data.id}/control`, { action: 'cancel' });

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { ModelCallLog, ModelCallRecord } from '@llmctl/runtime';
+import { kyselyOf } from './db/kysely.ts';
 
 const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
 
@@ -14,37 +15,33 @@ export class PgModelCallLog implements ModelCallLog {
   constructor(private readonly pool: pg.Pool) {}
 
   async record(c: ModelCallRecord): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO model_calls (id, run_id, node_run_id, node_id, model_name, provider, attempt, kind, response_index, status, error, usage, started_at, finished_at,
-         idempotency_key, step, repair_attempt, request, response, parsed_output, latency_ms, cost, replayed_from)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)`,
-      [c.id, c.run_id, c.node_run_id, c.node_id, c.model_name, c.provider, c.attempt, c.kind, c.response_index, c.status,
-        json(c.error), json(c.usage), c.started_at, c.finished_at,
-        c.idempotency_key ?? null, c.step ?? null, c.repair_attempt ?? null, json(c.request), json(c.response), json(c.parsed_output),
-        c.latency_ms ?? null, c.cost ?? null, c.replayed_from ?? null],
-    );
+    await kyselyOf(this.pool).insertInto('model_calls').values({
+      id: c.id, run_id: c.run_id, node_run_id: c.node_run_id, node_id: c.node_id, model_name: c.model_name, provider: c.provider,
+      attempt: c.attempt, kind: c.kind, response_index: c.response_index, status: c.status, error: json(c.error), usage: json(c.usage),
+      started_at: c.started_at, finished_at: c.finished_at, idempotency_key: c.idempotency_key ?? null, step: c.step ?? null,
+      repair_attempt: c.repair_attempt ?? null, request: json(c.request), response: json(c.response), parsed_output: json(c.parsed_output),
+      latency_ms: c.latency_ms ?? null, cost: c.cost ?? null, replayed_from: c.replayed_from ?? null,
+    }).execute();
   }
 
   async countScripted(modelName: string, runId: string, nodeId: string, responseIndex: number): Promise<number> {
-    const r = await this.pool.query(
-      `SELECT count(*)::int AS n FROM model_calls WHERE model_name = $1 AND run_id = $2 AND node_id = $3 AND response_index = $4`,
-      [modelName, runId, nodeId, responseIndex],
-    );
-    return (r.rows[0] as { n: number }).n;
+    const row = await kyselyOf(this.pool).selectFrom('model_calls').select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('model_name', '=', modelName).where('run_id', '=', runId).where('node_id', '=', nodeId).where('response_index', '=', responseIndex)
+      .executeTakeFirstOrThrow();
+    return row.n;
   }
 
   async journal(runId: string, nodeId: string, nodeRunKey: string): Promise<ModelCallRecord[]> {
-    const r = await this.pool.query(
-      `SELECT * FROM model_calls WHERE run_id = $1 AND node_id = $2 AND status = 'succeeded' AND starts_with(idempotency_key, $3)
-       ORDER BY started_at, id`,
-      [runId, nodeId, `${nodeRunKey}:model:`],
-    );
-    return r.rows as ModelCallRecord[];
+    const rows = await kyselyOf(this.pool).selectFrom('model_calls').selectAll()
+      .where('run_id', '=', runId).where('node_id', '=', nodeId).where('status', '=', 'succeeded')
+      .where((eb) => eb.fn<boolean>('starts_with', ['idempotency_key', eb.val(`${nodeRunKey}:model:`)]))
+      .orderBy('started_at').orderBy('id').execute();
+    return rows as unknown as ModelCallRecord[];
   }
 
   /** Model calls of a run (traces). */
   async forRun(runId: string): Promise<ModelCallRecord[]> {
-    const r = await this.pool.query(`SELECT * FROM model_calls WHERE run_id = $1 ORDER BY started_at`, [runId]);
-    return r.rows as ModelCallRecord[];
+    const rows = await kyselyOf(this.pool).selectFrom('model_calls').selectAll().where('run_id', '=', runId).orderBy('started_at').execute();
+    return rows as unknown as ModelCallRecord[];
   }
 }

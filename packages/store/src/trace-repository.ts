@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { NodeRun } from '@llmctl/contracts';
 import { attachExecutors } from './executor-views.ts';
+import { kyselyOf } from './db/kysely.ts';
 
 /** Rows a run's trace is built from. */
 export interface TraceRows {
@@ -16,13 +17,18 @@ export interface TraceRows {
 
 /** Reads everything a run's trace shows (run → node runs → attempts → model and tool calls). */
 export async function readTraceRows(pool: pg.Pool, runId: string): Promise<TraceRows> {
+  const db = kyselyOf(pool);
   const [run, nodeRuns, modelCalls, toolCalls] = await Promise.all([
-    pool.query(`SELECT id, flowchart_id, flowchart_version, status, created_at, started_at, finished_at, error, correlation_id FROM runs WHERE id = $1`, [runId]),
-    pool.query(`SELECT id, node_id, node_type, iteration, status, outcome, started_at, finished_at, attempts, error, usage, idempotency_key, retry_of, rewound_from FROM node_runs WHERE run_id = $1 ORDER BY created_order`, [runId]),
-    pool.query(`SELECT id, node_run_id, attempt, kind, model_name, provider, status, error, usage, started_at, finished_at,
-      idempotency_key, step, repair_attempt, request, response, parsed_output, latency_ms, cost, replayed_from FROM model_calls WHERE run_id = $1 ORDER BY started_at, id`, [runId]),
-    pool.query(`SELECT idempotency_key, node_run_id, tool, status, attempts, started_at, finished_at, input, result FROM tool_calls WHERE run_id = $1 ORDER BY started_at`, [runId]),
+    db.selectFrom('runs').select(['id', 'flowchart_id', 'flowchart_version', 'status', 'created_at', 'started_at', 'finished_at', 'error', 'correlation_id'])
+      .where('id', '=', runId).executeTakeFirst(),
+    db.selectFrom('node_runs').select(['id', 'node_id', 'node_type', 'iteration', 'status', 'outcome', 'started_at', 'finished_at', 'attempts', 'error',
+      'usage', 'idempotency_key', 'retry_of', 'rewound_from']).where('run_id', '=', runId).orderBy('created_order').execute(),
+    db.selectFrom('model_calls').select(['id', 'node_run_id', 'attempt', 'kind', 'model_name', 'provider', 'status', 'error', 'usage', 'started_at', 'finished_at',
+      'idempotency_key', 'step', 'repair_attempt', 'request', 'response', 'parsed_output', 'latency_ms', 'cost', 'replayed_from'])
+      .where('run_id', '=', runId).orderBy('started_at').orderBy('id').execute(),
+    db.selectFrom('tool_calls').select(['idempotency_key', 'node_run_id', 'tool', 'status', 'attempts', 'started_at', 'finished_at', 'input', 'result'])
+      .where('run_id', '=', runId).orderBy('started_at').execute(),
   ]);
-  await attachExecutors(pool, runId, nodeRuns.rows as NodeRun[]);
-  return { run: run.rows[0] ?? null, node_runs: nodeRuns.rows, model_calls: modelCalls.rows, tool_calls: toolCalls.rows } as TraceRows;
+  await attachExecutors(pool, runId, nodeRuns as unknown as NodeRun[]);
+  return { run: run ?? null, node_runs: nodeRuns, model_calls: modelCalls, tool_calls: toolCalls } as TraceRows;
 }
