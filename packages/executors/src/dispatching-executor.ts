@@ -3,6 +3,10 @@ import { LlmctlError } from '@llmctl/contracts';
 import type { NodeExecution, NodeExecutor, NodeResult } from '@llmctl/runtime';
 import { toPayload } from './attempt-payload.ts';
 import { DispatchStore, type DispatchRow } from './dispatch-store.ts';
+import { ExecutorSettingCache, REMOTE_BACKENDS } from './executor-setting.ts';
+
+/** Attempts run inline without an outbox read, kept this long for the sweep after a settings change. */
+const SKIPPED_KEEP_MS = 120_000;
 
 /** Node types whose work always runs in the owner (they only route, or start child runs the owner tracks). */
 export const OWNER_NODE_TYPES = new Set(['start', 'end', 'flowchart']);
@@ -35,12 +39,88 @@ export class DispatchingExecutor implements NodeExecutor {
   readonly backend = 'dispatching';
   readonly store: DispatchStore;
 
+  private setting: ExecutorSettingCache | null = null;
+  /** Outbox ids (`<run id>:<sequence>`) of attempts run inline on the cached setting, with when they started. */
+  private skipped = new Map<string, number>();
+  /** Attempts that skipped the outbox read (for tests and the benchmark). */
+  skippedReads = 0;
+
   constructor(private readonly o: DispatchingExecutorOptions) {
     this.store = new DispatchStore(o.pool);
   }
 
+  /**
+   * Keeps the runtime setting `executor` in memory (a LISTEN connection empties it on every settings save), so a first
+   * attempt that certainly has no outbox row runs inline without reading `executor_dispatches`. Off by default: without
+   * it every attempt of a node whose backend depends on the runtime setting reads its dispatch row.
+   */
+  async cacheRuntimeSetting(): Promise<void> {
+    this.setting ??= new ExecutorSettingCache(this.o.pool, () => this.sweepSkipped());
+    await this.setting.start();
+  }
+
+  /** The cached runtime setting `executor` (null: unset), or undefined while not known or not cached. */
+  knownRuntimeSetting(): string | null | undefined {
+    return this.setting?.known();
+  }
+
+  /** Stops caching the runtime setting and closes its LISTEN connection. */
+  async stopCachingRuntimeSetting(): Promise<void> {
+    const s = this.setting;
+    this.setting = null;
+    await s?.stop();
+  }
+
+  /** Forgets the cached runtime setting (this process saved the settings; the notification follows). */
+  invalidateRuntimeSetting(): void {
+    this.setting?.invalidate();
+  }
+
+  /**
+   * The outbox id of this attempt when its commit certainly wrote no dispatch row and no older dispatch of the node run
+   * can be live; else null. Exact for a node or flowchart that names its backend (the document of a version never
+   * changes); for the runtime setting it relies on the cache (see {@link ExecutorSettingCache}).
+   */
+  private inlineWithoutRow(x: NodeExecution): string | null {
+    const nr = x.nodeRun;
+    // Only the node run's first attempt ever: every earlier one may have left a live dispatch to supersede.
+    if (nr.attempts.length !== 1 || x.attempt !== 1 || nr.started_seq === null) return null;
+    const named = (x.node as { executor?: string | null }).executor ?? x.graph.doc.settings?.executor ?? null;
+    const backend = named ?? this.setting?.known();
+    if (backend === undefined || REMOTE_BACKENDS.has(backend ?? 'inline')) return null;
+    // decide.dispatch appends node.attempt_started right after node.started: the outbox row would be <run>:<seq + 1>.
+    return `${x.run.id}:${nr.started_seq + 1}`;
+  }
+
+  /**
+   * After the runtime setting changed: an attempt that started between the settings commit and this process hearing of
+   * it ran inline although its commit wrote a dispatch row. Nothing ever executes a `pending` row but this executor,
+   * so the attempt ran once; its row is marked failed here so the outbox and the node run's view say so.
+   */
+  private sweepSkipped(): void {
+    const cutoff = Date.now() - SKIPPED_KEEP_MS;
+    for (const [id, at] of this.skipped) if (at < cutoff) this.skipped.delete(id);
+    const ids = [...this.skipped.keys()];
+    if (ids.length === 0) return;
+    this.o.pool.query(
+      `WITH u AS (
+         UPDATE executor_dispatches SET state = 'failed', finished_at = now(),
+           error = jsonb_build_object('code', 'interrupted', 'message', 'the attempt ran inline: the executor setting changed while it started',
+             'details', jsonb_build_object('reason', 'ran_inline'), 'retryable', true)
+         WHERE id = ANY($1::text[]) AND state = 'pending' RETURNING id
+       ) SELECT count(*) FROM u`, [ids],
+    ).catch(() => undefined);
+  }
+
   async execute(x: NodeExecution): Promise<NodeResult> {
     if (OWNER_NODE_TYPES.has(x.node.type)) return this.o.inline.execute(x);
+    const skip = this.inlineWithoutRow(x);
+    if (skip !== null) {
+      this.skippedReads += 1;
+      if (this.setting) this.skipped.set(skip, Date.now());
+      if (this.skipped.size > 10_000) this.skipped.delete(this.skipped.keys().next().value!);
+      return this.o.inline.execute(x);
+    }
     const row = await this.store.latest(x.nodeRun.id);
     const current = !!row && row.attempt === x.attempt && row.sequence >= (x.nodeRun.started_seq ?? 0);
     if (!row || !current) {
@@ -65,6 +145,7 @@ export class DispatchingExecutor implements NodeExecutor {
   }
 
   async stop(): Promise<void> {
+    await this.stopCachingRuntimeSetting();
     for (const b of Object.values(this.o.backends)) await b?.stop?.();
   }
 }

@@ -17,8 +17,15 @@ export class ChannelListener {
     channels: string[],
     private readonly onNotify: (channel: string, payload: string) => void,
     private readonly onReconnect: () => void = () => undefined,
+    /** Called when an established connection is lost (notifications may be missed until the reconnect). */
+    private readonly onLost: () => void = () => undefined,
   ) {
     this.channels = new Set(channels);
+  }
+
+  /** True while a connection is up and listening. */
+  get connected(): boolean {
+    return this.client !== null;
   }
 
   /** Connects and listens; on failure retries in the background. */
@@ -65,6 +72,7 @@ export class ChannelListener {
   private lost(client: pg.Client): void {
     if (this.client !== client) return;
     this.client = null;
+    this.onLost();
     this.schedule();
   }
 

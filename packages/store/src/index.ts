@@ -22,7 +22,7 @@ export { FlowchartRepository, FLOWCHART_SORTS } from './flowchart-repository.ts'
 export type { Flowchart, FlowchartVersionInfo, FlowchartSort } from './flowchart-repository.ts';
 export { ModelRepository, MODEL_SORTS, toModel } from './model-repository.ts';
 export type { Model, ModelInput, ModelSort } from './model-repository.ts';
-export { SettingsRepository, DEFAULT_RUNTIME_SETTINGS, EXECUTOR_BACKENDS, checkRuntimeSettings } from './settings-repository.ts';
+export { SettingsRepository, RUNTIME_SETTINGS_CHANNEL, DEFAULT_RUNTIME_SETTINGS, EXECUTOR_BACKENDS, checkRuntimeSettings } from './settings-repository.ts';
 export type { RuntimeSettings, ExecutorBackend, ExecutorImage, ClassResources, KubernetesRuntimeSettings, QueueRuntimeSettings } from './settings-repository.ts';
 export { createRepositories } from './repositories.ts';
 export { MigrationRepository, MIGRATION_REPORT_SORTS } from './migration-repository.ts';

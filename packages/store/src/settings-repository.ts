@@ -166,6 +166,9 @@ export function checkRuntimeSettings(s: Omit<RuntimeSettings, 'updated_at'>): Is
   return issues;
 }
 
+/** Notified (payload `saved`) in the transaction of every runtime settings save. */
+export const RUNTIME_SETTINGS_CHANNEL = 'llmctl_runtime_settings';
+
 /** The runtime settings row (one per installation), merged over {@link DEFAULT_RUNTIME_SETTINGS}. */
 export class SettingsRepository {
   constructor(private readonly pool: pg.Pool) {}
@@ -199,6 +202,8 @@ export class SettingsRepository {
       }
       const r = await c.query<{ updated_at: string }>(
         'UPDATE runtime_settings SET settings = $1, updated_at = now() WHERE id = 1 RETURNING updated_at', [JSON.stringify(merged)]);
+      // Delivered when this transaction commits: processes that cache the `executor` setting forget it.
+      await c.query('SELECT pg_notify($1, $2)', [RUNTIME_SETTINGS_CHANNEL, 'saved']);
       return { ...merged, updated_at: r.rows[0]!.updated_at };
     });
   }

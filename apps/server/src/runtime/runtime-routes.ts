@@ -11,7 +11,7 @@ import { installControlRelay } from './control-relay.ts';
  */
 export const runtimeRoutes: RouteInstaller = async (app, ctx) => {
   const settings = await ctx.repos.settings.getRuntime();
-  const { orchestrator, models } = composeRuntime({
+  const { orchestrator, models, executor } = composeRuntime({
     pool: ctx.db.pool,
     defaults: settings.guardrails,
     credentials: app.credentials,
@@ -30,12 +30,25 @@ export const runtimeRoutes: RouteInstaller = async (app, ctx) => {
     emitBefore(event);
   };
   app.decorate('modelRows', { invalidate: () => models.invalidateModels() });
+  // The runtime setting `executor` is cached too (a first inline attempt then skips its outbox read): every settings
+  // save notifies all processes; this process's own saves also empty it before the PUT answers.
+  await executor.cacheRuntimeSetting();
+  const settingsRepo = ctx.repos.settings;
+  const putRuntime = settingsRepo.putRuntime.bind(settingsRepo);
+  settingsRepo.putRuntime = async (patch) => {
+    try {
+      return await putRuntime(patch);
+    } finally {
+      executor.invalidateRuntimeSetting();
+    }
+  };
   app.decorate('orchestrator', orchestrator);
   await orchestrator.start();
   const relay = installControlRelay(orchestrator, ctx.db.pool);
   app.addHook('onClose', async () => {
     await relay.stop();
     await orchestrator.stop();
+    await executor.stopCachingRuntimeSetting();
   });
   await runRoutes(orchestrator)(app, ctx);
   await modelTestRoute(models)(app, ctx);
