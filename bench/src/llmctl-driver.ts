@@ -68,12 +68,13 @@ export class LlmctlDriver {
   }
 
   /** Opens the (already created) database at `url`, migrates it, registers the scripted model, starts the orchestrator. */
-  static async open(url: string, o: { poolMax?: number } = {}): Promise<LlmctlDriver> {
+  static async open(url: string, o: { poolMax?: number; snapshotEvery?: number } = {}): Promise<LlmctlDriver> {
     const db = await openDatabase({ databaseUrl: url, poolMax: o.poolMax ?? 10 });
     try {
       const errors: string[] = [];
       const { orchestrator, store, source } = await composeBenchRuntime({
         pool: db.pool, logError: (m, e) => errors.push(`${m}: ${(e as Error)?.message ?? String(e)}`),
+        ...(o.snapshotEvery !== undefined ? { snapshotEvery: o.snapshotEvery } : {}),
       });
       const models = new ModelRepository(db.pool);
       if (!(await models.findByName(BENCH_MODEL))) await models.create(BENCH_MODEL_INPUT);

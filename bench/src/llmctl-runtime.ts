@@ -10,7 +10,7 @@ import { composeRuntime } from '@llmctl/server';
  * benchmark never changes a model while it runs, so nothing needs invalidating here. The runtime setting `executor` is
  * cached as `llmctl serve` does too (its LISTEN connection is closed by `LlmctlDriver.close`).
  */
-export async function composeBenchRuntime(o: { pool: pg.Pool; logError?: (msg: string, err: unknown) => void }): Promise<{ orchestrator: Orchestrator; store: PgRunStore; source: 'server' }> {
+export async function composeBenchRuntime(o: { pool: pg.Pool; logError?: (msg: string, err: unknown) => void; snapshotEvery?: number }): Promise<{ orchestrator: Orchestrator; store: PgRunStore; source: 'server' }> {
   const runtime = composeRuntime(o);
   runtime.models.cacheModelRows();
   await runtime.executor.cacheRuntimeSetting();

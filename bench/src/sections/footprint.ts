@@ -142,7 +142,7 @@ async function langGraphOnce(cluster: BenchCluster, shape: Shape, input: unknown
  * that their counters are flushed. Then the write amplification of a payload passed along a chain.
  */
 export async function runFootprint(cluster: BenchCluster, shapes: Shape[], amplification: { nodes: number; payloadBytes: number } | null,
-  log: (msg: string) => void): Promise<{ footprint: FootprintResult[]; amplification: AmplificationResult[] }> {
+  log: (msg: string) => void, engines: readonly AmplificationResult['engine'][] = ['llmctl-pass', 'langgraph-pg-async']): Promise<{ footprint: FootprintResult[]; amplification: AmplificationResult[] }> {
   const out: FootprintResult[] = [];
   const show = (r: FootprintResult): void => log(`  ${r.label.padEnd(18)} ${r.engine.padEnd(20)} ${r.rowsPerNode.toFixed(1)} rows, ${(r.bytesPerNode / 1024).toFixed(1)} KiB, WAL ${(r.walPerNode / 1024).toFixed(1)} KiB per node`);
   for (const shape of shapes) {
@@ -159,7 +159,7 @@ export async function runFootprint(cluster: BenchCluster, shapes: Shape[], ampli
   if (amplification) {
     const shape: Shape = { kind: 'chain', nodes: amplification.nodes };
     const payload = { text: randomText(amplification.payloadBytes) };
-    for (const engine of ['llmctl-pass', 'langgraph-pg-async'] as const) {
+    for (const engine of engines) {
       const run = (input: unknown): Promise<FootprintResult> => (engine === 'llmctl-pass' ? llmctlOnce(cluster, shape, 'pass', input) : langGraphOnce(cluster, shape, input, true));
       const plain = await run({ text: '' });
       const big = await run(payload);

@@ -1,11 +1,17 @@
-import { foldEvent, initialState, type EngineState } from '@llmctl/engine';
+import { foldEvent, initialState, type EngineState, type JoinState, type NodeRunState } from '@llmctl/engine';
+import { compactToken, expandToken, type StoredToken } from './output-refs.ts';
 import type { RunLog } from './ports.ts';
 
 /**
- * Format of the folded state kept in snapshots. Bump it whenever `EngineState` changes shape: snapshots of another
- * format are ignored (the log is folded from its first event), so an upgrade never reads a stale state.
+ * Format of the folded state kept in snapshots. Bump it whenever `EngineState` or its stored form changes. Format 2
+ * keeps large node-run outputs by reference (the sequence of the event that logged them, `$o`) and token outputs by
+ * reference to their source node run (`$ref`, see output-refs.ts); format 1 (the whole state as it is) still loads.
+ * Snapshots of any other format are ignored (the log is folded from its first event).
  */
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
+
+/** Snapshot formats {@link foldLog} reads. */
+export const SNAPSHOT_FORMATS_READ: readonly number[] = [1, 2];
 
 /**
  * Default least distance, in events, between two snapshots of a run (`LLMCTL_SNAPSHOT_EVERY`). Below a few hundred events
@@ -17,34 +23,96 @@ export const DEFAULT_SNAPSHOT_EVERY = 500;
 export interface RunSnapshot {
   sequence: number;
   format: number;
+  /** The state as stored (format 2: outputs by reference; {@link decodeSnapshot} puts them back). */
   state: EngineState;
+  /** Format 2: the outputs the state refers to, by the sequence of the event that logged them (as text). */
+  outputs?: Record<string, unknown>;
 }
 
 /** Events since the last snapshot, per node run of the state, before the next snapshot is due (see {@link snapshotDue}). */
-export const SNAPSHOT_SPACING_PER_NODE_RUN = 2;
+export const SNAPSHOT_SPACING_PER_NODE_RUN = 0.25;
 
 /**
  * True when a snapshot is due after a commit that left the log at `seq` events: at least `every` events since the last
- * snapshot (at `lastSeq`), and at least {@link SNAPSHOT_SPACING_PER_NODE_RUN} events per node run of the state. A
- * snapshot holds the whole folded state, which grows with the node runs (their outputs included): snapshotting it at a
- * fixed interval would write each output again at every snapshot (measured: 12.3 WAL copies of a 4 KiB output per hop
- * instead of 5.9). Spacing snapshots by the state's size makes them geometrically rarer as a run grows (a bounded number
- * of extra copies of each output over a run's life, none for runs shorter than `every`), while a takeover still folds
- * only the events after the last snapshot.
+ * snapshot (at `lastSeq`), and at least {@link SNAPSHOT_SPACING_PER_NODE_RUN} events per node run of the state. Outputs
+ * are kept by reference (format 2), so a snapshot no longer copies every output; what still grows with the run is the
+ * node runs' bookkeeping (~0.5 KB each), which the per-node-run spacing keeps to a bounded number of copies over a
+ * run's life while a takeover folds at most `max(every, nodeRuns / 4)` events after the snapshot.
  */
 export function snapshotDue(lastSeq: number, seq: number, every: number, nodeRuns: number): boolean {
   return every > 0 && seq - lastSeq >= Math.max(every, SNAPSHOT_SPACING_PER_NODE_RUN * nodeRuns);
 }
 
+/** Outputs longer than this (JSON characters) are kept by reference in a snapshot; shorter ones inline. */
+export const SNAPSHOT_INLINE_OUTPUT = 256;
+
+const sizes = new WeakMap<object, number>();
+
+/** JSON size of an output (objects measured once: an output never changes once logged). */
+function large(v: unknown): boolean {
+  if (typeof v === 'string') return v.length > SNAPSHOT_INLINE_OUTPUT;
+  if (v === null || typeof v !== 'object') return false;
+  let n = sizes.get(v);
+  if (n === undefined) sizes.set(v, (n = JSON.stringify(v)?.length ?? 0));
+  return n > SNAPSHOT_INLINE_OUTPUT;
+}
+
+/**
+ * The stored form of a state (format {@link SNAPSHOT_FORMAT}) as JSON text: each large output of a finished node run
+ * is left out (`$o: 1`; the event at its `done_seq` logged it, listed in `$refs`), and each token whose output is its
+ * source node run's output (or that output's `value`) keeps a reference. A snapshot's size therefore no longer grows
+ * with the outputs.
+ */
+export function encodeSnapshot(s: EngineState): string {
+  const refs: number[] = [];
+  const nodeRuns: Record<string, unknown> = {};
+  for (const [id, nr] of Object.entries(s.node_runs)) {
+    const byRef = nr.done_seq !== null && large(nr.output);
+    if (byRef) refs.push(nr.done_seq!);
+    nodeRuns[id] = { ...nr, tokens: nr.tokens.map((t) => compactToken(t, s.node_runs)), ...(byRef ? { output: null, $o: 1 } : {}) };
+  }
+  const joins: Record<string, unknown> = {};
+  for (const [id, j] of Object.entries(s.joins)) {
+    const queues: Record<string, StoredToken[]> = {};
+    for (const [c, q] of Object.entries(j.queues)) queues[c] = q.map((t) => compactToken(t, s.node_runs));
+    joins[id] = { ...j, queues };
+  }
+  return JSON.stringify({ ...s, node_runs: nodeRuns, joins, $refs: refs });
+}
+
+/**
+ * The state of a stored snapshot: format 1 as it is; format 2 with its outputs put back (`outputs`: the referenced
+ * events' outputs by sequence) and its token outputs resolved from their source node runs. Mutates `stored`.
+ */
+export function decodeSnapshot(stored: EngineState, format: number, outputs: Record<string, unknown> = {}): EngineState {
+  if (format === 1) return stored;
+  const raw = stored as EngineState & { $refs?: number[] };
+  const nodeRuns = raw.node_runs as Record<string, NodeRunState & { $o?: 1 }>;
+  for (const nr of Object.values(nodeRuns)) {
+    if (nr.$o === undefined) continue;
+    delete nr.$o;
+    nr.output = outputs[String(nr.done_seq)] ?? null;
+  }
+  const outputOf = (id: string): unknown => nodeRuns[id]?.output;
+  for (const nr of Object.values(nodeRuns)) nr.tokens = (nr.tokens as StoredToken[]).map((t) => expandToken(t, outputOf));
+  for (const j of Object.values(raw.joins) as JoinState[]) {
+    for (const c of Object.keys(j.queues)) j.queues[c] = (j.queues[c] as StoredToken[]).map((t) => expandToken(t, outputOf));
+  }
+  delete raw.$refs;
+  return raw;
+}
+
 /**
  * The state of run `runId` folded up to and including event `upTo` (default: the whole log): from the latest
- * snapshot at or before `upTo` (when the store keeps snapshots and its format is current), then the events after it.
+ * snapshot at or before `upTo` (when the store keeps snapshots and reads its format), then the events after it.
  * Takeover and rewind therefore cost O(events since the snapshot), not O(log). Each event is upcast to the current
  * event format before it is folded (`foldEvent`), so a log written by an older release folds as it did then.
  */
 export async function foldLog(store: Pick<RunLog, 'loadEvents' | 'loadSnapshot'>, runId: string, upTo = Number.POSITIVE_INFINITY): Promise<EngineState> {
   const snap = await store.loadSnapshot?.(runId, upTo);
-  const state = snap && snap.format === SNAPSHOT_FORMAT && snap.sequence <= upTo ? snap.state : initialState(runId);
+  const state = snap && SNAPSHOT_FORMATS_READ.includes(snap.format) && snap.sequence <= upTo
+    ? decodeSnapshot(snap.state, snap.format, snap.outputs)
+    : initialState(runId);
   for (let after = state.seq; after < upTo; ) {
     const limit = Number.isFinite(upTo) ? Math.min(5000, upTo - after) : 5000;
     const batch = await store.loadEvents(runId, after, limit);

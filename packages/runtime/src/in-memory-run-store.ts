@@ -84,7 +84,13 @@ export class InMemoryRunStore implements RunStore {
 
   async loadSnapshot(runId: string, atOrBefore: number): Promise<RunSnapshot | null> {
     const hit = [...(this.snapshots.get(runId) ?? [])].reverse().find((x) => x.sequence <= atOrBefore);
-    return hit ? { sequence: hit.sequence, format: hit.format, state: JSON.parse(hit.json) as RunSnapshot['state'] } : null;
+    if (!hit) return null;
+    const state = JSON.parse(hit.json) as RunSnapshot['state'] & { $refs?: number[] };
+    // Format 2 keeps large outputs by reference to the events that logged them: read them like PostgreSQL does.
+    const log = this.events.get(runId) ?? [];
+    const outputs: Record<string, unknown> = {};
+    for (const seq of state.$refs ?? []) outputs[String(seq)] = structuredClone((log[seq - 1]?.payload as { output?: unknown } | undefined)?.output ?? null);
+    return { sequence: hit.sequence, format: hit.format, state, outputs };
   }
 
   async loadEvents(runId: string, afterSequence: number, limit = 1000): Promise<StoredEvent[]> {

@@ -62,6 +62,11 @@ export interface Commit {
   events: { sequence: number; event_id: string; event_type: string; payload: EngineEvent; request_id: string | null; correlation_id: string | null }[];
   node_runs: NodeRunState[];
   /**
+   * The run's node runs after this commit (the state's `node_runs`, read while the commit is encoded): lets an adapter
+   * store a token's output as a reference to its source node run (output-refs.ts) instead of a copy. Optional.
+   */
+  sources?: Readonly<Record<string, NodeRunState>>;
+  /**
    * Which large fields changed (an adapter may skip rewriting the others): node runs whose input snapshot or whose
    * output/routing changed, and whether the run input changed. Absent: everything changed.
    */

@@ -1,4 +1,4 @@
-import { DEFAULT_SNAPSHOT_EVERY, SNAPSHOT_FORMAT, foldLog, snapshotDue } from './fold-log.ts';
+import { DEFAULT_SNAPSHOT_EVERY, SNAPSHOT_FORMAT, encodeSnapshot, foldLog, snapshotDue } from './fold-log.ts';
 import type { ErrorInfo, Warning } from '@llmctl/contracts';
 import { LlmctlError, stampEventFormat } from '@llmctl/contracts';
 import type { CompiledGraph, EngineEvent, EngineState, NodeRunState } from '@llmctl/engine';
@@ -315,7 +315,7 @@ export class RunActor {
     };
     const every = this.deps.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
     const snapshot = snapshotDue(this.lastSnapshotSeq, s.seq, every, Object.keys(s.node_runs).length);
-    if (snapshot) commit.snapshot = { sequence: s.seq, format: SNAPSHOT_FORMAT, state_json: JSON.stringify(s) };
+    if (snapshot) commit.snapshot = { sequence: s.seq, format: SNAPSHOT_FORMAT, state_json: encodeSnapshot(s) };
     if (modelCalls.length > 0) commit.model_calls = modelCalls;
     const can = payloads.find((e) => e.kind === 'run.status' && e.continue_as_new);
     let newRun: NewRun | null = null;
@@ -374,6 +374,7 @@ export class RunActor {
     }, Math.max(0, Math.min(limitMs - used, 2 ** 31 - 1)));
     this.runtimeTimer.unref();
   }
+      sources: s.node_runs,
 
   private breakActor(err: unknown): void {
     if (!(err instanceof FencedError)) this.deps.logError(`run ${this.id}: commit failed; the run will be recovered`, err);

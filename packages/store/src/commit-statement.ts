@@ -1,5 +1,5 @@
 import type { Commit, ModelCallRecord } from '@llmctl/runtime';
-import { nodeRunView } from '@llmctl/runtime';
+import { compactEventPayload, compactInputSnapshot } from './stored-outputs.ts';
 
 /** Snapshots kept per run: the newest few (rewinds further back fold from an older one or from the start). */
 export const SNAPSHOTS_KEPT = 4;
@@ -37,14 +37,29 @@ const MODEL_CALL_NAMES = MODEL_CALL_COLUMNS.split(',').map((c) => c.trim().split
 export const MODEL_CALLS_SQL = `INSERT INTO model_calls (${MODEL_CALL_NAMES})
   SELECT ${MODEL_CALL_NAMES} FROM jsonb_to_recordset($1::jsonb) AS m(${MODEL_CALL_COLUMNS})`;
 
+/** Sequence of the event of `c` that logged each node run's output (`node.succeeded` / `node.skipped`), with it. */
+function outputEvents(c: Commit): Map<string, { sequence: number; output: unknown; routing: unknown }> {
+  const m = new Map<string, { sequence: number; output: unknown; routing: unknown }>();
+  for (const e of c.events) {
+    const p = e.payload;
+    if (p.kind === 'node.succeeded' || p.kind === 'node.skipped') m.set(p.node_run_id, { sequence: e.sequence, output: p.output, routing: p.routing });
+  }
+  return m;
+}
+
 /**
  * Encodes a commit. Large node-run fields (input snapshot, output, routing) and the run input are sent only when the
  * commit changed them; `ws`/`wo` say which were sent and are read by the UPDATE of existing rows directly (no sentinel
  * value stands for "unchanged", so any real value round-trips).
+ *
+ * Each output is written once (stored-outputs.ts): a node run whose output and routing are those of a
+ * `node.succeeded` / `node.skipped` event of this commit stores neither, only that event's sequence (`oseq`); tokens
+ * (in event payloads and input snapshots) that carry their source node run's output store a reference to it.
  */
 export function encodeCommit(c: Commit): EncodedCommit {
   const snap = c.writes ? new Set(c.writes.snapshot) : null;
   const out = c.writes ? new Set(c.writes.output) : null;
+  const logged = outputEvents(c);
   const run = c.run;
   const head = JSON.stringify({
     id: c.run_id, expected: c.expected_sequence, owner: c.lease?.owner ?? null, epoch: c.lease?.epoch ?? 0, n: c.events.length,
@@ -59,14 +74,20 @@ export function encodeCommit(c: Commit): EncodedCommit {
   return {
     runId: c.run_id,
     run: runText,
-    events: c.events.map((e) => JSON.stringify({ ...e, run_id: c.run_id })),
+    events: c.events.map((e) => JSON.stringify({ ...e, payload: compactEventPayload(e.payload, c.sources), run_id: c.run_id })),
     nodeRuns: c.node_runs.map((n) => {
-      const v = nodeRunView(n);
       const ws = !snap || snap.has(n.id);
       const wo = !out || out.has(n.id);
+      const ev = wo ? logged.get(n.id) : undefined;
+      const byEvent = ev !== undefined && ev.output === n.output && ev.routing === n.routing;
       return JSON.stringify({
-        ...v, run_id: c.run_id, input_snapshot: ws ? v.input_snapshot : null, output: wo ? v.output : null, routing: wo ? v.routing : null, ws, wo,
-        queued_sequence: n.queued_seq, checkpoint_sequence: n.started_seq, created_order: n.created_order,
+        id: n.id, run_id: c.run_id, node_id: n.node_id, node_type: n.node_type, iteration: n.iteration, status: n.status, outcome: n.outcome,
+        fallback_used: n.fallback_used, degraded_reason: n.degraded_reason, warnings: n.warnings, error: n.error,
+        input_snapshot: ws ? compactInputSnapshot(n, c.sources) : null,
+        output: wo && !byEvent ? n.output ?? null : null, routing: wo && !byEvent ? n.routing : null, oseq: byEvent ? ev.sequence : null, ws, wo,
+        attempts: n.attempts, idempotency_key: n.idempotency_key, retry_of: n.retry_of, rewound_from: n.rewound_from,
+        queued_sequence: n.queued_seq, checkpoint_sequence: n.started_seq, created_order: n.created_order, usage: n.usage,
+        started_at: n.started_at, finished_at: n.finished_at,
       });
     }),
     newRuns: (c.new_runs ?? []).map((n) => JSON.stringify({ ...n, input: n.input ?? null, by_run: c.run_id })),
@@ -122,7 +143,8 @@ export const COMMIT_SQL = `
     SELECT y.* FROM jsonb_to_recordset($3::jsonb) AS y(id text, run_id text, node_id text, node_type text, iteration int, status text,
       outcome text, fallback_used boolean, degraded_reason text, warnings jsonb, error jsonb, input_snapshot jsonb, output jsonb,
       routing jsonb, attempts jsonb, idempotency_key text, retry_of text, rewound_from text, queued_sequence bigint,
-      checkpoint_sequence bigint, created_order bigint, usage jsonb, started_at timestamptz, finished_at timestamptz, ws boolean, wo boolean)
+      checkpoint_sequence bigint, created_order bigint, usage jsonb, started_at timestamptz, finished_at timestamptz, ws boolean, wo boolean,
+      oseq bigint)
     JOIN r ON r.id = y.run_id
   ), nu AS (
     -- existing node runs: large columns the commit did not change (ws / wo false) are left as they are
@@ -131,6 +153,7 @@ export const COMMIT_SQL = `
       input_snapshot = CASE WHEN y.ws THEN COALESCE(y.input_snapshot, '{}') ELSE node_runs.input_snapshot END,
       output = CASE WHEN y.wo THEN y.output ELSE node_runs.output END,
       routing = CASE WHEN y.wo THEN y.routing ELSE node_runs.routing END,
+      output_seq = CASE WHEN y.wo THEN y.oseq ELSE node_runs.output_seq END,
       attempts = COALESCE(y.attempts, '[]'), checkpoint_sequence = y.checkpoint_sequence, usage = y.usage,
       started_at = y.started_at, finished_at = y.finished_at
     FROM y WHERE node_runs.id = y.id
@@ -138,11 +161,11 @@ export const COMMIT_SQL = `
     -- new node runs (always sent whole); the UPDATE above and this INSERT touch disjoint rows
     INSERT INTO node_runs (id, run_id, node_id, node_type, iteration, status, outcome, fallback_used, degraded_reason, warnings, error,
       input_snapshot, output, routing, attempts, idempotency_key, retry_of, rewound_from, queued_sequence, checkpoint_sequence,
-      created_order, usage, started_at, finished_at)
+      created_order, usage, started_at, finished_at, output_seq)
     SELECT y.id, y.run_id, y.node_id, y.node_type, y.iteration, y.status, y.outcome, y.fallback_used, y.degraded_reason,
       COALESCE(y.warnings, '[]'), y.error, COALESCE(y.input_snapshot, '{}'), y.output, y.routing, COALESCE(y.attempts, '[]'),
       y.idempotency_key, y.retry_of, y.rewound_from, y.queued_sequence, y.checkpoint_sequence, y.created_order, y.usage,
-      y.started_at, y.finished_at
+      y.started_at, y.finished_at, y.oseq
     FROM y WHERE NOT EXISTS (SELECT 1 FROM node_runs o WHERE o.id = y.id)
   ), nw AS (
     INSERT INTO runs (id, flowchart_id, flowchart_version, status, input, parent_run_id, parent_node_run_id, continued_from, request_id, correlation_id, continuation)

@@ -4,6 +4,7 @@ import { LlmctlError } from '@llmctl/contracts';
 import type { ListParams, ListResult } from './list-params.ts';
 import { likeSubstring, offsetOf } from './list-params.ts';
 import { applyExecutors, attachExecutors, dispatchRowsSql, vllmNodesSql } from './executor-views.ts';
+import { NODE_OUTPUT_JOIN, NODE_OUTPUT_SQL, expandEvents, expandInputSnapshot } from './stored-outputs.ts';
 
 export const RUN_SORTS = ['created_at', 'updated_at', 'status'] as const;
 export type RunSort = (typeof RUN_SORTS)[number];
@@ -11,8 +12,20 @@ export type RunSort = (typeof RUN_SORTS)[number];
 const RUN_SELECT = `id, flowchart_id, flowchart_version, status, input, output, error, warnings, leftover_tokens, continued_from,
   continued_to, continuation, parent_run_id, created_at, started_at, finished_at, last_sequence`;
 
-const NODE_RUN_SELECT = `id, node_id, node_type, iteration, status, outcome, fallback_used, degraded_reason, warnings, error,
-  input_snapshot, output, routing, attempts, idempotency_key, retry_of, rewound_from, started_at, finished_at, usage`;
+const NODE_RUN_SELECT = `n.id, n.node_id, n.node_type, n.iteration, n.status, n.outcome, n.fallback_used, n.degraded_reason, n.warnings, n.error,
+  n.input_snapshot, ${NODE_OUTPUT_SQL}, n.attempts, n.idempotency_key, n.retry_of, n.rewound_from, n.started_at, n.finished_at, n.usage`;
+
+/** The node runs of run `runIdExpr` (a parameter or an escaped literal) in creation order, outputs from their events. */
+function nodeRunsSql(runIdExpr: string): string {
+  return `SELECT ${NODE_RUN_SELECT} FROM node_runs n ${NODE_OUTPUT_JOIN} WHERE n.run_id = ${runIdExpr} ORDER BY n.created_order`;
+}
+
+/** Expands the stored input snapshots of a run's node runs (token outputs from their source node runs, `upstream`). */
+function expandNodeRuns(nodeRuns: NodeRun[]): NodeRun[] {
+  const outputs = new Map(nodeRuns.map((n) => [n.id, n.output]));
+  for (const n of nodeRuns) n.input_snapshot = expandInputSnapshot(n.input_snapshot, (id) => outputs.get(id));
+  return nodeRuns;
+}
 
 /** Lists count matching runs exactly up to this many; above it, `total` is the planner's estimate (`total_estimated`). */
 export const ESTIMATE_TOTAL_ABOVE = 10_000;
@@ -62,20 +75,24 @@ export class RunRepository {
     }
     const id = pg.escapeLiteral(runId);
     const results = (await this.pool.query(`SELECT ${RUN_SELECT} FROM runs WHERE id = ${id};
-      SELECT ${NODE_RUN_SELECT} FROM node_runs WHERE run_id = ${id} ORDER BY created_order;
+      ${nodeRunsSql(id)};
       ${dispatchRowsSql(id)};
       ${vllmNodesSql(id)}`)) as unknown as pg.QueryResult[];
     const run = results[0]!.rows[0] as RunView | undefined;
     if (!run) return null;
-    const nodeRuns = results[1]!.rows as NodeRun[];
+    const nodeRuns = expandNodeRuns(results[1]!.rows as NodeRun[]);
     applyExecutors(nodeRuns, results[2]!.rows, results[3]!.rows as { node_id: string }[]);
     run.node_runs = nodeRuns;
     return run;
   }
 
+  /**
+   * The node runs of a run as the API shows them: outputs read from the events that logged them, input snapshots
+   * expanded (token outputs from their source node runs, `upstream` derived; see stored-outputs.ts).
+   */
   async nodeRuns(runId: string): Promise<NodeRun[]> {
-    const r = await this.pool.query(`SELECT ${NODE_RUN_SELECT} FROM node_runs WHERE run_id = $1 ORDER BY created_order`, [runId]);
-    const nodeRuns = r.rows as NodeRun[];
+    const r = await this.pool.query(nodeRunsSql('$1'), [runId]);
+    const nodeRuns = expandNodeRuns(r.rows as NodeRun[]);
     await attachExecutors(this.pool, runId, nodeRuns);
     return nodeRuns;
   }
@@ -154,7 +171,9 @@ export class RunRepository {
        WHERE run_id = $1 AND sequence > $2 ORDER BY sequence LIMIT $3`,
       [runId, afterSequence, limit],
     );
-    return r.rows as RunEventRow[];
+    const rows = r.rows as RunEventRow[];
+    await expandEvents(this.pool, runId, rows);
+    return rows;
   }
 
   /** Throws not_found for an unknown run. */

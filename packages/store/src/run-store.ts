@@ -4,6 +4,7 @@ import { LlmctlError } from '@llmctl/contracts';
 import type { Commit, ModelCallRecord, NewRun, RunRecord, RunSnapshot, RunStore, StoredEvent } from '@llmctl/runtime';
 import { MODEL_CALLS_SQL, encodeCommit, encodeModelCall } from './commit-statement.ts';
 import { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from './group-commit.ts';
+import { expandEvents } from './stored-outputs.ts';
 
 /** Runs one recovery scan may adopt at once (a process that died with thousands of runs is taken over in batches). */
 export const RECOVERY_BATCH = 100;
@@ -96,22 +97,32 @@ export class PgRunStore implements RunStore {
     return { ...this.committer.stats };
   }
 
+  /**
+   * The newest snapshot at or before `atOrBefore`, with the outputs it keeps by reference (format 2: `$refs`, the
+   * sequences of the events that logged them) read in the same statement.
+   */
   async loadSnapshot(runId: string, atOrBefore: number): Promise<RunSnapshot | null> {
-    const r = await this.pool.query<{ sequence: string | number; state: { format: number; state: RunSnapshot['state'] } }>(
-      `SELECT sequence, state FROM run_snapshots WHERE run_id = $1 AND sequence <= $2 ORDER BY sequence DESC LIMIT 1`,
+    const r = await this.pool.query<{ sequence: string | number; state: { format: number; state: RunSnapshot['state'] }; outputs: Record<string, unknown> | null }>(
+      `SELECT s.sequence, s.state,
+         (SELECT jsonb_object_agg(e.sequence::text, e.payload->'output') FROM run_events e
+          WHERE e.run_id = s.run_id AND e.sequence IN (SELECT jsonb_array_elements_text(s.state->'state'->'$refs')::bigint)) AS outputs
+       FROM run_snapshots s WHERE s.run_id = $1 AND s.sequence <= $2 ORDER BY s.sequence DESC LIMIT 1`,
       [runId, Number.isFinite(atOrBefore) ? atOrBefore : Number.MAX_SAFE_INTEGER],
     );
     const row = r.rows[0];
-    return row ? { sequence: Number(row.sequence), format: row.state.format, state: row.state.state } : null;
+    return row ? { sequence: Number(row.sequence), format: row.state.format, state: row.state.state, outputs: row.outputs ?? {} } : null;
   }
 
+  /** Events after `afterSequence`, as the engine emitted them (token outputs stored by reference are put back). */
   async loadEvents(runId: string, afterSequence: number, limit = 1000): Promise<StoredEvent[]> {
     const r = await this.pool.query(
       `SELECT run_id, sequence, event_id, event_type, payload, request_id, correlation_id, created_at
        FROM run_events WHERE run_id = $1 AND sequence > $2 ORDER BY sequence LIMIT $3`,
       [runId, afterSequence, limit],
     );
-    return r.rows as StoredEvent[];
+    const rows = r.rows as StoredEvent[];
+    await expandEvents(this.pool, runId, rows);
+    return rows;
   }
 
   async acquireLease(runId: string, owner: string, ttlMs: number, isDead: (owner: string) => boolean): Promise<number | null> {

@@ -244,6 +244,7 @@ export interface NodeRuns {
   node_type: string;
   outcome: string | null;
   output: Json | null;
+  output_seq: number | null;
   queued_sequence: number;
   retry_of: string | null;
   rewound_from: string | null;

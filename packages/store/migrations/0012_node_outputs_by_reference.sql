@@ -1,0 +1,4 @@
+-- Each node output written once (issue 17): the node.succeeded / node.skipped event holds it. A node run written since
+-- this migration keeps output and routing NULL and names that event here; rows written before (or by a commit that did
+-- not log the output) keep them inline with output_seq NULL. Reads: COALESCE through a join on run_events' primary key.
+ALTER TABLE node_runs ADD COLUMN output_seq bigint;
