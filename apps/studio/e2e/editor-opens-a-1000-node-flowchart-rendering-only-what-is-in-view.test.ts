@@ -7,33 +7,11 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FlowchartDocument, FlowchartEdge, FlowchartNode } from '@llmctl/contracts';
 import type { Locator, Page } from 'playwright-core';
 import { byTestId, waitFor } from './support/browser.ts';
-import { canvasZoom, rfNode, waitForCanvasIdle, waitForValidationIdle, zoomOutTo } from './support/canvas.ts';
+import { canvasZoom, gridNodeNearCentre, rfNode, waitForCanvasIdle, waitForValidationIdle, zoomOutTo } from './support/canvas.ts';
+import { thousandNodes } from './support/flowcharts.ts';
 import { useStudio } from './support/suite.ts';
-
-const LANES = 10;
-const PER_LANE = 99;
-const DX = 220;
-const DY = 110;
-
-/** start → 10 chains of 99 task nodes → end: 1,000 nodes with stored positions (a grid, 220 × 110 apart). */
-function thousandNodes(model: string): FlowchartDocument {
-  const midY = ((LANES - 1) * DY) / 2;
-  const nodes: FlowchartNode[] = [{ id: 'start', type: 'start', ui: { x: 0, y: midY } }];
-  const edges: FlowchartEdge[] = [];
-  for (let lane = 0; lane < LANES; lane++) {
-    for (let i = 0; i < PER_LANE; i++) {
-      const id = `l${lane}_${i}`;
-      nodes.push({ id, type: 'task', name: `Step ${lane}.${i}`, config: { model, prompt: `Step ${lane}.${i}` }, ui: { x: (i + 1) * DX, y: lane * DY } });
-      edges.push({ id: `e${edges.length + 1}`, source: i === 0 ? 'start' : `l${lane}_${i - 1}`, target: id });
-    }
-    edges.push({ id: `e${edges.length + 1}`, source: `l${lane}_${PER_LANE - 1}`, target: 'done' });
-  }
-  nodes.push({ id: 'done', type: 'end', ui: { x: (PER_LANE + 1) * DX, y: midY } });
-  return { schema_version: 1, name: 'A thousand nodes', nodes, edges };
-}
 
 const nodeCount = (page: Page): Promise<number> => page.locator('.react-flow__node').count();
 
@@ -106,15 +84,7 @@ describe('editor with a 1,000-node flowchart', () => {
       await waitFor(page, 'low-detail-layer');
       await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length === 0);
       // A click on a drawn node selects it: the grid node nearest the canvas centre, located from the viewport transform.
-      const at = await page.evaluate(([dx, dy, lanes, perLane]) => {
-        const m = new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform);
-        const pane = document.querySelector('.react-flow__pane')!.getBoundingClientRect();
-        const fx = (pane.width / 2 - m.e) / m.a;
-        const fy = (pane.height / 2 - m.f) / m.a;
-        const lane = Math.min(lanes - 1, Math.max(0, Math.round(fy / dy)));
-        const i = Math.min(perLane - 1, Math.max(0, Math.round(fx / dx) - 1));
-        return { id: `l${lane}_${i}`, x: pane.left + m.e + ((i + 1) * dx + 80) * m.a, y: pane.top + m.f + (lane * dy + 20) * m.a };
-      }, [DX, DY, LANES, PER_LANE] as [number, number, number, number]);
+      const at = await gridNodeNearCentre(page);
       await page.mouse.click(at.x, at.y);
       await waitFor(page, 'node-form', { 'data-node-id': at.id });
       // The fit-view control still fits the whole graph (React Flow holds no nodes at low detail).

@@ -4,6 +4,7 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { WAIT_MS } from './browser.ts';
+import { GRID } from './flowcharts.ts';
 
 /** A point as fractions (0..1) of the canvas box. */
 export interface CanvasSpot {
@@ -144,6 +145,38 @@ export async function zoomOutTo(page: Page, max: number): Promise<number> {
     z = await canvasZoom(page);
   }
   return z;
+}
+
+/** Clicks the zoom-in control until the canvas zoom is at least `min`, waiting for each step to apply. */
+export async function zoomInTo(page: Page, min: number): Promise<number> {
+  let z = await canvasZoom(page);
+  while (z < min) {
+    await page.locator('.react-flow__controls-zoomin').click();
+    const prev = z;
+    await page.waitForFunction((p) => {
+      const el = document.querySelector('.react-flow__viewport');
+      return !!el && new DOMMatrixReadOnly(getComputedStyle(el).transform).a > p + 1e-6;
+    }, prev);
+    z = await canvasZoom(page);
+  }
+  return z;
+}
+
+/**
+ * The node of the {@link GRID} flowchart ({@link thousandNodes}) nearest the centre of the canvas pane, and the screen
+ * point inside its box, located from the viewport transform (at low detail no node element exists to locate).
+ */
+export async function gridNodeNearCentre(page: Page): Promise<{ id: string; x: number; y: number }> {
+  const { DX, DY, LANES, PER_LANE } = GRID;
+  return page.evaluate(([dx, dy, lanes, perLane]) => {
+    const m = new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform);
+    const pane = document.querySelector('.react-flow__pane')!.getBoundingClientRect();
+    const fx = (pane.width / 2 - m.e) / m.a;
+    const fy = (pane.height / 2 - m.f) / m.a;
+    const lane = Math.min(lanes - 1, Math.max(0, Math.round(fy / dy)));
+    const i = Math.min(perLane - 1, Math.max(0, Math.round(fx / dx) - 1));
+    return { id: `l${lane}_${i}`, x: pane.left + m.e + ((i + 1) * dx + 80) * m.a, y: pane.top + m.f + (lane * dy + 20) * m.a };
+  }, [DX, DY, LANES, PER_LANE] as [number, number, number, number]);
 }
 
 /** Waits until the canvas viewport transform has not changed for `frames` animation frames (pans / zooms done). */

@@ -1,5 +1,5 @@
 /** Flowchart documents and scripted models the e2e tests seed through the API. */
-import type { FlowchartDocument } from '@llmctl/contracts';
+import type { FlowchartDocument, FlowchartEdge, FlowchartNode } from '@llmctl/contracts';
 import type { ScriptedResponse } from './studio-server.ts';
 
 /**
@@ -58,4 +58,25 @@ export function lineDoc(name: string, model: string, tasks: string[]): Flowchart
     nodes: [{ id: 'start', type: 'start' }, ...tasks.map((id) => ({ id, type: 'task' as const, config: { model, prompt: `Step ${id}` } })), { id: 'done', type: 'end' }],
     edges: ids.slice(1).map((target, i) => ({ id: `e${i + 1}`, source: ids[i]!, target })),
   };
+}
+
+/** The grid of {@link thousandNodes}: lanes, task nodes per lane, and the spacing of stored positions. */
+export const GRID = { LANES: 10, PER_LANE: 99, DX: 220, DY: 110 } as const;
+
+/** start → 10 chains of 99 task nodes → end: 1,000 nodes with stored positions (a grid, 220 × 110 apart). */
+export function thousandNodes(model: string): FlowchartDocument {
+  const { LANES, PER_LANE, DX, DY } = GRID;
+  const midY = ((LANES - 1) * DY) / 2;
+  const nodes: FlowchartNode[] = [{ id: 'start', type: 'start', ui: { x: 0, y: midY } }];
+  const edges: FlowchartEdge[] = [];
+  for (let lane = 0; lane < LANES; lane++) {
+    for (let i = 0; i < PER_LANE; i++) {
+      const id = `l${lane}_${i}`;
+      nodes.push({ id, type: 'task', name: `Step ${lane}.${i}`, config: { model, prompt: `Step ${lane}.${i}` }, ui: { x: (i + 1) * DX, y: lane * DY } });
+      edges.push({ id: `e${edges.length + 1}`, source: i === 0 ? 'start' : `l${lane}_${i - 1}`, target: id });
+    }
+    edges.push({ id: `e${edges.length + 1}`, source: `l${lane}_${PER_LANE - 1}`, target: 'done' });
+  }
+  nodes.push({ id: 'done', type: 'end', ui: { x: (PER_LANE + 1) * DX, y: midY } });
+  return { schema_version: 1, name: 'A thousand nodes', nodes, edges };
 }

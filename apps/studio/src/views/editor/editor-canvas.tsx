@@ -8,7 +8,6 @@ import {
   ReactFlow,
   useNodesInitialized,
   useReactFlow,
-  useStore,
   type Connection,
   type EdgeChange,
   type NodeChange,
@@ -20,8 +19,9 @@ import { edgeTypes, nodeTypes } from '../graph/registry.ts';
 import type { FlowEdge, FlowNode } from '../graph/graph-types.ts';
 import { FlowElementCache } from '../graph/flow-elements.ts';
 import { CanvasMiniMap } from '../graph/canvas-minimap.tsx';
-import { LowDetailLayer, nodeAt } from '../graph/low-detail-layer.tsx';
-import { CULL_MIN_NODES, LOW_DETAIL_ZOOM, nodeBounds, type NodeSize } from '../graph/node-size.ts';
+import { LowDetailLayer } from '../graph/low-detail-layer.tsx';
+import type { NodeSize } from '../graph/node-size.ts';
+import { isBigGraph, useBigGraph } from '../graph/big-graph.ts';
 import { PALETTE_MIME } from './palette.tsx';
 import { useEditor } from './editor-context.ts';
 import { readableFit } from './readable-fit.ts';
@@ -30,11 +30,6 @@ import { useTheme } from '../../ui/theme.ts';
 const MINIMAP_KEY = 'llmctl.minimap';
 /** Big graphs: measured sizes reach the editor graph in one batch once the canvas has been quiet this long. */
 const MEASURE_FLUSH_MS = 1000;
-// At low detail React Flow gets no nodes and no connectors at all: the layer draws them. (Hiding them instead meant
-// rebuilding every node object at each crossing of the threshold, and a hidden connector still keeps a component.)
-const NO_NODES: FlowNode[] = [];
-const NO_EDGES: FlowEdge[] = [];
-const lowZoom = (s: { transform: [number, number, number] }): boolean => s.transform[2] < LOW_DETAIL_ZOOM;
 
 /** Whether the minimap is shown (remembered in localStorage; collapsed by default on small windows). */
 function useMinimapOpen(): [boolean, (open: boolean) => void] {
@@ -103,9 +98,8 @@ export function EditorCanvas({ selectedNodes, selectedEdges }: EditorCanvasProps
   const selE = useMemo(() => new Set(selectedEdges), [selectedEdges]);
 
   // Big graphs render only what intersects the viewport (React Flow's culling), with estimated sizes for the nodes
-  // never rendered yet, and drop detail at low zoom (see ../graph/node-size.ts).
-  const big = graph.nodes.length >= CULL_MIN_NODES;
-  const low = useStore(lowZoom) && big;
+  // never rendered yet, and drop detail at low zoom (see ../graph/big-graph.ts).
+  const big = isBigGraph(graph.nodes.length);
   const cache = useRef<FlowElementCache | null>(null);
   cache.current ??= new FlowElementCache();
   // Sizes the canvas measured that the graph does not hold yet (big graphs batch them, see flushSizes).
@@ -130,19 +124,8 @@ export function EditorCanvas({ selectedNodes, selectedEdges }: EditorCanvasProps
   const edges: FlowEdge[] = useMemo(() => cache.current!.edges(graph.edges, issues.byEdge, selE, selectEdge), [graph.edges, issues, selE, selectEdge]);
 
   // At low detail the nodes are drawn by the layer, so a click on the pane selects the node under it.
-  const onPaneClick = useCallback(
-    (e: { clientX: number; clientY: number }) => {
-      const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-      const id = nodeAt(nodes, p.x, p.y, rf.getZoom());
-      if (id) dispatch({ type: 'select', nodes: [id], edges: [] });
-    },
-    [rf, nodes, dispatch],
-  );
-  // The fit-view control at low detail (React Flow then holds no nodes to fit).
-  const fitAll = useCallback(() => {
-    const b = nodeBounds(nodes);
-    if (b) void rf.fitBounds(b, { padding: 0.1 });
-  }, [rf, nodes]);
+  const selectNode = useCallback((id: string) => dispatch({ type: 'select', nodes: [id], edges: [] }), [dispatch]);
+  const { low, flowProps, controlsProps } = useBigGraph(nodes, edges, selectNode);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<FlowNode>[]) => {
@@ -205,15 +188,12 @@ export function EditorCanvas({ selectedNodes, selectedEdges }: EditorCanvasProps
   return (
     <div className={low ? 'canvas lod-low' : 'canvas'} data-testid="canvas" data-culled={big ? 'true' : undefined} ref={canvasRef} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} onDrop={onDrop}>
       <ReactFlow<FlowNode, FlowEdge>
-        nodes={low ? NO_NODES : nodes}
-        edges={low ? NO_EDGES : edges}
+        {...flowProps}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
-        onlyRenderVisibleElements={big}
-        {...(low ? { onPaneClick } : {})}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={['Meta', 'Control']}
@@ -226,7 +206,7 @@ export function EditorCanvas({ selectedNodes, selectedEdges }: EditorCanvasProps
         {low && <LowDetailLayer nodes={nodes} edges={edges} />}
         {minimap && big && <CanvasMiniMap nodes={nodes} width={150} height={96} />}
         {minimap && !big && <MiniMap pannable zoomable nodeColor={(n) => nodeKind(String(n.type)).color} maskColor="var(--minimap-mask)" style={{ width: 150, height: 96 }} data-testid="minimap" />}
-        <Controls showInteractive={false} {...(low ? { onFitView: fitAll } : {})} />
+        <Controls showInteractive={false} {...controlsProps} />
         <button
           type="button"
           className="minimap-toggle"

@@ -16,7 +16,11 @@ export interface CanvasMiniMapProps {
   nodes: readonly FlowNode[];
   width: number;
   height: number;
+  /** A node's colour (default: its kind's colour). */
+  color?: (n: FlowNode) => string;
 }
+
+const kindColor = (n: FlowNode): string => nodeKind(String(n.type)).color;
 
 const DEFAULT_W = UNMEASURED_NODE.width;
 const DEFAULT_H = UNMEASURED_NODE.height;
@@ -33,7 +37,7 @@ const viewSelector = (s: ReactFlowState): View => ({ tx: s.transform[0], ty: s.t
 const sameView = (a: View, b: View): boolean => a.tx === b.tx && a.ty === b.ty && a.zoom === b.zoom && a.width === b.width && a.height === b.height;
 
 /** The canvas minimap (render inside `<ReactFlow>`). */
-export function CanvasMiniMap({ nodes, width, height }: CanvasMiniMapProps) {
+export function CanvasMiniMap({ nodes, width, height, color = kindColor }: CanvasMiniMapProps) {
   const view = useStore(viewSelector, sameView);
   const rf = useReactFlow();
   const ref = useRef<HTMLCanvasElement>(null);
@@ -47,12 +51,12 @@ export function CanvasMiniMap({ nodes, width, height }: CanvasMiniMapProps) {
     if (!ctx) return;
     ctx.clearRect(0, 0, width, height);
     for (const n of nodes) {
-      ctx.fillStyle = nodeKind(String(n.type)).color;
+      ctx.fillStyle = color(n);
       const w = Math.max(1, (n.measured?.width ?? DEFAULT_W) * scale);
       const h = Math.max(1, (n.measured?.height ?? DEFAULT_H) * scale);
       ctx.fillRect(ox + (n.position.x - b.x) * scale, oy + (n.position.y - b.y) * scale, w, h);
     }
-  }, [nodes, b, scale, ox, oy, width, height]);
+  }, [nodes, b, scale, ox, oy, width, height, color]);
 
   // The viewport in flow coordinates, then in map pixels.
   const vx = ox + (-view.tx / view.zoom - b.x) * scale;

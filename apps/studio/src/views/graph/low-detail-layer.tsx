@@ -20,7 +20,11 @@ const H = 64;
 export interface LowDetailLayerProps {
   nodes: readonly FlowNode[];
   edges: readonly FlowEdge[];
+  /** A node's box colour (default: its kind's colour; the run graph colours by node-run state). */
+  fill?: (n: FlowNode) => string;
 }
+
+const kindColor = (n: FlowNode): string => nodeKind(String(n.type)).color;
 
 type View = { tx: number; ty: number; zoom: number; width: number; height: number };
 const viewSelector = (s: ReactFlowState): View => ({ tx: s.transform[0], ty: s.transform[1], zoom: s.transform[2], width: s.width, height: s.height });
@@ -40,7 +44,7 @@ export function nodeAt(nodes: readonly FlowNode[], x: number, y: number, zoom: n
 }
 
 /** The low-detail drawing (render inside `<ReactFlow>`). */
-export function LowDetailLayer({ nodes, edges }: LowDetailLayerProps) {
+export function LowDetailLayer({ nodes, edges, fill = kindColor }: LowDetailLayerProps) {
   const view = useStore(viewSelector, sameView);
   const ref = useRef<HTMLCanvasElement>(null);
   const dpr = typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1;
@@ -79,7 +83,7 @@ export function LowDetailLayer({ nodes, edges }: LowDetailLayerProps) {
       const { w, h } = size(n);
       const { x, y } = n.position;
       if (x > x2 || x + w < x1 || y > y2 || y + h < y1) continue;
-      ctx.fillStyle = nodeKind(String(n.type)).color;
+      ctx.fillStyle = fill(n);
       ctx.fillRect(x, y, w, h);
       const sev = worstSeverity(n.data.issues);
       if (n.selected || sev) {
@@ -88,7 +92,7 @@ export function LowDetailLayer({ nodes, edges }: LowDetailLayerProps) {
         ctx.strokeRect(x, y, w, h);
       }
     }
-  }, [view, nodes, edges, dpr]);
+  }, [view, nodes, edges, dpr, fill]);
 
   if (view.zoom >= LOW_DETAIL_ZOOM) return null;
   return (

@@ -1,11 +1,18 @@
-/** Read-only run graph: nodes coloured by live node-run state, taken connectors highlighted. */
-import { useCallback, useMemo, useState } from 'react';
+/**
+ * Read-only run graph: nodes coloured by live node-run state, taken connectors highlighted. A big graph is culled to
+ * the viewport and drawn by the low-detail layer when zoomed out, as in the editor (../graph/big-graph.ts).
+ */
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { Background, BackgroundVariant, Controls, MarkerType, MiniMap, ReactFlow, type NodeChange } from '@xyflow/react';
 import type { FlowchartDocument, NodeRun } from '@llmctl/contracts';
 import { documentToGraph } from '../../core/document-graph.ts';
 import { summarizeNodeRuns, takenConnectorIds, type NodeDisplayState } from '../../core/run-state.ts';
 import { edgeTypes, nodeTypes } from '../graph/registry.ts';
 import type { FlowEdge, FlowNode } from '../graph/graph-types.ts';
+import { useBigGraph, isBigGraph } from '../graph/big-graph.ts';
+import { LowDetailLayer } from '../graph/low-detail-layer.tsx';
+import { CanvasMiniMap } from '../graph/canvas-minimap.tsx';
+import { estimateHandles, estimateNodeSize } from '../graph/node-size.ts';
 import { useTheme } from '../../ui/theme.ts';
 
 const STATE_COLORS: Record<string, string> = {
@@ -20,6 +27,9 @@ const STATE_COLORS: Record<string, string> = {
   canceled: '#6b7280',
   superseded: '#475569',
 };
+
+/** A node's colour for its run state (minimaps and the low-detail layer). */
+const stateColor = (n: FlowNode): string => STATE_COLORS[n.data.run?.state ?? 'idle'] ?? '#334155';
 
 function runData(state: NodeDisplayState, count: number, text: string | undefined): NonNullable<FlowNode['data']['run']> {
   if (text === undefined) return { state, count };
@@ -53,26 +63,38 @@ export function RunGraph({ document, nodeRuns, selectedNodeRun, tokens, onSelect
   }, []);
   const selectedMatched = useMemo(() => new Set(selectedNodeRun?.routing?.matched_connector_ids ?? []), [selectedNodeRun]);
 
-  const nodes: FlowNode[] = useMemo(
-    () =>
-      base.nodes.map((n) => {
-        const s = summary.get(n.id);
-        return {
-          id: n.id,
-          type: n.type,
-          position: n.position,
-          selected: selectedNodeRun?.node_id === n.id,
-          draggable: false,
-          connectable: false,
-          ...(sizes[n.id] ? { measured: sizes[n.id] } : {}),
-          data: {
-            node: n.data.node,
-            run: s ? runData(s.state, s.count, s.state === 'running' ? tokens[s.latest.id] : undefined) : { state: finished ? 'not_taken' : 'idle', count: 0 },
-          },
-        };
-      }),
-    [base, summary, selectedNodeRun, tokens, sizes, finished],
-  );
+  // Node objects are reused while a node's inputs are unchanged: React Flow re-renders only the nodes whose object
+  // changed, so a live event no longer rebuilds every node of a big graph.
+  const big = isBigGraph(base.nodes.length);
+  const built = useRef(new Map<string, { key: unknown[]; out: FlowNode }>());
+  const nodes: FlowNode[] = useMemo(() => {
+    const prev = built.current;
+    const next = new Map<string, { key: unknown[]; out: FlowNode }>();
+    const out = base.nodes.map((n) => {
+      const s = summary.get(n.id);
+      const run = s ? runData(s.state, s.count, s.state === 'running' ? tokens[s.latest.id] : undefined) : { state: finished ? 'not_taken' as const : 'idle' as const, count: 0 };
+      const selected = selectedNodeRun?.node_id === n.id;
+      const size = sizes[n.id];
+      const key = [n, run.state, run.count, run.preview, selected, size, big];
+      const old = prev.get(n.id);
+      if (old && old.key.every((v, i) => v === key[i])) {
+        next.set(n.id, old);
+        return old.out;
+      }
+      const fn: FlowNode = { id: n.id, type: n.type, position: n.position, selected, draggable: false, connectable: false, data: { node: n.data.node, run } };
+      if (size) fn.measured = size;
+      else if (big) {
+        // Culling needs a size for nodes never rendered (see ../graph/node-size.ts).
+        const est = estimateNodeSize(n.id, n.data.node);
+        fn.measured = est;
+        fn.handles = estimateHandles(n.type, est);
+      }
+      next.set(n.id, { key, out: fn });
+      return fn;
+    });
+    built.current = next;
+    return out;
+  }, [base, summary, selectedNodeRun, tokens, sizes, finished, big]);
 
   const edges: FlowEdge[] = useMemo(
     () =>
@@ -93,11 +115,12 @@ export function RunGraph({ document, nodeRuns, selectedNodeRun, tokens, onSelect
     [base, taken, selectedMatched],
   );
 
+  const { low, flowProps, controlsProps } = useBigGraph(nodes, edges, onSelectNode);
+
   return (
-    <div className="canvas run-canvas" data-testid="run-graph">
+    <div className={low ? 'canvas run-canvas lod-low' : 'canvas run-canvas'} data-testid="run-graph" data-culled={big ? 'true' : undefined}>
       <ReactFlow<FlowNode, FlowEdge>
-        nodes={nodes}
-        edges={edges}
+        {...flowProps}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
@@ -112,9 +135,10 @@ export function RunGraph({ document, nodeRuns, selectedNodeRun, tokens, onSelect
         colorMode={theme}
         proOptions={{ hideAttribution: true }}
       >
-        <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#243041" />
-        <MiniMap pannable zoomable nodeColor={(n) => STATE_COLORS[(n.data as FlowNode['data']).run?.state ?? 'idle'] ?? '#334155'} maskColor="rgba(8,11,15,0.7)" />
-        <Controls showInteractive={false} />
+        {!low && <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#243041" />}
+        {low && <LowDetailLayer nodes={nodes} edges={edges} fill={stateColor} />}
+        {big ? <CanvasMiniMap nodes={nodes} width={200} height={150} color={stateColor} /> : <MiniMap pannable zoomable nodeColor={(n) => stateColor(n as FlowNode)} maskColor="rgba(8,11,15,0.7)" />}
+        <Controls showInteractive={false} {...controlsProps} />
       </ReactFlow>
     </div>
   );
