@@ -1,8 +1,10 @@
 import type pg from 'pg';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import { ACTIVE_RUN_STATUSES, LlmctlError, type FlowchartDocument, type ValidationIssue } from '@llmctl/contracts';
 import { newId } from './ids.ts';
 import { offsetOf, parseListParams, type ListResult } from './list-params.ts';
-import { withTransaction } from './pool.ts';
+import { anyText, kyselyOf, type StoreDb } from './db/kysely.ts';
+import type { DB } from './db/schema.ts';
 
 /** A flowchart at one version (api.md "Main shapes"). */
 export interface Flowchart {
@@ -37,27 +39,44 @@ export interface FlowchartDraft {
 export const FLOWCHART_SORTS = ['name', 'created_at', 'updated_at'] as const;
 export type FlowchartSort = (typeof FLOWCHART_SORTS)[number];
 
-const SORT_SQL: Record<FlowchartSort, string> = { name: 'lower(f.name)', created_at: 'f.created_at', updated_at: 'f.updated_at' };
+type F = ExpressionBuilder<DB & { f: DB['flowcharts'] }, 'f'>;
 
+const SORT_SQL: Record<FlowchartSort, (eb: F) => Expression<unknown>> = {
+  name: (eb) => eb.fn('lower', ['f.name']), created_at: (eb) => eb.ref('f.created_at'), updated_at: (eb) => eb.ref('f.updated_at'),
+};
+
+/** `q` as a case-insensitive substring of the name (no filter without `q`). */
+function nameMatches(eb: F, q: string | undefined): Expression<SqlBool> {
+  return q === undefined ? eb.lit(true) : eb(sql<number>`strpos(lower(f.name), lower(${q}))`, '>', 0);
+}
+
+/** A selected row (jsonb columns as the generated `Json`; the documents stored are validated flowcharts). */
 interface FlowchartRow {
   id: string;
   version: number;
   latest_version: number;
-  document: FlowchartDocument;
-  warnings: ValidationIssue[];
+  document: unknown;
+  warnings: unknown;
   created_at: string;
   updated_at: string;
 }
 
-const SELECT = `SELECT f.id, v.version, f.latest_version, v.document, v.warnings, f.created_at, v.created_at AS updated_at
-  FROM flowcharts f JOIN flowchart_versions v ON v.flowchart_id = f.id`;
+/** Flowcharts joined to one version each: `version`, or the latest when undefined. */
+function selectFlowcharts(db: StoreDb, version?: number) {
+  return db.selectFrom('flowcharts as f')
+    .innerJoin('flowchart_versions as v', (j) => {
+      const on = j.onRef('v.flowchart_id', '=', 'f.id');
+      return version === undefined ? on.onRef('v.version', '=', 'f.latest_version') : on.on('v.version', '=', version);
+    })
+    .select(['f.id', 'v.version', 'f.latest_version', 'v.document', 'v.warnings', 'f.created_at', 'v.created_at as updated_at']);
+}
 
 function toFlowchart(r: FlowchartRow): Flowchart {
-  const doc = r.document as FlowchartDocument & { name?: unknown; description?: unknown };
+  const doc = r.document as { name?: unknown; description?: unknown };
   return {
     id: r.id, version: r.version, latest_version: r.latest_version,
     name: typeof doc.name === 'string' ? doc.name : '', description: typeof doc.description === 'string' ? doc.description : null,
-    document: r.document, warnings: r.warnings, created_at: r.created_at, updated_at: r.updated_at,
+    document: r.document as FlowchartDocument, warnings: r.warnings as ValidationIssue[], created_at: r.created_at, updated_at: r.updated_at,
   };
 }
 
@@ -70,14 +89,18 @@ function nameOf(doc: FlowchartDocument): { name: string; description: string | n
 export class FlowchartRepository {
   constructor(private readonly pool: pg.Pool) {}
 
+  private get db(): StoreDb {
+    return kyselyOf(this.pool);
+  }
+
   /** Creates a flowchart at version 1. */
   async create(input: { document: FlowchartDocument; warnings?: ValidationIssue[]; id?: string }): Promise<Flowchart> {
     const id = input.id ?? newId('fc');
     const { name, description } = nameOf(input.document);
-    await withTransaction(this.pool, async (c) => {
-      await c.query('INSERT INTO flowcharts (id, name, description, latest_version) VALUES ($1, $2, $3, 1)', [id, name, description]);
-      await c.query('INSERT INTO flowchart_versions (flowchart_id, version, document, warnings) VALUES ($1, 1, $2, $3)',
-        [id, JSON.stringify(input.document), JSON.stringify(input.warnings ?? [])]);
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('flowcharts').values({ id, name, description, latest_version: 1 }).execute();
+      await trx.insertInto('flowchart_versions')
+        .values({ flowchart_id: id, version: 1, document: JSON.stringify(input.document), warnings: JSON.stringify(input.warnings ?? []) }).execute();
     });
     return this.get(id);
   }
@@ -85,15 +108,13 @@ export class FlowchartRepository {
   /** Saves `document` as the next version of flowchart `id` (`not_found` when it does not exist). */
   async saveVersion(id: string, input: { document: FlowchartDocument; warnings?: ValidationIssue[] }): Promise<Flowchart> {
     const { name, description } = nameOf(input.document);
-    const version = await withTransaction(this.pool, async (c) => {
-      const cur = await c.query<{ latest_version: number }>('SELECT latest_version FROM flowcharts WHERE id = $1 FOR UPDATE', [id]);
-      const row = cur.rows[0];
+    const version = await this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('flowcharts').select('latest_version').where('id', '=', id).forUpdate().executeTakeFirst();
       if (!row) throw notFound(id);
       const next = row.latest_version + 1;
-      await c.query('INSERT INTO flowchart_versions (flowchart_id, version, document, warnings) VALUES ($1, $2, $3, $4)',
-        [id, next, JSON.stringify(input.document), JSON.stringify(input.warnings ?? [])]);
-      await c.query('UPDATE flowcharts SET name = $2, description = $3, latest_version = $4, updated_at = now() WHERE id = $1',
-        [id, name, description, next]);
+      await trx.insertInto('flowchart_versions')
+        .values({ flowchart_id: id, version: next, document: JSON.stringify(input.document), warnings: JSON.stringify(input.warnings ?? []) }).execute();
+      await trx.updateTable('flowcharts').set({ name, description, latest_version: next, updated_at: sql<string>`now()` }).where('id', '=', id).execute();
       return next;
     });
     return this.get(id, version);
@@ -102,9 +123,8 @@ export class FlowchartRepository {
   /** The flowchart at `version` (default: latest), or undefined. */
   async find(id: string, version?: number): Promise<Flowchart | undefined> {
     if (version !== undefined && !(Number.isInteger(version) && version >= 1 && version <= 2_147_483_647)) return undefined;
-    const r = await this.pool.query<FlowchartRow>(`${SELECT} AND v.version = COALESCE($2::int, f.latest_version) WHERE f.id = $1`,
-      [id, version ?? null]);
-    return r.rows[0] ? toFlowchart(r.rows[0]) : undefined;
+    const row = await selectFlowcharts(this.db, version).where('f.id', '=', id).executeTakeFirst();
+    return row ? toFlowchart(row) : undefined;
   }
 
   /** Like {@link find}, but `not_found` when missing. */
@@ -117,35 +137,33 @@ export class FlowchartRepository {
   /** Latest documents of the given ids (missing ids are absent from the map). */
   async latestDocuments(ids: readonly string[]): Promise<Map<string, FlowchartDocument>> {
     if (ids.length === 0) return new Map();
-    const r = await this.pool.query<{ id: string; document: FlowchartDocument }>(
-      `SELECT f.id, v.document FROM flowcharts f JOIN flowchart_versions v ON v.flowchart_id = f.id AND v.version = f.latest_version
-        WHERE f.id = ANY($1::text[])`, [ids]);
-    return new Map(r.rows.map((row) => [row.id, row.document]));
+    const rows = await this.db.selectFrom('flowcharts as f')
+      .innerJoin('flowchart_versions as v', (j) => j.onRef('v.flowchart_id', '=', 'f.id').onRef('v.version', '=', 'f.latest_version'))
+      .select(['f.id', 'v.document']).where('f.id', '=', anyText(ids)).execute();
+    return new Map(rows.map((row) => [row.id, row.document as unknown as FlowchartDocument]));
   }
 
   /** Lists latest versions: `q` (case-insensitive substring of the name), `sort`, `order`, `page`, `per_page`. */
   async list(raw: Record<string, unknown> = {}): Promise<ListResult<Flowchart>> {
     const p = parseListParams(raw, { sorts: FLOWCHART_SORTS, defaultSort: 'updated_at', defaultOrder: { '*': 'desc', name: 'asc' } });
-    const where = 'WHERE ($1::text IS NULL OR strpos(lower(f.name), lower($1)) > 0)';
-    const dir = p.order === 'asc' ? 'ASC' : 'DESC';
     const [rows, count] = await Promise.all([
-      this.pool.query<FlowchartRow>(`${SELECT} AND v.version = f.latest_version ${where}
-        ORDER BY ${SORT_SQL[p.sort]} ${dir}, f.id ${dir} LIMIT $2 OFFSET $3`, [p.q ?? null, p.per_page, offsetOf(p)]),
-      this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM flowcharts f ${where}`, [p.q ?? null]),
+      selectFlowcharts(this.db).where((eb) => nameMatches(eb, p.q))
+        .orderBy(SORT_SQL[p.sort], p.order).orderBy('f.id', p.order).limit(p.per_page).offset(offsetOf(p)).execute(),
+      this.db.selectFrom('flowcharts as f').select((eb) => eb.fn.countAll<number>().as('n')).where((eb) => nameMatches(eb, p.q)).executeTakeFirst(),
     ]);
-    return { items: rows.rows.map(toFlowchart), page: { page: p.page, per_page: p.per_page, total: count.rows[0]?.n ?? 0 } };
+    return { items: rows.map(toFlowchart), page: { page: p.page, per_page: p.per_page, total: count?.n ?? 0 } };
   }
 
   /** Version history, newest first, paged (`not_found` for an unknown flowchart). */
   async listVersions(id: string, raw: Record<string, unknown> = {}): Promise<ListResult<FlowchartVersionInfo>> {
     const p = parseListParams(raw, { sorts: ['version'] as const, defaultSort: 'version', defaultOrder: 'desc' });
-    const head = await this.pool.query<{ latest_version: number }>('SELECT latest_version FROM flowcharts WHERE id = $1', [id]);
-    if (!head.rows[0]) throw notFound(id);
-    const dir = p.order === 'asc' ? 'ASC' : 'DESC';
-    const r = await this.pool.query<FlowchartVersionInfo>(
-      `SELECT version, coalesce(document->>'name', '') AS name, jsonb_array_length(warnings) AS warnings_count, created_at
-         FROM flowchart_versions WHERE flowchart_id = $1 ORDER BY version ${dir} LIMIT $2 OFFSET $3`, [id, p.per_page, offsetOf(p)]);
-    return { items: r.rows, page: { page: p.page, per_page: p.per_page, total: head.rows[0].latest_version } };
+    const head = await this.db.selectFrom('flowcharts').select('latest_version').where('id', '=', id).executeTakeFirst();
+    if (!head) throw notFound(id);
+    const items = await this.db.selectFrom('flowchart_versions')
+      .select((eb) => ['version', sql<string>`coalesce(document->>'name', '')`.as('name'),
+        eb.fn<number>('jsonb_array_length', ['warnings']).as('warnings_count'), 'created_at'])
+      .where('flowchart_id', '=', id).orderBy('version', p.order).limit(p.per_page).offset(offsetOf(p)).execute();
+    return { items, page: { page: p.page, per_page: p.per_page, total: head.latest_version } };
   }
 
   /**
@@ -153,28 +171,26 @@ export class FlowchartRepository {
    * has runs in queued/running/pausing/paused/canceling; `not_found` when it does not exist.
    */
   async delete(id: string): Promise<void> {
-    await withTransaction(this.pool, async (c) => {
-      const cur = await c.query('SELECT 1 FROM flowcharts WHERE id = $1 FOR UPDATE', [id]);
-      if (cur.rowCount === 0) throw notFound(id);
-      const active = await c.query<{ id: string; status: string }>(
-        'SELECT id, status FROM runs WHERE flowchart_id = $1 AND status = ANY($2::text[]) ORDER BY created_at LIMIT 50',
-        [id, ACTIVE_RUN_STATUSES]);
-      if (active.rows.length > 0) {
-        throw new LlmctlError('conflict', `The flowchart has ${active.rows.length} active run(s); cancel them or wait until they end.`,
-          { flowchart_id: id, active_runs: active.rows });
+    await this.db.transaction().execute(async (trx) => {
+      const cur = await trx.selectFrom('flowcharts').select(sql<number>`1`.as('one')).where('id', '=', id).forUpdate().executeTakeFirst();
+      if (!cur) throw notFound(id);
+      const active = await trx.selectFrom('runs').select(['id', 'status'])
+        .where('flowchart_id', '=', id).where('status', '=', anyText(ACTIVE_RUN_STATUSES)).orderBy('created_at').limit(50).execute();
+      if (active.length > 0) {
+        throw new LlmctlError('conflict', `The flowchart has ${active.length} active run(s); cancel them or wait until they end.`,
+          { flowchart_id: id, active_runs: active });
       }
-      await c.query('DELETE FROM flowcharts WHERE id = $1', [id]);
+      await trx.deleteFrom('flowcharts').where('id', '=', id).execute();
     });
   }
 
-  /** Flowcharts whose latest version names `model` in any node's `config.model`. */
-  async findUsingModel(model: string, q: Pick<pg.Pool, 'query'> = this.pool): Promise<{ id: string; name: string }[]> {
-    const r = await q.query<{ id: string; name: string }>(
-      `SELECT f.id, f.name FROM flowcharts f
-         JOIN flowchart_versions v ON v.flowchart_id = f.id AND v.version = f.latest_version
-        WHERE jsonb_path_exists(v.document, '$.nodes[*].config.model ? (@ == $name)', jsonb_build_object('name', $1::text))
-        ORDER BY lower(f.name), f.id`, [model]);
-    return r.rows;
+  /** Flowcharts whose latest version names `model` in any node's `config.model` (on `db`: e.g. a caller's transaction). */
+  async findUsingModel(model: string, db: StoreDb = this.db): Promise<{ id: string; name: string }[]> {
+    return db.selectFrom('flowcharts as f')
+      .innerJoin('flowchart_versions as v', (j) => j.onRef('v.flowchart_id', '=', 'f.id').onRef('v.version', '=', 'f.latest_version'))
+      .select(['f.id', 'f.name'])
+      .where(sql<boolean>`jsonb_path_exists(v.document, '$.nodes[*].config.model ? (@ == $name)', jsonb_build_object('name', ${model}::text))`)
+      .orderBy((eb) => eb.fn('lower', ['f.name'])).orderBy('f.id').execute();
   }
 
   /**
@@ -182,31 +198,31 @@ export class FlowchartRepository {
    * unknown flowchart). A draft is any JSON object, valid or not; it is no version and never runs.
    */
   async saveDraft(id: string, document: unknown): Promise<FlowchartDraft> {
-    const r = await this.pool.query<FlowchartDraft>(
-      `INSERT INTO flowchart_drafts (flowchart_id, document) SELECT id, $2 FROM flowcharts WHERE id = $1
-         ON CONFLICT (flowchart_id) DO UPDATE SET document = EXCLUDED.document, updated_at = now()
-       RETURNING flowchart_id, document, updated_at`, [id, JSON.stringify(document)]);
-    if (!r.rows[0]) throw notFound(id);
-    return r.rows[0];
+    const row = await this.db.insertInto('flowchart_drafts').columns(['flowchart_id', 'document'])
+      .expression((eb) => eb.selectFrom('flowcharts').select(['id', eb.val(JSON.stringify(document)).as('document')]).where('id', '=', id))
+      .onConflict((oc) => oc.column('flowchart_id').doUpdateSet({ document: (eb) => eb.ref('excluded.document'), updated_at: sql<string>`now()` }))
+      .returning(['flowchart_id', 'document', 'updated_at']).executeTakeFirst();
+    if (!row) throw notFound(id);
+    return row;
   }
 
   /** The draft of flowchart `id`; `not_found` (details.draft = true) when it has none. */
   async getDraft(id: string): Promise<FlowchartDraft> {
-    const r = await this.pool.query<FlowchartDraft>('SELECT flowchart_id, document, updated_at FROM flowchart_drafts WHERE flowchart_id = $1', [id]);
-    if (!r.rows[0]) throw new LlmctlError('not_found', `Flowchart ${id} has no draft.`, { flowchart_id: id, draft: true });
-    return r.rows[0];
+    const row = await this.db.selectFrom('flowchart_drafts').select(['flowchart_id', 'document', 'updated_at']).where('flowchart_id', '=', id).executeTakeFirst();
+    if (!row) throw new LlmctlError('not_found', `Flowchart ${id} has no draft.`, { flowchart_id: id, draft: true });
+    return row;
   }
 
   /** Removes the draft of flowchart `id`; resolves whether there was one. */
   async deleteDraft(id: string): Promise<boolean> {
-    const r = await this.pool.query('DELETE FROM flowchart_drafts WHERE flowchart_id = $1', [id]);
-    return (r.rowCount ?? 0) > 0;
+    const r = await this.db.deleteFrom('flowchart_drafts').where('flowchart_id', '=', id).executeTakeFirst();
+    return r.numDeletedRows > 0n;
   }
 
   /** Number of flowcharts. */
   async count(): Promise<number> {
-    const r = await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM flowcharts');
-    return r.rows[0]?.n ?? 0;
+    const row = await this.db.selectFrom('flowcharts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+    return row?.n ?? 0;
   }
 }
 

@@ -3,6 +3,7 @@ import { LlmctlError } from '@llmctl/contracts';
 import { newId } from './ids.ts';
 import { offsetOf, parseListParams, type ListResult } from './list-params.ts';
 import { withTransaction } from './pool.ts';
+import { kyselyOf } from './db/kysely.ts';
 import { FlowchartRepository } from './flowchart-repository.ts';
 import { maskSecret, type SecretBox } from './secret-box.ts';
 import { openEntries, sealEntries, splitSecrets, type SecretEntry } from './model-secrets.ts';
@@ -225,7 +226,7 @@ export class ModelRepository {
       const r = await c.query<ModelRow>(`SELECT ${COLUMNS} FROM models WHERE id = $1 FOR UPDATE`, [id]);
       const row = r.rows[0];
       if (!row) throw notFound(id);
-      const users = await new FlowchartRepository(this.pool).findUsingModel(row.name, c);
+      const users = await new FlowchartRepository(this.pool).findUsingModel(row.name, kyselyOf(c));
       if (users.length > 0) {
         throw new LlmctlError('conflict', `The model "${row.name}" is used by ${users.length} flowchart(s); change them first.`,
           { model_id: id, name: row.name, flowcharts: users });

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
+import { Kysely, PostgresDialect, sql, type PostgresPool, type RawBuilder } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.ts';
 
@@ -67,4 +67,12 @@ export function kyselyOf(target: QueryTarget): StoreDb {
     byTarget.set(target, db);
   }
   return db;
+}
+
+/**
+ * `= ANY($n::text[])` operand for a list of text values (one array parameter whatever the list's length, as the
+ * hand-written SQL did): `where('id', '=', anyText(ids))`.
+ */
+export function anyText(values: readonly string[]): RawBuilder<string> {
+  return sql<string>`any(${values}::text[])`;
 }
