@@ -1,6 +1,6 @@
 /**
- * The Restate comparison on its own (a subset of the full run, written to bench/results/restate/ — it does not touch
- * the committed bench/report.md): chains of 10 / 100 / 1,000 steps, fan-outs 1→100→1 and 1→1,000→1, sequential 3-step
+ * The Restate comparison on its own, a subset of the full run written to bench/restate-report.md and
+ * bench/charts/restate/ (raw JSON in bench/results/restate/; the full report bench/report.md is not touched): chains of 10 / 100 / 1,000 steps, fan-outs 1→100→1 and 1→1,000→1, sequential 3-step
  * latency and 200 concurrent 3-step runs, on llmctl, DBOS, the raw-commit floor, LangGraph and Restate, repetitions
  * interleaved. `--headline` drops the 1,000-node workloads (loaded machine).
  *   node --import tsx bench/src/restate-compare.ts [--headline]
@@ -8,7 +8,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fullOptions, type BenchOptions } from './options.ts';
-import { benchAndWrite } from './run-all.ts';
+import { runBench } from './harness.ts';
+import { writeReport } from './run-all.ts';
 import type { Shape } from './workloads.ts';
 
 const headline = process.argv.includes('--headline');
@@ -22,8 +23,10 @@ const options: BenchOptions = {
   concurrencyEngines: ['llmctl-task', 'dbos', 'raw-commit', 'restate'],
   skip: ['engine', 'transport', 'footprint', 'profile', 'startup', 'server-load'],
 };
-const resultsDir = join(fileURLToPath(new URL('..', import.meta.url)), 'results', 'restate');
-const w = await benchAndWrite(options, { resultsDir });
+const bench = fileURLToPath(new URL('..', import.meta.url));
+const resultsDir = join(bench, 'results', 'restate');
+const report = await runBench(options, { resultsDir, log: (m) => console.log(m) });
+const w = await writeReport(report, options, { resultsDir, reportFile: join(bench, 'restate-report.md'), chartsDir: join(bench, 'charts', 'restate') });
 console.log(`\nreport: ${w.markdownFile}`);
 for (const e of w.report.errors) console.error(`error: ${e.split('\n')[0]}`);
 process.exit(w.report.errors.length > 0 ? 1 : 0);
