@@ -1,9 +1,10 @@
 import type pg from 'pg';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool, type Updateable } from 'kysely';
 import { LlmctlError } from '@llmctl/contracts';
 import { newId } from './ids.ts';
 import { offsetOf, parseListParams, type ListResult } from './list-params.ts';
-import { withTransaction } from './pool.ts';
-import { kyselyOf } from './db/kysely.ts';
+import { kyselyOf, type StoreDb } from './db/kysely.ts';
+import type { DB, Models } from './db/schema.ts';
 import { FlowchartRepository } from './flowchart-repository.ts';
 import { maskSecret, type SecretBox } from './secret-box.ts';
 import { openEntries, sealEntries, splitSecrets, type SecretEntry } from './model-secrets.ts';
@@ -42,16 +43,34 @@ export interface ModelInput {
 
 export const MODEL_SORTS = ['name', 'provider', 'updated_at'] as const;
 export type ModelSort = (typeof MODEL_SORTS)[number];
-const SORT_SQL: Record<ModelSort, string> = { name: 'lower(name)', provider: 'provider', updated_at: 'updated_at' };
+type M = ExpressionBuilder<DB, 'models'>;
 
-type ModelRow = Omit<Model, 'offline' | 'label' | 'has_api_key' | 'api_key_masked'> & { api_key_hint?: string | null; has_api_key?: boolean };
+const lowerName = (eb: M) => eb.fn<string>('lower', ['name']);
+const SORT_SQL: Record<ModelSort, (eb: M) => Expression<unknown>> = {
+  name: lowerName, provider: (eb) => eb.ref('provider'), updated_at: (eb) => eb.ref('updated_at'),
+};
 
-const COLUMNS = 'id, name, provider, model, base_url, settings, created_at, updated_at, api_key_hint, api_key_enc IS NOT NULL AS has_api_key';
+/** A selected row (settings as the generated `Json`: the object the model was saved with). */
+type ModelRow = Omit<Model, 'offline' | 'label' | 'has_api_key' | 'api_key_masked' | 'settings'> & {
+  settings: unknown; api_key_hint?: string | null; has_api_key?: boolean;
+};
+
+/** The columns of {@link ModelRow}: never the sealed key or secrets. */
+const COLUMNS = (eb: M) => ['id', 'name', 'provider', 'model', 'base_url', 'settings', 'created_at', 'updated_at', 'api_key_hint',
+  eb('api_key_enc', 'is not', null).$castTo<boolean>().as('has_api_key')] as const;
+
+/** The models matching `q` (case-insensitive substring of the name) and `provider` (all without them). */
+function listFilter(eb: M, q: string | undefined, provider: string | null): Expression<SqlBool> {
+  const terms: Expression<SqlBool>[] = [];
+  if (q !== undefined) terms.push(eb(sql<number>`strpos(lower(name), lower(${q}))`, '>', 0));
+  if (provider !== null) terms.push(eb('provider', '=', provider));
+  return eb.and(terms);
+}
 
 /** Row → API shape. */
 export function toModel(r: ModelRow): Model {
   const { api_key_hint, has_api_key, ...rest } = r;
-  const m: Model = { ...rest };
+  const m: Model = { ...rest, settings: rest.settings as Record<string, unknown> };
   if (has_api_key) {
     m.has_api_key = true;
     m.api_key_masked = api_key_hint ?? '…';
@@ -107,10 +126,13 @@ export class ModelRepository {
     return out;
   }
 
+  private get db(): StoreDb {
+    return kyselyOf(this.pool);
+  }
+
   /** The model's own key and settings secrets, decrypted (for the model gateway only; never returned by the API). */
   async secretsOf(id: string, box: SecretBox | undefined = this.box): Promise<{ api_key: string | null; entries: SecretEntry[] }> {
-    const r = await this.pool.query<{ api_key_enc: string | null; secrets_enc: string | null }>('SELECT api_key_enc, secrets_enc FROM models WHERE id = $1', [id]);
-    const row = r.rows[0];
+    const row = await this.db.selectFrom('models').select(['api_key_enc', 'secrets_enc']).where('id', '=', id).executeTakeFirst();
     if (!row || (!row.api_key_enc && !row.secrets_enc)) return { api_key: null, entries: [] };
     if (!box) throw noBox();
     return { api_key: row.api_key_enc ? box.open(row.api_key_enc) : null, entries: openEntries(box, row.secrets_enc) };
@@ -123,15 +145,16 @@ export class ModelRepository {
   async sealPlaintextCredentials(): Promise<number> {
     if (!this.box) throw noBox();
     const box = this.box;
-    const r = await this.pool.query<{ id: string; provider: string; settings: Record<string, unknown> }>(
-      `SELECT id, provider, settings FROM models WHERE secrets_enc IS NULL AND provider <> 'scripted'`);
+    const rows = await this.db.selectFrom('models').select(['id', 'provider', 'settings'])
+      .where('secrets_enc', 'is', null).where('provider', '<>', 'scripted').execute();
     let changed = 0;
-    for (const row of r.rows) {
-      const split = splitSecrets(row.settings ?? {});
+    for (const row of rows) {
+      const split = splitSecrets((row.settings ?? {}) as Record<string, unknown>);
       if (split.entries.length === 0) continue;
-      const u = await this.pool.query('UPDATE models SET settings = $2, secrets_enc = $3 WHERE id = $1 AND secrets_enc IS NULL',
-        [row.id, JSON.stringify(split.settings), sealEntries(box, split.entries)]);
-      changed += u.rowCount ?? 0;
+      const u = await this.db.updateTable('models')
+        .set({ settings: JSON.stringify(split.settings), secrets_enc: sealEntries(box, split.entries) })
+        .where('id', '=', row.id).where('secrets_enc', 'is', null).executeTakeFirst();
+      changed += Number(u.numUpdatedRows);
     }
     return changed;
   }
@@ -140,11 +163,11 @@ export class ModelRepository {
   async create(input: ModelInput): Promise<Model> {
     const sealed = this.seal({ settings: input.settings ?? {}, api_key: input.api_key }, input.provider, []);
     try {
-      const r = await this.pool.query<ModelRow>(
-        `INSERT INTO models (id, name, provider, model, base_url, settings, secrets_enc, api_key_enc, api_key_hint)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
-        [newId('mdl'), input.name, input.provider, input.model, input.base_url ?? null, sealed.settings, sealed.secrets ?? null, sealed.key ?? null, sealed.hint ?? null]);
-      return toModel(r.rows[0]!);
+      const row = await this.db.insertInto('models').values({
+        id: newId('mdl'), name: input.name, provider: input.provider, model: input.model, base_url: input.base_url ?? null,
+        settings: sealed.settings, secrets_enc: sealed.secrets ?? null, api_key_enc: sealed.key ?? null, api_key_hint: sealed.hint ?? null,
+      }).returning(COLUMNS).executeTakeFirstOrThrow();
+      return toModel(row);
     } catch (err) {
       if (isUniqueViolation(err)) throw nameTaken(input.name);
       throw err;
@@ -154,21 +177,26 @@ export class ModelRepository {
   /** Updates the given fields (absent ones keep their value); `not_found` / `name_taken`. */
   async update(id: string, patch: Partial<ModelInput>): Promise<Model> {
     try {
-      return await withTransaction(this.pool, async (c) => {
-        const cur = await c.query<{ provider: string; secrets_enc: string | null }>('SELECT provider, secrets_enc FROM models WHERE id = $1 FOR UPDATE', [id]);
-        if (!cur.rows[0]) throw notFound(id);
-        const previous = cur.rows[0].secrets_enc && this.box ? openEntries(this.box, cur.rows[0].secrets_enc) : [];
-        const s = this.seal(patch, patch.provider ?? cur.rows[0].provider, previous);
-        const r = await c.query<ModelRow>(
-          `UPDATE models SET name = COALESCE($2, name), provider = COALESCE($3, provider), model = COALESCE($4, model),
-                  base_url = CASE WHEN $5::boolean THEN $6 ELSE base_url END, settings = COALESCE($7::jsonb, settings),
-                  secrets_enc = CASE WHEN $8::boolean THEN $9 ELSE secrets_enc END,
-                  api_key_enc = CASE WHEN $10::boolean THEN $11 ELSE api_key_enc END,
-                  api_key_hint = CASE WHEN $10::boolean THEN $12 ELSE api_key_hint END, updated_at = now()
-            WHERE id = $1 RETURNING ${COLUMNS}`,
-          [id, patch.name ?? null, patch.provider ?? null, patch.model ?? null, patch.base_url !== undefined, patch.base_url ?? null,
-            s.settings ?? null, s.settings !== undefined, s.secrets ?? null, s.key !== undefined, s.key ?? null, s.hint ?? null]);
-        return toModel(r.rows[0]!);
+      return await this.db.transaction().execute(async (trx) => {
+        const cur = await trx.selectFrom('models').select(['provider', 'secrets_enc']).where('id', '=', id).forUpdate().executeTakeFirst();
+        if (!cur) throw notFound(id);
+        const previous = cur.secrets_enc && this.box ? openEntries(this.box, cur.secrets_enc) : [];
+        const s = this.seal(patch, patch.provider ?? cur.provider, previous);
+        const set: Updateable<Models> = {};
+        if (patch.name != null) set.name = patch.name;
+        if (patch.provider != null) set.provider = patch.provider;
+        if (patch.model != null) set.model = patch.model;
+        if (patch.base_url !== undefined) set.base_url = patch.base_url;
+        if (s.settings !== undefined) {
+          set.settings = s.settings;
+          set.secrets_enc = s.secrets ?? null;
+        }
+        if (s.key !== undefined) {
+          set.api_key_enc = s.key;
+          set.api_key_hint = s.hint ?? null;
+        }
+        const row = await trx.updateTable('models').set({ ...set, updated_at: sql<string>`now()` }).where('id', '=', id).returning(COLUMNS).executeTakeFirstOrThrow();
+        return toModel(row);
       });
     } catch (err) {
       if (isUniqueViolation(err)) throw nameTaken(patch.name ?? '');
@@ -177,8 +205,8 @@ export class ModelRepository {
   }
 
   async find(id: string): Promise<Model | undefined> {
-    const r = await this.pool.query<ModelRow>(`SELECT ${COLUMNS} FROM models WHERE id = $1`, [id]);
-    return r.rows[0] ? toModel(r.rows[0]) : undefined;
+    const row = await this.db.selectFrom('models').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+    return row ? toModel(row) : undefined;
   }
 
   /** Like {@link find}, but `not_found` when missing. */
@@ -189,14 +217,14 @@ export class ModelRepository {
   }
 
   async findByName(name: string): Promise<Model | undefined> {
-    const r = await this.pool.query<ModelRow>(`SELECT ${COLUMNS} FROM models WHERE name = $1`, [name]);
-    return r.rows[0] ? toModel(r.rows[0]) : undefined;
+    const row = await this.db.selectFrom('models').select(COLUMNS).where('name', '=', name).executeTakeFirst();
+    return row ? toModel(row) : undefined;
   }
 
   /** Every registered model name (for save-time `model_unknown` checks). */
   async names(): Promise<string[]> {
-    const r = await this.pool.query<{ name: string }>('SELECT name FROM models ORDER BY name');
-    return r.rows.map((row) => row.name);
+    const rows = await this.db.selectFrom('models').select('name').orderBy('name').execute();
+    return rows.map((row) => row.name);
   }
 
   /** Lists models: `q` (case-insensitive substring of the name), `provider`, `sort`, `order`, `page`, `per_page`. */
@@ -207,14 +235,12 @@ export class ModelRepository {
       throw new LlmctlError('validation_failed', 'provider must be given once, as a string', { errors: [{ path: 'provider', message: 'must be a string' }] });
     }
     const provider = providerRaw ? providerRaw : null;
-    const where = 'WHERE ($1::text IS NULL OR strpos(lower(name), lower($1)) > 0) AND ($2::text IS NULL OR provider = $2)';
-    const dir = p.order === 'asc' ? 'ASC' : 'DESC';
     const [rows, count] = await Promise.all([
-      this.pool.query<ModelRow>(`SELECT ${COLUMNS} FROM models ${where} ORDER BY ${SORT_SQL[p.sort]} ${dir}, lower(name) ${dir}, id ${dir}
-        LIMIT $3 OFFSET $4`, [p.q ?? null, provider, p.per_page, offsetOf(p)]),
-      this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM models ${where}`, [p.q ?? null, provider]),
+      this.db.selectFrom('models').select(COLUMNS).where((eb) => listFilter(eb, p.q, provider))
+        .orderBy(SORT_SQL[p.sort], p.order).orderBy(lowerName, p.order).orderBy('id', p.order).limit(p.per_page).offset(offsetOf(p)).execute(),
+      this.db.selectFrom('models').select((eb) => eb.fn.countAll<number>().as('n')).where((eb) => listFilter(eb, p.q, provider)).executeTakeFirst(),
     ]);
-    return { items: rows.rows.map(toModel), page: { page: p.page, per_page: p.per_page, total: count.rows[0]?.n ?? 0 } };
+    return { items: rows.map(toModel), page: { page: p.page, per_page: p.per_page, total: count?.n ?? 0 } };
   }
 
   /**
@@ -222,16 +248,15 @@ export class ModelRepository {
    * flowchart names it; `not_found` when it does not exist.
    */
   async delete(id: string): Promise<Model> {
-    return withTransaction(this.pool, async (c) => {
-      const r = await c.query<ModelRow>(`SELECT ${COLUMNS} FROM models WHERE id = $1 FOR UPDATE`, [id]);
-      const row = r.rows[0];
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('models').select(COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst();
       if (!row) throw notFound(id);
-      const users = await new FlowchartRepository(this.pool).findUsingModel(row.name, kyselyOf(c));
+      const users = await new FlowchartRepository(this.pool).findUsingModel(row.name, trx);
       if (users.length > 0) {
         throw new LlmctlError('conflict', `The model "${row.name}" is used by ${users.length} flowchart(s); change them first.`,
           { model_id: id, name: row.name, flowcharts: users });
       }
-      await c.query('DELETE FROM models WHERE id = $1', [id]);
+      await trx.deleteFrom('models').where('id', '=', id).execute();
       return toModel(row);
     });
   }
