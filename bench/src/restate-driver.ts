@@ -9,6 +9,11 @@ import type { Shape } from './workloads.ts';
 
 const CHILD = fileURLToPath(new URL('./restate/child.ts', import.meta.url));
 
+/** The `unshare` command (`LLMCTL_BENCH_UNSHARE` replaces it: tests point it at a missing one to see the skip path). */
+function unshareCommand(): string {
+  return process.env.LLMCTL_BENCH_UNSHARE || 'unshare';
+}
+
 /** Distributes the remaining-keys of a union over each member (for the command payloads). */
 type Payload<T> = T extends { id: number } ? Omit<T, 'id'> : never;
 
@@ -24,7 +29,7 @@ export function restateUnavailable(): string | null {
   } catch {
     return '@restatedev/restate-server has no binary installed for this platform';
   }
-  const r = spawnSync('unshare', ['--net', 'sh', '-c', 'ip link set lo up'], { encoding: 'utf8', timeout: 10_000 });
+  const r = spawnSync(unshareCommand(), ['--net', 'sh', '-c', 'ip link set lo up'], { encoding: 'utf8', timeout: 10_000 });
   if (r.error) return `cannot run \`unshare --net\`: ${r.error.message}`;
   if (r.status !== 0) return `\`unshare --net\` + \`ip link set lo up\` not permitted: ${(r.stderr || `exit ${r.status}`).trim().split('\n')[0]}`;
   return null;
@@ -69,7 +74,7 @@ export class RestateDriver {
 
   /** Starts the child (restate-server, endpoint, deployment registered); rejects with the child's error output. */
   static async open(log: (msg: string) => void = () => undefined): Promise<RestateDriver> {
-    const child = spawn('unshare', ['--net', 'sh', '-c', 'ip link set lo up && exec "$0" --import tsx "$1"', process.execPath, CHILD], {
+    const child = spawn(unshareCommand(), ['--net', 'sh', '-c', 'ip link set lo up && exec "$0" --import tsx "$1"', process.execPath, CHILD], {
       cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, RESTATE_DISABLE_TELEMETRY: 'true' },
     });
     const d = new RestateDriver(child, log);
