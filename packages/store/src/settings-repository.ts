@@ -1,6 +1,7 @@
 import type pg from 'pg';
+import { sql } from 'kysely';
 import { DEFAULT_SETTINGS, LlmctlError } from '@llmctl/contracts';
-import { withTransaction } from './pool.ts';
+import { kyselyOf, type StoreDb } from './db/kysely.ts';
 import { checkExecutorSettings } from './executor-settings-check.ts';
 import type { FlowchartRetentionPolicy, RetentionPolicy } from './run-retention.ts';
 
@@ -173,11 +174,14 @@ export const RUNTIME_SETTINGS_CHANNEL = 'llmctl_runtime_settings';
 export class SettingsRepository {
   constructor(private readonly pool: pg.Pool) {}
 
-  /** Current runtime settings (defaults for anything never saved). */
-  async getRuntime(q: Pick<pg.Pool, 'query'> = this.pool): Promise<RuntimeSettings> {
-    const r = await q.query<{ settings: Plain; updated_at: string }>('SELECT settings, updated_at FROM runtime_settings WHERE id = 1');
-    const row = r.rows[0];
-    const merged = row ? mergeKnown(DEFAULT_RUNTIME_SETTINGS as unknown as Plain, row.settings, '', []) : DEFAULT_RUNTIME_SETTINGS;
+  private get db(): StoreDb {
+    return kyselyOf(this.pool);
+  }
+
+  /** Current runtime settings (defaults for anything never saved), read on `db` (e.g. a caller's transaction). */
+  async getRuntime(db: StoreDb = this.db): Promise<RuntimeSettings> {
+    const row = await db.selectFrom('runtime_settings').select(['settings', 'updated_at']).where('id', '=', 1).executeTakeFirst();
+    const merged = row ? mergeKnown(DEFAULT_RUNTIME_SETTINGS as unknown as Plain, row.settings as Plain, '', []) : DEFAULT_RUNTIME_SETTINGS;
     return { ...(merged as Omit<RuntimeSettings, 'updated_at'>), updated_at: row?.updated_at ?? null };
   }
 
@@ -190,21 +194,21 @@ export class SettingsRepository {
       throw new LlmctlError('validation_failed', 'The runtime settings must be a JSON object.', { errors: [{ path: '', message: 'must be an object' }] });
     }
     const { updated_at: _ignored, ...rest } = patch;
-    return withTransaction(this.pool, async (c) => {
-      await c.query('INSERT INTO runtime_settings (id, settings) VALUES (1, $1) ON CONFLICT (id) DO NOTHING', ['{}']);
-      await c.query('SELECT 1 FROM runtime_settings WHERE id = 1 FOR UPDATE');
-      const { updated_at: _u, ...current } = await this.getRuntime(c);
+    return this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('runtime_settings').values({ id: 1, settings: '{}' }).onConflict((oc) => oc.column('id').doNothing()).execute();
+      await trx.selectFrom('runtime_settings').select(sql<number>`1`.as('one')).where('id', '=', 1).forUpdate().execute();
+      const { updated_at: _u, ...current } = await this.getRuntime(trx);
       const issues: Issue[] = [];
       const merged = mergeKnown(current as unknown as Plain, rest, '', issues) as unknown as Omit<RuntimeSettings, 'updated_at'>;
       if (issues.length === 0) issues.push(...checkRuntimeSettings(merged));
       if (issues.length > 0) {
         throw new LlmctlError('validation_failed', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { errors: issues });
       }
-      const r = await c.query<{ updated_at: string }>(
-        'UPDATE runtime_settings SET settings = $1, updated_at = now() WHERE id = 1 RETURNING updated_at', [JSON.stringify(merged)]);
+      const saved = await trx.updateTable('runtime_settings').set({ settings: JSON.stringify(merged), updated_at: sql<string>`now()` })
+        .where('id', '=', 1).returning('updated_at').executeTakeFirstOrThrow();
       // Delivered when this transaction commits: processes that cache the `executor` setting forget it.
-      await c.query('SELECT pg_notify($1, $2)', [RUNTIME_SETTINGS_CHANNEL, 'saved']);
-      return { ...merged, updated_at: r.rows[0]!.updated_at };
+      await sql`SELECT pg_notify(${RUNTIME_SETTINGS_CHANNEL}, 'saved')`.execute(trx);
+      return { ...merged, updated_at: saved.updated_at };
     });
   }
 }
