@@ -5,12 +5,13 @@
  * Writes (replaces) the section between the serve-footprint markers in bench/report.md.
  *   node --import tsx bench/src/serve-footprint.ts [--starts 3] [--runs 200] [--no-write]   (builds what is stale first)
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { spawnServe } from '@llmctl/server/spawn-serve';
 import { REPO_ROOT } from './spawn-worker.ts';
 import { epochMs, summarize, type Summary } from './stats.ts';
 
@@ -29,18 +30,8 @@ async function serve(mode: Mode, dataDir: string, nodeArgs: string[] = []) {
   const env: NodeJS.ProcessEnv = { ...process.env, LLMCTL_LOG_LEVEL: 'warn', LLMCTL_RUN_FROM: mode };
   for (const k of ['DATABASE_URL', 'LLMCTL_HOST', 'LLMCTL_PORT', 'LLMCTL_DATA_DIR', 'NODE_OPTIONS']) delete env[k];
   const t0 = epochMs();
-  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve', '--port', '0', '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const on = (d: Buffer) => {
-      out += d.toString();
-      const m = /running at (http:\/\/\S+)/.exec(out);
-      if (m && out.includes('press Ctrl-C')) resolve(m[1]!);
-    };
-    child.stdout.on('data', on);
-    child.stderr.on('data', on);
-    child.on('exit', (c) => reject(new Error(`serve exited ${c}: ${out}`)));
-  });
+  const served = await spawnServe({ args: ['--port', '0', '--data-dir', dataDir], env, nodeArgs });
+  const { child, url } = served;
   for (;;) {
     const res = await fetch(`${url}/api/health`).catch(() => undefined);
     if (res?.status === 200) break;
@@ -48,7 +39,7 @@ async function serve(mode: Mode, dataDir: string, nodeArgs: string[] = []) {
   const ms = epochMs() - t0;
   const stat = readFileSync(`/proc/${child.pid!}/stat`, 'utf8').split(') ')[1]!.split(' ');
   const cpuMs = (Number(stat[11]) + Number(stat[12])) * 10; // utime + stime, in 100 Hz clock ticks
-  const stop = () => new Promise<void>((r) => { child.on('exit', () => r()); child.kill('SIGINT'); });
+  const stop = async (): Promise<void> => { await served.stop(); };
   return { url, pid: child.pid!, ms, cpuMs, stop };
 }
 

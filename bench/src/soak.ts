@@ -7,16 +7,15 @@
  * docs/reliability.md.
  *   node --import tsx bench/src/soak.ts [--seconds 60] [--concurrency 4] [--write]
  */
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { spawnServe } from '@llmctl/server/spawn-serve';
 import { REPO_ROOT } from './spawn-worker.ts';
 import { epochMs, percentile } from './stats.ts';
 
-const CLI = join(REPO_ROOT, 'apps/server/bin/llmctl.mjs');
 
 /** Least-squares line through `(x, y)` points: slope, intercept and r². */
 export function linearFit(points: readonly (readonly [number, number])[]): { slope: number; intercept: number; r2: number } {
@@ -61,19 +60,8 @@ function rssMb(pid: number): number {
 async function serve(dataDir: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const env: NodeJS.ProcessEnv = { ...process.env, LLMCTL_LOG_LEVEL: 'warn', LLMCTL_RUN_FROM: 'source' };
   for (const k of ['DATABASE_URL', 'LLMCTL_HOST', 'LLMCTL_PORT', 'LLMCTL_DATA_DIR', 'NODE_OPTIONS', 'LLMCTL_API_TOKENS']) delete env[k];
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const on = (d: Buffer) => {
-      out += d.toString();
-      const m = /running at (http:\/\/\S+)/.exec(out);
-      if (m && out.includes('press Ctrl-C')) resolve(m[1]!);
-    };
-    child.stdout.on('data', on);
-    child.stderr.on('data', on);
-    child.on('exit', (c) => reject(new Error(`serve exited ${c}: ${out}`)));
-  });
-  return { url, pid: child.pid!, stop: () => new Promise<void>((r) => { child.on('exit', () => r()); child.kill('SIGINT'); }) };
+  const s = await spawnServe({ args: ['--port', '0', '--data-dir', dataDir], env });
+  return { url: s.url, pid: s.child.pid!, stop: async () => { await s.stop(); } };
 }
 
 /** Drives the load; resolves with the figures. */

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -30,6 +30,9 @@ export interface ServerLoadResult {
   baselineRssMb: number;
   peakRssMb: number;
   hwmRssMb: number;
+  /** CPU time (user + system) over the batches, per run: the server process, and its PostgreSQL (postmaster and backends). */
+  serverCpuMsPerRun?: number;
+  postgresCpuMsPerRun?: number;
   /** CPU profile of the server process over its whole life (start-up, warm-up, load), when taken. */
   profile?: { file: string; summary: ProfileSummary };
   skipped?: string;
@@ -52,6 +55,7 @@ function freePort(): Promise<number> {
 interface Served {
   child: ChildProcess;
   url: string;
+  dataDir: string;
   ms: number;
   stop(): Promise<void>;
 }
@@ -85,7 +89,7 @@ async function serve(dataDir: string, cpuProfDir?: string): Promise<Served> {
     try {
       const res = await fetch(`${url}/api/health`);
       await res.arrayBuffer();
-      if (res.status === 200) return { child, url, ms: epochMs() - t0, stop };
+      if (res.status === 200) return { child, url, dataDir, ms: epochMs() - t0, stop };
     } catch {
       // not listening yet
     }
@@ -98,6 +102,43 @@ async function serve(dataDir: string, cpuProfDir?: string): Promise<Served> {
 function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? (Number(m[1]) * 1024) / MB : Number.NaN;
+}
+
+/** CPU time (user + system, own and reaped children, ms) of a process; 0 once it is gone. */
+function cpuMs(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 10; // utime stime cutime cstime, 100 Hz ticks
+  } catch {
+    return 0;
+  }
+}
+
+/** The embedded PostgreSQL of a data directory: its postmaster and the postmaster's children (backends, workers). */
+function postgresPids(dataDir: string): number[] {
+  const all = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
+  const postmaster = all.find((pid) => {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      return cmd.includes(dataDir) && /postgres\0/.test(cmd) && !/pg_ctl/.test(cmd);
+    } catch {
+      return false;
+    }
+  });
+  if (postmaster === undefined) return [];
+  const kids = all.filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === String(postmaster);
+    } catch {
+      return false;
+    }
+  });
+  return [postmaster, ...kids];
+}
+
+/** Total CPU ms of the server process and of its PostgreSQL, now. */
+function cpuNow(s: Served): { server: number; postgres: number } {
+  return { server: cpuMs(s.child.pid!), postgres: postgresPids(s.dataDir).reduce((t, pid) => t + cpuMs(pid), 0) };
 }
 
 async function api<T>(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; data: T }> {
@@ -144,6 +185,7 @@ async function serverLoad(s: Served, runs: number, batches: number): Promise<Ser
   }, 20);
   const walls: number[] = [];
   const latencies: number[] = [];
+  const cpu0 = cpuNow(s);
   try {
     for (let b = 0; b < batches; b++) {
       const t0 = epochMs();
@@ -153,8 +195,10 @@ async function serverLoad(s: Served, runs: number, batches: number): Promise<Ser
   } finally {
     clearInterval(timer);
   }
+  const cpu1 = cpuNow(s);
   const batchMs = summarize(walls);
   return {
+    serverCpuMsPerRun: (cpu1.server - cpu0.server) / (runs * batches), postgresCpuMsPerRun: (cpu1.postgres - cpu0.postgres) / (runs * batches),
     runs, batches, batchMs, runsPerSecond: invertSummary(batchMs, (v) => (runs * 1000) / v), latencyMs: summarize(latencies),
     latencyP99: percentile(latencies, 99), baselineRssMb: baseline, peakRssMb: Math.max(peak, procStatus(pid, 'VmRSS')), hwmRssMb: procStatus(pid, 'VmHWM'),
   };

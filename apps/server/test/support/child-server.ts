@@ -1,7 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const BIN = fileURLToPath(new URL('../../bin/llmctl.mjs', import.meta.url));
+import type { ChildProcess } from 'node:child_process';
+import { spawnServe } from '../../src/spawn-serve.ts';
 
 /** An `llmctl serve` child process on an external database (so it can be killed and restarted). */
 export interface ChildServer {
@@ -9,28 +7,13 @@ export interface ChildServer {
   url: string;
 }
 
-/** Starts `llmctl serve --port 0` on `databaseUrl`; resolves once it prints its URL. */
-export function startChildServer(databaseUrl: string, env: Record<string, string> = {}): Promise<ChildServer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, LLMCTL_LOG_LEVEL: 'silent', LLMCTL_SEED_SAMPLES: 'false', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    const onData = (b: Buffer): void => {
-      out += b.toString();
-      const m = /running at (http:\/\/[^\s]+)/.exec(out);
-      if (m) {
-        child.stdout!.off('data', onData);
-        child.off('exit', onExit);
-        resolve({ child, url: m[1]! });
-      }
-    };
-    const onExit = (code: number | null): void => reject(new Error(`server exited early (${code}): ${out}`));
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-    child.on('exit', onExit);
+/** Starts `llmctl serve --port 0` on `databaseUrl`; resolves once it has printed its banner. */
+export async function startChildServer(databaseUrl: string, env: Record<string, string> = {}): Promise<ChildServer> {
+  const s = await spawnServe({
+    args: ['--port', '0'],
+    env: { ...process.env, DATABASE_URL: databaseUrl, LLMCTL_LOG_LEVEL: 'silent', LLMCTL_SEED_SAMPLES: 'false', ...env },
   });
+  return { child: s.child, url: s.url };
 }
 
 /** Stops a child server with a signal (SIGKILL: a crash) and waits for it to exit. */

@@ -1,8 +1,7 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { LLMCTL_BIN, spawnServe, type ServeProcess } from '../../src/spawn-serve.ts';
 
-/** The llmctl bin shim. */
-export const LLMCTL_BIN = fileURLToPath(new URL('../../bin/llmctl.mjs', import.meta.url));
+export { LLMCTL_BIN, type ServeProcess };
 
 /** Environment without any database URL (so `serve` uses the embedded PostgreSQL) plus `extra`. */
 export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -26,27 +25,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: 
   });
 }
 
-/** A running `llmctl serve`. */
-export interface ServeProcess {
-  child: ChildProcessWithoutNullStreams;
-  url: string;
-  output(): string;
-  exited: Promise<number | null>;
-}
-
 /** Starts `llmctl serve …` and resolves once it has printed its banner (rejects if it exits first). */
 export function startServe(args: string[], env: NodeJS.ProcessEnv): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [LLMCTL_BIN, 'serve', ...args], { env });
-  let out = '';
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return new Promise((resolve, reject) => {
-    const onData = (c: Buffer) => {
-      out += c.toString();
-      const m = /running at (http:\/\/\S+)/.exec(out);
-      if (m && out.includes('press Ctrl-C')) resolve({ child, url: m[1]!, output: () => out, exited });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (c: Buffer) => { out += c.toString(); });
-    void exited.then((code) => reject(new Error(`llmctl serve exited (${code}) before it was ready:\n${out}`)));
-  });
+  return spawnServe({ args, env });
 }
