@@ -1,5 +1,8 @@
 import type pg from 'pg';
+import { sql, type Selectable } from 'kysely';
 import { LlmctlError } from '@llmctl/contracts';
+import { kyselyOf, type StoreDb } from './db/kysely.ts';
+import type { ProviderCredentials } from './db/schema.ts';
 import type { SecretBox } from './secret-box.ts';
 import { maskSecret } from './secret-box.ts';
 import { ModelRepository } from './model-repository.ts';
@@ -29,22 +32,26 @@ export class CredentialRepository {
     private readonly box: SecretBox,
   ) {}
 
-  private view(row: { provider: string; api_key_enc: string | null; api_key_hint: string | null; base_url: string | null; settings: Record<string, unknown>; updated_at: string } | undefined, provider: string): ProviderCredentialView {
+  private get db(): StoreDb {
+    return kyselyOf(this.pool);
+  }
+
+  private view(row: Selectable<ProviderCredentials> | undefined, provider: string): ProviderCredentialView {
     return {
       provider, has_api_key: !!row?.api_key_enc, api_key_masked: row?.api_key_enc ? row.api_key_hint : null,
-      base_url: row?.base_url ?? null, settings: row?.settings ?? {}, updated_at: row?.updated_at ?? null,
+      base_url: row?.base_url ?? null, settings: (row?.settings ?? {}) as Record<string, unknown>, updated_at: row?.updated_at ?? null,
     };
   }
 
   async get(provider: string): Promise<ProviderCredentialView> {
-    const r = await this.pool.query(`SELECT * FROM provider_credentials WHERE provider = $1`, [provider]);
-    return this.view(r.rows[0], provider);
+    const row = await this.db.selectFrom('provider_credentials').selectAll().where('provider', '=', provider).executeTakeFirst();
+    return this.view(row, provider);
   }
 
   async list(providers: readonly string[]): Promise<ProviderCredentialView[]> {
-    const r = await this.pool.query(`SELECT * FROM provider_credentials`);
-    const byProvider = new Map(r.rows.map((x: { provider: string }) => [x.provider, x]));
-    return providers.map((p) => this.view(byProvider.get(p) as never, p));
+    const rows = await this.db.selectFrom('provider_credentials').selectAll().execute();
+    const byProvider = new Map(rows.map((x) => [x.provider, x]));
+    return providers.map((p) => this.view(byProvider.get(p), p));
   }
 
   /**
@@ -60,45 +67,47 @@ export class CredentialRepository {
     let settings: Record<string, unknown> | undefined;
     let secrets: string | null = null;
     if (input.settings !== undefined) {
-      const cur = await this.pool.query<{ secrets_enc: string | null }>('SELECT secrets_enc FROM provider_credentials WHERE provider = $1', [provider]);
-      const split = splitSecrets(input.settings, openEntries(this.box, cur.rows[0]?.secrets_enc));
+      const cur = await this.db.selectFrom('provider_credentials').select('secrets_enc').where('provider', '=', provider).executeTakeFirst();
+      const split = splitSecrets(input.settings, openEntries(this.box, cur?.secrets_enc));
       settings = split.settings;
       secrets = sealEntries(this.box, split.entries);
     }
-    await this.pool.query(
-      `INSERT INTO provider_credentials (provider, api_key_enc, api_key_hint, base_url, settings, secrets_enc, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $9, now())
-       ON CONFLICT (provider) DO UPDATE SET
-         api_key_enc = CASE WHEN $6 THEN EXCLUDED.api_key_enc ELSE provider_credentials.api_key_enc END,
-         api_key_hint = CASE WHEN $6 THEN EXCLUDED.api_key_hint ELSE provider_credentials.api_key_hint END,
-         base_url = CASE WHEN $7 THEN EXCLUDED.base_url ELSE provider_credentials.base_url END,
-         settings = CASE WHEN $8 THEN EXCLUDED.settings ELSE provider_credentials.settings END,
-         secrets_enc = CASE WHEN $8 THEN EXCLUDED.secrets_enc ELSE provider_credentials.secrets_enc END,
-         updated_at = now()`,
-      [provider, sealed ?? null, hint, input.base_url ?? null, JSON.stringify(settings ?? {}), sealed !== undefined, input.base_url !== undefined, input.settings !== undefined, secrets],
-    );
+    await this.db.insertInto('provider_credentials')
+      .values({
+        provider, api_key_enc: sealed ?? null, api_key_hint: hint, base_url: input.base_url ?? null, settings: JSON.stringify(settings ?? {}),
+        secrets_enc: secrets, updated_at: sql<string>`now()`,
+      })
+      // Only the given fields replace the stored ones.
+      .onConflict((oc) => oc.column('provider').doUpdateSet((eb) => ({
+        ...(sealed !== undefined ? { api_key_enc: eb.ref('excluded.api_key_enc'), api_key_hint: eb.ref('excluded.api_key_hint') } : {}),
+        ...(input.base_url !== undefined ? { base_url: eb.ref('excluded.base_url') } : {}),
+        ...(input.settings !== undefined ? { settings: eb.ref('excluded.settings'), secrets_enc: eb.ref('excluded.secrets_enc') } : {}),
+        updated_at: sql<string>`now()`,
+      })))
+      .execute();
     return this.get(provider);
   }
 
   /** The decrypted credentials, for the model gateway only (never returned by the API). */
   async forProvider(provider: string): Promise<{ api_key: string | null; base_url: string | null; settings: Record<string, unknown> } | null> {
-    const r = await this.pool.query(`SELECT api_key_enc, base_url, settings, secrets_enc FROM provider_credentials WHERE provider = $1`, [provider]);
-    const row = r.rows[0] as { api_key_enc: string | null; base_url: string | null; settings: Record<string, unknown>; secrets_enc: string | null } | undefined;
+    const row = await this.db.selectFrom('provider_credentials').select(['api_key_enc', 'base_url', 'settings', 'secrets_enc'])
+      .where('provider', '=', provider).executeTakeFirst();
     if (!row) return null;
-    const settings = joinSecrets(row.settings ?? {}, openEntries(this.box, row.secrets_enc));
+    const settings = joinSecrets((row.settings ?? {}) as Record<string, unknown>, openEntries(this.box, row.secrets_enc));
     return { api_key: row.api_key_enc ? this.box.open(row.api_key_enc) : null, base_url: row.base_url, settings };
   }
 
   /** Seals provider settings credentials still stored in plain text (see `ModelRepository.sealPlaintextCredentials`). */
   async sealPlaintextCredentials(): Promise<number> {
-    const r = await this.pool.query<{ provider: string; settings: Record<string, unknown> }>('SELECT provider, settings FROM provider_credentials WHERE secrets_enc IS NULL');
+    const rows = await this.db.selectFrom('provider_credentials').select(['provider', 'settings']).where('secrets_enc', 'is', null).execute();
     let changed = 0;
-    for (const row of r.rows) {
-      const split = splitSecrets(row.settings ?? {});
+    for (const row of rows) {
+      const split = splitSecrets((row.settings ?? {}) as Record<string, unknown>);
       if (split.entries.length === 0) continue;
-      const u = await this.pool.query('UPDATE provider_credentials SET settings = $2, secrets_enc = $3 WHERE provider = $1 AND secrets_enc IS NULL',
-        [row.provider, JSON.stringify(split.settings), sealEntries(this.box, split.entries)]);
-      changed += u.rowCount ?? 0;
+      const u = await this.db.updateTable('provider_credentials')
+        .set({ settings: JSON.stringify(split.settings), secrets_enc: sealEntries(this.box, split.entries) })
+        .where('provider', '=', row.provider).where('secrets_enc', 'is', null).executeTakeFirst();
+      changed += Number(u.numUpdatedRows);
     }
     return changed;
   }
