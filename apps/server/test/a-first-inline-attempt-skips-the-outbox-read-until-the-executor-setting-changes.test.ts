@@ -41,7 +41,9 @@ test('a first inline attempt runs without reading executor_dispatches while the 
       assert.equal(await until(async () => done.get(id), `run ${id} to end`), 'succeeded');
       return id;
     };
-    const outputOf = async (runId: string) => (await pool.query(`SELECT output FROM node_runs WHERE run_id = $1 AND node_id = 'a'`, [runId])).rows[0].output;
+    // the output as the run log recorded it (node.succeeded of node a)
+    const outputOf = async (runId: string) => (await pool.query(
+      `SELECT payload->'output' AS output FROM run_events WHERE run_id = $1 AND payload->>'kind' = 'node.succeeded' AND payload->>'node_id' = 'a'`, [runId])).rows[0].output;
     const dispatches = async (runId: string) => (await pool.query(`SELECT id, state, error->'details'->>'reason' AS reason FROM executor_dispatches WHERE run_id = $1`, [runId])).rows;
 
     await t.test('setting unset (inline): the task attempt reads no dispatch row and runs inline', async () => {

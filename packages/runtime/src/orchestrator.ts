@@ -195,7 +195,8 @@ export class Orchestrator {
         const nr = req.node_run_id ? actor.state.node_runs[req.node_run_id] : undefined;
         const output = req.output === undefined ? null : req.output;
         const routing = nr ? await actor.computeRouting(nr, { output: nr.node_type === 'decision' ? output : output }) : null;
-        await actor.submit((d) => {
+        // The actor may have settled (terminal, lease released) while the routing was computed: submit to the current one.
+        await (await this.actorFor(runId)).submit((d) => {
           const r = routing ?? { ok: true as const, routing: { matched_connector_ids: [], route_key: null, route_keys: [], routing_state: 'terminal' as const, evaluated: [] } };
           const recorded = nr?.node_type === 'decision' && r.ok ? { ...r.routing } : r.ok ? r.routing : r.error;
           return { events: control.skip(d.g, d.s, req.node_run_id, output, recorded, cm, d.newId, d.now), result: undefined };
@@ -206,7 +207,7 @@ export class Orchestrator {
         if (actor.record.continued_to) throw new LlmctlError('conflict', `run ${runId} continued as ${actor.record.continued_to} and cannot be rewound`, { continued_to: actor.record.continued_to });
         const nr = req.node_run_id ? actor.state.node_runs[req.node_run_id] : undefined;
         const before = nr?.started_seq ? await this.foldUntil(runId, nr.started_seq - 1) : initialState(runId);
-        return actor.submit((d) => {
+        return (await this.actorFor(runId)).submit((d) => {
           assertOverrideIsRead(d.g, req.node_run_id ? d.s.node_runs[req.node_run_id] : undefined, req.input_override);
           const r = control.rewind(d.g, d.s, before, req.node_run_id, req.input_override, cm, d.newId, d.now);
           const side_effects = r.superseded

@@ -5,7 +5,7 @@ import type { CompiledGraph, EngineEvent, EngineState, NodeRunState } from '@llm
 import { applyEvent, conditionsToEvaluate, decide, initialState, selectRouting, triggeringOutput, upstreamOf } from '@llmctl/engine';
 import { evaluateConditions } from './conditions.ts';
 import type { EventBus, PublishedEvent } from './event-bus.ts';
-import type { NodeResult } from './nodes/node-handler.ts';
+import type { NodeExecution, NodeResult } from './nodes/node-handler.ts';
 import type { NodeExecutor } from './executor.ts';
 import type { Commit, ModelCallRecord, NewRun, RunLog, RunRecord } from './ports.ts';
 import { FencedError } from './ports.ts';
@@ -228,6 +228,10 @@ export class RunActor {
         const d = decide.dispatch(this.graph, this.state, api.newId, now);
         const lastMeta = batch[batch.length - 1]!.meta;
         for (const e of d.events) events.push({ payload: e, meta: lastMeta });
+        // (no await unless there is an instant node: the commit below keeps its place in the microtask order)
+        const started = d.started.some((id) => this.isInstant(id))
+          ? await this.settleInstantNodes(d.started, api, (e) => events.push({ payload: e, meta: lastMeta }))
+          : d.started;
         if (events.length === 0) this.writeModelCalls(modelCalls);
         else {
           try {
@@ -250,11 +254,80 @@ export class RunActor {
           }
         }
         batch.forEach((cmd, i) => (outcomes[i]!.ok ? cmd.resolve(outcomes[i]!.value) : cmd.reject(outcomes[i]!.value)));
-        this.afterCommit(d.started);
+        this.afterCommit(started);
       }
     } finally {
       this.flushing = false;
     }
+  }
+
+  /**
+   * Start and end nodes only pass a value on (their handlers are pure and run in the owner): the outcome of such a node
+   * run goes into the same commit that starts it, with whatever that outcome starts in turn, so a run's start is one
+   * commit instead of two and its end rides on the last node's outcome commit. Nothing runs before a commit that could
+   * not run again: if the commit fails, the work is simply redone from the log. A node run whose handler or routing
+   * fails here stays started and runs the usual way after the commit. Returns the node runs left to execute.
+   */
+  private async settleInstantNodes(started: string[], api: DecisionApi, emit: (e: EngineEvent) => void): Promise<string[]> {
+    const rest: string[] = [];
+    let queue = started;
+    for (let round = 0; queue.length > 0 && round < 100; round++) {
+      let settled = false;
+      for (const id of queue) {
+        const nr = this.state.node_runs[id];
+        const events = nr && this.isInstant(id) ? await this.instantOutcome(nr, api) : null;
+        if (!events) rest.push(id);
+        else {
+          events.forEach(emit);
+          settled = true;
+        }
+      }
+      queue = [];
+      if (!settled) break;
+      const d = decide.dispatch(this.graph, this.state, api.newId, api.now);
+      d.events.forEach(emit);
+      queue = d.started;
+    }
+    rest.push(...queue);
+    return rest.filter((id) => this.state.node_runs[id]?.status === 'running');
+  }
+
+  /** A start or end node run: its work only passes a value on. */
+  private isInstant(nodeRunId: string): boolean {
+    const t = this.state.node_runs[nodeRunId]?.node_type;
+    return t === 'start' || t === 'end';
+  }
+
+  /** The events of an instant node run's success (already folded), or null to run it the usual way. */
+  private async instantOutcome(nr: NodeRunState, api: DecisionApi): Promise<EngineEvent[] | null> {
+    if (nr.status !== 'running' || nr.attempts.length !== 1) return null;
+    const startedSeq = nr.started_seq;
+    try {
+      const warnings: Warning[] = [];
+      const result = await this.deps.executor.execute(this.executionOf(nr, 1, new AbortController().signal, warnings));
+      const routing = await this.computeRouting(nr, result);
+      const allWarnings = [...warnings, ...(result.warnings ?? [])];
+      if (!routing.ok || result.model_calls?.length || findUnstorable({ output: result.output, warnings: allWarnings, usage: result.usage ?? null })) return null;
+      if (this.broken || nr.status !== 'running' || nr.started_seq !== startedSeq) return null;
+      return decide.succeeded(this.graph, this.state, nr.id, {
+        output: result.output, routing: routing.routing, fallback_used: result.fallback_used, degraded_reason: result.degraded_reason,
+        warnings: allWarnings, usage: result.usage ?? null, terminate: result.terminate,
+      }, api.newId, api.now);
+    } catch {
+      return null;
+    }
+  }
+
+  /** What the executor gets for attempt `n` of a node run. */
+  private executionOf(nr: NodeRunState, n: number, signal: AbortSignal, warnings: Warning[]): NodeExecution {
+    return {
+      run: { id: this.id, flowchart_id: this.record.flowchart_id, flowchart_version: this.record.flowchart_version, input: this.state.input, started_at: this.state.started_at, correlation_id: this.record.correlation_id, request_id: this.record.request_id },
+      graph: this.graph, node: this.graph.nodes.get(nr.node_id)!, nodeRun: nr, scope: this.scopeFor(nr), triggering: triggeringOutput(this.graph, nr), attempt: n,
+      signal,
+      emitToken: (delta) => this.deps.bus.publishTransient({ event_type: 'flowchart:node:token', run_id: this.id, flowchart_id: this.record.flowchart_id, payload: { node_run_id: nr.id, node_id: nr.node_id, delta }, correlation_id: this.record.correlation_id, request_id: this.record.request_id }),
+      warn: (w) => warnings.push(w),
+      modelCallsInCommit: this.deps.store.recordModelCalls !== undefined,
+    };
   }
 
   /**
@@ -436,14 +509,8 @@ export class RunActor {
       let timer: NodeJS.Timeout | null = null;
       try {
         const warnings: Warning[] = [];
-        const scope = this.scopeFor(nr);
         const work = this.deps.executor.execute({
-          run: { id: this.id, flowchart_id: this.record.flowchart_id, flowchart_version: this.record.flowchart_version, input: this.state.input, started_at: this.state.started_at, correlation_id: this.record.correlation_id, request_id: this.record.request_id },
-          graph: this.graph, node, nodeRun: nr, scope, triggering: triggeringOutput(this.graph, nr), attempt: n,
-          signal: attemptAbort.signal,
-          emitToken: (delta) => this.deps.bus.publishTransient({ event_type: 'flowchart:node:token', run_id: this.id, flowchart_id: this.record.flowchart_id, payload: { node_run_id: nr.id, node_id: nr.node_id, delta }, correlation_id: this.record.correlation_id, request_id: this.record.request_id }),
-          warn: (w) => warnings.push(w),
-          modelCallsInCommit: this.deps.store.recordModelCalls !== undefined,
+          ...this.executionOf(nr, n, attemptAbort.signal, warnings),
           record: (fn) => guarded((d) => ({ events: fn(d.s, d.now), result: undefined })),
         });
         const result: NodeResult = node.timeout_s
