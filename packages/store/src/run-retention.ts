@@ -1,6 +1,7 @@
 import type pg from 'pg';
+import { sql, type Expression, type SqlBool } from 'kysely';
 import { ACTIVE_RUN_STATUSES, LlmctlError } from '@llmctl/contracts';
-import { withTransaction } from './pool.ts';
+import { anyText, kyselyOf, type StoreDb } from './db/kysely.ts';
 
 /**
  * How long finished runs are kept. `0` means "no limit" for either rule; a finished run is deleted when it breaks
@@ -44,14 +45,13 @@ export class RunRetention {
    * Deletes one finished run. Unknown id → `not_found`; an active run → `conflict` (cancel it first).
    */
   async deleteRun(runId: string): Promise<void> {
-    await withTransaction(this.pool, async (c) => {
-      const r = await c.query<{ status: string }>('SELECT status FROM runs WHERE id = $1 FOR UPDATE', [runId]);
-      const row = r.rows[0];
+    await kyselyOf(this.pool).transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('runs').select('status').where('id', '=', runId).forUpdate().executeTakeFirst();
       if (!row) throw new LlmctlError('not_found', `No run with id ${runId}.`, { run_id: runId });
       if (ACTIVE.includes(row.status)) {
         throw new LlmctlError('conflict', `Run ${runId} is ${row.status}; cancel it (or wait for it to finish) before deleting it.`, { run_id: runId, status: row.status });
       }
-      await this.deleteIds(c, [runId]);
+      await this.deleteIds(trx, [runId]);
     });
   }
 
@@ -62,32 +62,34 @@ export class RunRetention {
   async pruneBatch(policy: RetentionPolicy, opts: { flowchartId?: string; exclude?: readonly string[]; batchSize?: number } = {}): Promise<PruneResult> {
     if (retentionIsOff(policy)) return { deleted: [], more: false };
     const limit = Math.max(1, Math.min(opts.batchSize ?? 500, 10_000));
-    return withTransaction(this.pool, async (c) => {
-      const r = await c.query<{ id: string }>(
-        `WITH ranked AS (
-           SELECT id, finished_at,
-                  row_number() OVER (PARTITION BY flowchart_id ORDER BY created_at DESC, id DESC) AS rn
-             FROM runs
-            WHERE ($3::text IS NULL OR flowchart_id = $3)
-              AND NOT (flowchart_id = ANY($4::text[]))
-         )
-         SELECT r.id FROM runs r JOIN ranked k ON k.id = r.id
-          WHERE r.finished_at IS NOT NULL AND NOT (r.status = ANY($5::text[]))
-            AND (($1::int > 0 AND r.finished_at < now() - make_interval(days => $1::int))
-              OR ($2::int > 0 AND k.rn > $2::int))
-          ORDER BY r.finished_at
-          LIMIT $6
-          FOR UPDATE OF r SKIP LOCKED`,
-        [policy.keep_finished_days, policy.keep_last_runs, opts.flowchartId ?? null, [...(opts.exclude ?? [])], [...ACTIVE], limit + 1]);
-      const ids = r.rows.map((x) => x.id);
+    return kyselyOf(this.pool).transaction().execute(async (trx) => {
+      const rows = await trx
+        .with('ranked', (db) => db.selectFrom('runs')
+          .select((eb) => ['id', 'finished_at',
+            eb.fn.agg<number>('row_number').over((ob) => ob.partitionBy('flowchart_id').orderBy('created_at', 'desc').orderBy('id', 'desc')).as('rn')])
+          .where((eb) => eb.and([
+            ...(opts.flowchartId === undefined ? [] : [eb('flowchart_id', '=', opts.flowchartId)]),
+            eb.not(eb('flowchart_id', '=', anyText(opts.exclude ?? []))),
+          ])))
+        .selectFrom('runs as r').innerJoin('ranked as k', 'k.id', 'r.id').select('r.id')
+        .where('r.finished_at', 'is not', null).where((eb) => eb.not(eb('r.status', '=', anyText(ACTIVE))))
+        .where((eb) => {
+          // Due when it breaks any rule that is set (retentionIsOff above: at least one is).
+          const due: Expression<SqlBool>[] = [];
+          if (policy.keep_finished_days > 0) due.push(eb('r.finished_at', '<', sql<string>`now() - make_interval(days => ${policy.keep_finished_days}::int)`));
+          if (policy.keep_last_runs > 0) due.push(eb('k.rn', '>', policy.keep_last_runs));
+          return eb.or(due);
+        })
+        .orderBy('r.finished_at').limit(limit + 1).forUpdate('r').skipLocked().execute();
+      const ids = rows.map((x) => x.id);
       const batch = ids.slice(0, limit);
-      if (batch.length > 0) await this.deleteIds(c, batch);
+      if (batch.length > 0) await this.deleteIds(trx, batch);
       return { deleted: batch, more: ids.length > limit };
     });
   }
 
-  private async deleteIds(c: pg.PoolClient, ids: string[]): Promise<void> {
-    await c.query('DELETE FROM tool_audit WHERE run_id = ANY($1::text[])', [ids]);
-    await c.query('DELETE FROM runs WHERE id = ANY($1::text[])', [ids]);
+  private async deleteIds(trx: StoreDb, ids: string[]): Promise<void> {
+    await trx.deleteFrom('tool_audit').where('run_id', '=', anyText(ids)).execute();
+    await trx.deleteFrom('runs').where('id', '=', anyText(ids)).execute();
   }
 }
