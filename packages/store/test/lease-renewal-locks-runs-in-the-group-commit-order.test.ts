@@ -95,3 +95,38 @@ test('a lease renewal and a group-commit batch over the same runs do not deadloc
     await db.drop();
   }
 });
+
+test('a renewal chosen as a deadlock victim (40P01) is retried and renews the leases; other errors are passed on', async () => {
+  const db = await createTestDatabase({ migrated: true });
+  const pool = createPool(db.url, { max: 2 });
+  try {
+    const fc = await new FlowchartRepository(pool).create({ document: { schema_version: 1, name: 'victim', nodes: [{ id: 's', type: 'start' }], edges: [] } as never });
+    await new PgRunStore(pool).createLeasedRun({ id: 'run_victim', flowchart_id: fc.id, flowchart_version: 1, input: {} }, ME, 60_000);
+    // The real pool, except that the next lease statement fails with the given SQLSTATE (as PostgreSQL reports it).
+    let failNext: string | null = null;
+    const sent: string[] = [];
+    const flaky = {
+      query: (...args: unknown[]) => {
+        const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text: string }).text;
+        if (text.includes('lease_expires_at')) {
+          sent.push(failNext ?? 'ok');
+          if (failNext) {
+            const err = Object.assign(new Error('deadlock detected'), { code: failNext });
+            failNext = null;
+            return Promise.reject(err);
+          }
+        }
+        return (pool.query as (...a: unknown[]) => unknown).apply(pool, args);
+      },
+    } as unknown as pg.Pool;
+    const store = new PgRunStore(flaky);
+    failNext = '40P01';
+    assert.deepEqual(await store.renewLeases(ME, ['run_victim'], 60_000), ['run_victim']);
+    assert.deepEqual(sent, ['40P01', 'ok'], 'retried once after the deadlock');
+    failNext = '57P01';
+    await assert.rejects(store.renewLeases(ME, ['run_victim'], 60_000), (e: { code?: string }) => e.code === '57P01');
+  } finally {
+    await pool.end();
+    await db.drop();
+  }
+});
