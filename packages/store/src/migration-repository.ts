@@ -8,6 +8,7 @@ import { LlmctlError, type FlowchartDocument } from '@llmctl/contracts';
 import { newId } from './ids.ts';
 import { parseListParams, offsetOf, type ListResult } from './list-params.ts';
 import { withTransaction } from './pool.ts';
+import { RUNTIME_SETTINGS_CHANNEL } from './settings-repository.ts';
 
 /** What the repository needs of a report. */
 export interface StorableReport {
@@ -114,6 +115,8 @@ export class MigrationRepository {
         await c.query('INSERT INTO migration_state (id, cutover_initialized) VALUES (1, true) ON CONFLICT (id) DO UPDATE SET cutover_initialized = true');
         await c.query('INSERT INTO runtime_settings (id, settings) VALUES (1, $1) ON CONFLICT (id) DO NOTHING', ['{}']);
         await c.query(`UPDATE runtime_settings SET settings = jsonb_set(settings, '{agent_runtime_cutover_enabled}', 'false'), updated_at = now() WHERE id = 1`);
+        // Like every settings save: processes that keep the runtime settings forget them when this commits.
+        await c.query('SELECT pg_notify($1, $2)', [RUNTIME_SETTINGS_CHANNEL, 'saved']);
       }
       return (await this.get(id, c))!;
     });

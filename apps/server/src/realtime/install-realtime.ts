@@ -18,7 +18,7 @@ import { isIP } from 'node:net';
 import { Server, type Namespace } from 'socket.io';
 import type { FastifyInstance } from 'fastify';
 import type { EventEnvelope } from '@llmctl/contracts';
-import { newId } from '@llmctl/store';
+import { RUNTIME_SETTINGS_CHANNEL, newId } from '@llmctl/store';
 import type { RouteInstaller } from '../app-context.ts';
 import { bearerOf } from '../auth/tokens.ts';
 import { configEnvelope, unloggedEnvelope } from './envelope.ts';
@@ -135,17 +135,24 @@ export const realtimeRoutes: RouteInstaller = async (app, ctx) => {
 
   const runSignals = new EventEmitter();
   runSignals.setMaxListeners(0);
+  const cutover = app.hasDecorator('cutoverSwitch') ? app.cutoverSwitch : null;
   const listener = new PgListener({
     client: ctx.db.pool.options,
-    channels: [RUN_EVENTS_CHANNEL, UNLOGGED_CHANNEL],
+    channels: [RUN_EVENTS_CHANNEL, UNLOGGED_CHANNEL, RUNTIME_SETTINGS_CHANNEL],
     logger: ctx.logger,
+    onLost: () => cutover?.trust(false),
     onReconnect: () => {
-      // Notifications sent meanwhile were lost: cached model rows may be stale.
+      // Notifications sent meanwhile were lost: cached model rows and the cutover switch may be stale.
       if (app.hasDecorator('modelRows')) app.modelRows.invalidate();
+      cutover?.trust(true);
       hub.refillAll();
       runSignals.emit('reconnect');
     },
     onNotification(channel, payload) {
+      if (channel === RUNTIME_SETTINGS_CHANNEL) {
+        cutover?.invalidate();
+        return;
+      }
       if (channel === RUN_EVENTS_CHANNEL) {
         hub.onRunNotification(payload);
         const runId = /"run_id"\s*:\s*"([^"]+)"/.exec(payload)?.[1];
@@ -173,6 +180,7 @@ export const realtimeRoutes: RouteInstaller = async (app, ctx) => {
     runSignals.on('reconnect', () => signals.reconnected());
   }
   await listener.start();
+  cutover?.trust(listener.connected);
 
   app.decorate('realtime', { io, nsp, hub, origin, runSignals } satisfies Realtime);
   // Sockets end before the HTTP server closes (upgraded connections would keep it open).

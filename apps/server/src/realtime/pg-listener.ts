@@ -9,6 +9,8 @@ export interface PgListenerOptions {
   onNotification(channel: string, payload: string): void;
   /** Called after a reconnect: notifications sent while disconnected are lost, so callers re-read what they track. */
   onReconnect(): void;
+  /** Called when an established connection is lost (notifications are missed until the reconnect). */
+  onLost?(): void;
   logger: Logger;
 }
 
@@ -61,6 +63,7 @@ export class PgListener {
     if (this.client !== client) return;
     this.client = null;
     if (this.stopped) return;
+    this.o.onLost?.();
     this.o.logger.warn({ err }, 'realtime: the LISTEN connection was lost; reconnecting');
     client.end().catch(() => undefined);
     this.schedule();
@@ -75,6 +78,11 @@ export class PgListener {
       void this.connect(true);
     }, wait);
     this.timer.unref();
+  }
+
+  /** True while the connection is up and listening. */
+  get connected(): boolean {
+    return this.client !== null;
   }
 
   /** Stops listening and closes the connection. */

@@ -6,14 +6,18 @@ import { LlmctlError, type CutoverChecklist, type FlowchartDocument } from '@llm
 import { MigrationRepository, RunRepository, type CutoverEntry } from '@llmctl/store';
 import type { Orchestrator } from '@llmctl/runtime';
 import type { AppContext } from '../app-context.ts';
+import type { CutoverSwitch } from './cutover-switch.ts';
 
 /** Where the test-evidence record lives and the command that regenerates it. */
 export const EVIDENCE = { record: 'docs/migration/test-evidence.md', generated_by: 'node --import tsx scripts/migration-evidence.ts > docs/migration/test-evidence.md' };
 
-/** `409 cutover_disabled` when the switch is off and `flowchartId` was imported from llmctl. */
-export async function assertCutoverAllowsRun(ctx: AppContext, flowchartId: string): Promise<void> {
-  const settings = await ctx.repos.settings.getRuntime();
-  if (settings.agent_runtime_cutover_enabled !== false) return;
+/**
+ * `409 cutover_disabled` when the switch is off and `flowchartId` was imported from llmctl. `cutover` is the switch as
+ * this process knows it (cutover-switch.ts); without it the settings row is read.
+ */
+export async function assertCutoverAllowsRun(ctx: AppContext, flowchartId: string, cutover?: CutoverSwitch): Promise<void> {
+  const enabled = cutover ? await cutover.isEnabled() : (await ctx.repos.settings.getRuntime()).agent_runtime_cutover_enabled !== false;
+  if (enabled) return;
   if (await new MigrationRepository(ctx.db.pool).isImported(flowchartId)) {
     throw new LlmctlError('cutover_disabled', 'This flowchart was imported from llmctl and the cutover is off (agent_runtime_cutover_enabled=false): inspect and dry-run it, or turn the cutover on.', { flowchart_id: flowchartId });
   }

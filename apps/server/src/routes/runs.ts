@@ -9,6 +9,7 @@ import { ok } from '../envelope.ts';
 import { logEnvelope } from '../realtime/envelope.ts';
 import { queryOf, requireId, requireObjectBody } from './params.ts';
 import { assertCutoverAllowsRun } from './cutover.ts';
+import { CutoverSwitch } from './cutover-switch.ts';
 
 type IdParams = { Params: { id: string } };
 const WAIT_DONE = new Set(['succeeded', 'failed', 'canceled', 'paused']);
@@ -30,6 +31,25 @@ function requireNodeRun(req: ControlRequest): void {
 export function runRoutes(orchestrator: Orchestrator): RouteInstaller {
   return async (app, ctx) => {
     const runs = new RunRepository(ctx.db.pool);
+    // The cutover switch is read once and kept while the realtime layer hears every settings save (it trusts the
+    // switch while its LISTEN connection is up); this process's own saves forget it before the PUT answers.
+    const cutover = new CutoverSwitch(ctx.repos.settings);
+    const settingsRepo = ctx.repos.settings;
+    const putRuntime = settingsRepo.putRuntime.bind(settingsRepo);
+    settingsRepo.putRuntime = async (patch) => {
+      try {
+        return await putRuntime(patch);
+      } finally {
+        cutover.invalidate();
+      }
+    };
+    // Applying a migration turns the switch off in the same transaction and announces the flowchart it created.
+    const emitBefore = ctx.emit;
+    ctx.emit = (event) => {
+      if (event.event_type === 'flowchart:definition:updated') cutover.invalidate();
+      emitBefore(event);
+    };
+    app.decorate('cutoverSwitch', cutover);
 
     /**
      * The run once it is finished or paused, or after `seconds` (`GET /api/runs/:id?wait_s`). Listens first, then reads
@@ -89,7 +109,7 @@ export function runRoutes(orchestrator: Orchestrator): RouteInstaller {
 
     app.post<IdParams>('/api/flowcharts/:id/runs', async (req, reply) => {
       const id = requireId('fc', req.params.id, 'flowchart');
-      await assertCutoverAllowsRun(ctx, id); // imported llmctl flowcharts wait for the cutover (409 cutover_disabled)
+      await assertCutoverAllowsRun(ctx, id, cutover); // imported llmctl flowcharts wait for the cutover (409 cutover_disabled)
       const body = req.body === undefined ? {} : requireObjectBody(req.body); // the body schema checked its fields
       const version = body.version as number | undefined;
       const runId = await orchestrator.startRun(id, { input: body.input ?? {}, ...(version ? { version } : {}) }, { request_id: req.id, correlation_id: req.correlationId });
@@ -150,4 +170,11 @@ export function runRoutes(orchestrator: Orchestrator): RouteInstaller {
       return ok(reply, { run: await runs.require(id), ...result });
     });
   };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The cutover switch as this process knows it (cutover-switch.ts); the realtime layer keeps it current. */
+    cutoverSwitch: CutoverSwitch;
+  }
 }
