@@ -3,8 +3,13 @@
  * executors need, kept in this package (the persistence boundary).
  */
 import type pg from 'pg';
+import { sql } from 'kysely';
 import { DISPATCH_CHANNELS } from './dispatch-repository.ts';
 import { notify } from './notify.ts';
+import { kyselyOf } from './db/kysely.ts';
+
+/** A worker's heartbeat is older than its own timeout. */
+const HEARTBEAT_DUE = sql<string>`now() - make_interval(secs => heartbeat_timeout_s)`;
 
 /** The schema pg-boss keeps its tables in (inside the run database). */
 export const BOSS_SCHEMA = 'pgboss';
@@ -45,26 +50,29 @@ export interface WorkerRegistration {
 
 /** Workers seen in the last hour: live, draining, or lost (heartbeat older than their timeout). */
 export async function listWorkers(pool: pg.Pool): Promise<WorkerView[]> {
-  const r = await pool.query(
-    `SELECT id, name, host, pid, classes, concurrency, active, started_at, heartbeat_at,
-       CASE WHEN heartbeat_at < now() - make_interval(secs => heartbeat_timeout_s) THEN 'lost' ELSE status END AS status
-     FROM executor_workers WHERE heartbeat_at > now() - interval '1 hour' ORDER BY started_at, id`);
-  return r.rows as WorkerView[];
+  return kyselyOf(pool).selectFrom('executor_workers')
+    .select(['id', 'name', 'host', 'pid', 'classes', 'concurrency', 'active', 'started_at', 'heartbeat_at',
+      sql<WorkerView['status']>`CASE WHEN heartbeat_at < ${HEARTBEAT_DUE} THEN 'lost' ELSE status END`.as('status')])
+    .where('heartbeat_at', '>', sql<string>`now() - interval '1 hour'`).orderBy('started_at').orderBy('id').execute();
 }
 
 /** Queue depth, attempts on workers, and live workers (partial index on live dispatches). */
 export async function queueStats(pool: pg.Pool): Promise<QueueStats> {
-  const r = await pool.query(
-    `SELECT (SELECT count(*) FROM executor_dispatches WHERE state = 'submitted' AND backend = 'queue')::int AS depth,
-       (SELECT count(*) FROM executor_dispatches WHERE state = 'confirmed' AND backend = 'queue')::int AS active,
-       (SELECT count(*) FROM executor_workers WHERE heartbeat_at >= now() - make_interval(secs => heartbeat_timeout_s))::int AS live_workers`);
-  return r.rows[0] as QueueStats;
+  // States as literals: the partial index `executor_dispatches_live_idx` is matched as with the hand-written SQL.
+  return kyselyOf(pool).selectNoFrom((eb) => [
+    eb.selectFrom('executor_dispatches').select(eb.fn.countAll<number>().as('n'))
+      .where('state', '=', sql.lit('submitted')).where('backend', '=', sql.lit('queue')).$asScalar().as('depth'),
+    eb.selectFrom('executor_dispatches').select(eb.fn.countAll<number>().as('n'))
+      .where('state', '=', sql.lit('confirmed')).where('backend', '=', sql.lit('queue')).$asScalar().as('active'),
+    eb.selectFrom('executor_workers').select(eb.fn.countAll<number>().as('n')).where('heartbeat_at', '>=', HEARTBEAT_DUE).$asScalar().as('live_workers'),
+  ]).executeTakeFirstOrThrow();
 }
 
 /** True once pg-boss created its schema (a queue was used at least once). */
 export async function bossReady(pool: pg.Pool): Promise<boolean> {
-  const r = await pool.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [BOSS_SCHEMA]);
-  return r.rowCount === 1;
+  // A system catalog (not in the generated types): typed by hand.
+  const r = await sql<{ one: number }>`SELECT 1 AS one FROM pg_namespace WHERE nspname = ${BOSS_SCHEMA}`.execute(kyselyOf(pool));
+  return r.rows.length === 1;
 }
 
 /** The `db` option of pg-boss: its SQL runs on our pool. */
@@ -89,23 +97,24 @@ export class WorkersRepository {
   constructor(private readonly pool: pg.Pool) {}
 
   async register(w: WorkerRegistration): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO executor_workers (id, name, host, pid, classes, concurrency, heartbeat_timeout_s) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [w.id, w.name, w.host, w.pid, w.classes, w.concurrency, w.heartbeat_timeout_s]);
+    await kyselyOf(this.pool).insertInto('executor_workers').values({
+      id: w.id, name: w.name, host: w.host, pid: w.pid, classes: w.classes, concurrency: w.concurrency, heartbeat_timeout_s: w.heartbeat_timeout_s,
+    }).execute();
   }
 
   async heartbeat(id: string, active: number, status: 'live' | 'draining'): Promise<void> {
-    await this.pool.query(`UPDATE executor_workers SET heartbeat_at = now(), active = $2, status = $3 WHERE id = $1`, [id, active, status]);
+    await kyselyOf(this.pool).updateTable('executor_workers').set({ heartbeat_at: sql<string>`now()`, active, status }).where('id', '=', id).execute();
   }
 
   async remove(id: string): Promise<void> {
-    await this.pool.query(`DELETE FROM executor_workers WHERE id = $1`, [id]);
+    await kyselyOf(this.pool).deleteFrom('executor_workers').where('id', '=', id).execute();
   }
 
   /** Queue concurrency limits of the runtime settings (0 = none; defaults when unset). */
   async queueLimits(): Promise<{ all: number; perFlowchart: number }> {
-    const r = await this.pool.query(`SELECT settings->'queue' AS q FROM runtime_settings WHERE id = 1`);
-    const q = ((r.rows[0] as { q?: Record<string, unknown> } | undefined)?.q ?? {}) as Record<string, unknown>;
+    const row = await kyselyOf(this.pool).selectFrom('runtime_settings').select(sql<Record<string, unknown> | null>`settings->'queue'`.as('q'))
+      .where('id', '=', 1).executeTakeFirst();
+    const q = row?.q ?? {};
     return { all: Number(q.max_concurrent_attempts) || 0, perFlowchart: Number(q.max_concurrent_attempts_per_flowchart) || 0 };
   }
 
