@@ -28,7 +28,7 @@ export { inlineExecutor } from './executor.ts';
 export type { NodeExecutor } from './executor.ts';
 export { findUnstorable, unstorableError, classifyStoreError, sqlStateOf } from './storable.ts';
 export type { Unstorable, StoreFailureKind } from './storable.ts';
-export { foldLog, snapshotDue, encodeSnapshot, decodeSnapshot, SNAPSHOT_FORMAT, SNAPSHOT_FORMATS_READ, DEFAULT_SNAPSHOT_EVERY } from './fold-log.ts';
+export { foldLog, snapshotDue, encodeSnapshot, decodeSnapshot, snapshotRefs, SNAPSHOT_FORMAT, SNAPSHOT_FORMATS_READ, DEFAULT_SNAPSHOT_EVERY } from './fold-log.ts';
 export { compactToken, expandToken, outputRefOf, resolveOutputRef, isReferenced, upstreamOfTokens } from './output-refs.ts';
 export type { OutputRef, StoredToken, Token, NodeRunState } from './output-refs.ts';
 export type { RunSnapshot } from './fold-log.ts';

@@ -1,4 +1,5 @@
 import type { Commit, ModelCallRecord } from '@llmctl/runtime';
+import { snapshotRefs } from '@llmctl/runtime';
 import { compactEventPayload, compactInputSnapshot } from './stored-outputs.ts';
 
 /** Snapshots kept per run: the newest few (rewinds further back fold from an older one or from the start). */
@@ -68,6 +69,7 @@ export function encodeCommit(c: Commit): EncodedCommit {
     running_ms: run.running_ms, running_since: run.running_since, continued_to: run.continued_to ?? null,
     notify: JSON.stringify({ run_id: c.run_id, last_sequence: c.expected_sequence + c.events.length }),
     snap_seq: c.snapshot?.sequence ?? null, snap_format: c.snapshot?.format ?? null,
+    snap_refs: c.snapshot ? `{${snapshotRefs(c.snapshot.state_json).join(',')}}` : null,
   });
   // The snapshot state is already JSON text: spliced in, not parsed and serialised again.
   const runText = c.snapshot ? `${head.slice(0, -1)},"snap_state":${c.snapshot.state_json}}` : head;
@@ -120,7 +122,7 @@ export const COMMIT_SQL = `
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id text, expected bigint, owner text, epoch bigint, n int, status text,
       write_input boolean, input jsonb, output jsonb, error jsonb, warnings jsonb, leftover_tokens jsonb, started_at timestamptz,
       finished_at timestamptz, running_ms bigint, running_since timestamptz, continued_to text, notify text, snap_seq bigint,
-      snap_format int, snap_state jsonb)
+      snap_format int, snap_refs bigint[], snap_state jsonb)
   ), lk AS MATERIALIZED (
     -- the batch's run rows are locked first, in id order, whatever join the UPDATE gets (a hash join scans runs in
     -- physical order); renewLeases locks in the same order, so the two never deadlock
@@ -183,8 +185,8 @@ export const COMMIT_SQL = `
     SELECT x.* FROM x JOIN r ON r.id = x.id WHERE x.snap_seq IS NOT NULL
   ), sn AS (
     -- a snapshot of the folded state, when due; older ones beyond the newest few are dropped
-    INSERT INTO run_snapshots (run_id, sequence, state)
-    SELECT s.id, s.snap_seq, jsonb_build_object('format', s.snap_format, 'state', s.snap_state) FROM s
+    INSERT INTO run_snapshots (run_id, sequence, state, output_refs)
+    SELECT s.id, s.snap_seq, jsonb_build_object('format', s.snap_format, 'state', s.snap_state), s.snap_refs FROM s
   ), sd AS (
     DELETE FROM run_snapshots d USING s WHERE d.run_id = s.id
       AND d.sequence < (SELECT min(sequence) FROM (SELECT sequence FROM run_snapshots k WHERE k.run_id = s.id ORDER BY sequence DESC LIMIT ${SNAPSHOTS_KEPT - 1}) AS newest)

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { ErrorInfo, FlowchartDocument } from '@llmctl/contracts';
 import { LlmctlError } from '@llmctl/contracts';
-import type { Commit, ModelCallRecord, NewRun, RunRecord, RunSnapshot, RunStore, StoredEvent } from '@llmctl/runtime';
+import type { Commit, ModelCallRecord, NewLeasedRun, NewRun, RunRecord, RunSnapshot, RunStore, StoredEvent } from '@llmctl/runtime';
 import { MODEL_CALLS_SQL, encodeCommit, encodeModelCall } from './commit-statement.ts';
 import { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from './group-commit.ts';
 import { expandEvents } from './stored-outputs.ts';
@@ -44,23 +44,30 @@ export class PgRunStore implements RunStore {
     await this.insertRun(run, null, 0);
   }
 
-  /** The run row with `owner`'s lease (epoch 1) taken in the same INSERT; returns the row. */
-  async createLeasedRun(run: NewRun, owner: string, ttlMs: number): Promise<RunRecord> {
+  /**
+   * The run row with `owner`'s lease (epoch 1) taken in the same INSERT; returns the row. A null `flowchart_version`
+   * is the flowchart's latest version, read by the same statement (no separate version read before a run starts).
+   */
+  async createLeasedRun(run: NewLeasedRun, owner: string, ttlMs: number): Promise<RunRecord> {
     return (await this.insertRun(run, owner, ttlMs))!;
   }
 
-  private async insertRun(run: NewRun, owner: string | null, ttlMs: number): Promise<RunRecord | undefined> {
+  private async insertRun(run: NewLeasedRun, owner: string | null, ttlMs: number): Promise<RunRecord | undefined> {
     try {
       const r = await this.pool.query(
         `INSERT INTO runs (id, flowchart_id, flowchart_version, status, input, parent_run_id, parent_node_run_id, continued_from, request_id, correlation_id, continuation,
            lease_owner, lease_epoch, lease_expires_at)
-         VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9, $10,
+         VALUES ($1, $2, COALESCE($3::int, (SELECT latest_version FROM flowcharts WHERE id = $2)), 'queued', $4, $5, $6, $7, $8, $9, $10,
            $11::text, CASE WHEN $11::text IS NULL THEN 0 ELSE 1 END, CASE WHEN $11::text IS NULL THEN NULL ELSE now() + ($12::int * interval '1 millisecond') END)
          RETURNING ${RUN_COLUMNS}`,
         [run.id, run.flowchart_id, run.flowchart_version, JSON.stringify(run.input ?? null), run.parent_run_id ?? null, run.parent_node_run_id ?? null, run.continued_from ?? null, run.request_id ?? null, run.correlation_id ?? null, run.continuation ?? 0, owner, ttlMs],
       );
       return r.rows[0] as RunRecord | undefined;
     } catch (err) {
+      // 23502: there is no flowchart to take the latest version of
+      if ((err as { code?: string }).code === '23502' && run.flowchart_version === null) {
+        throw new LlmctlError('not_found', `flowchart ${run.flowchart_id} not found`, { flowchart_id: run.flowchart_id });
+      }
       if ((err as { code?: string }).code === '23503') {
         throw new LlmctlError('not_found', `flowchart ${run.flowchart_id} not found (it was deleted)`, { flowchart_id: run.flowchart_id });
       }
@@ -98,14 +105,14 @@ export class PgRunStore implements RunStore {
   }
 
   /**
-   * The newest snapshot at or before `atOrBefore`, with the outputs it keeps by reference (format 2: `$refs`, the
+   * The newest snapshot at or before `atOrBefore`, with the outputs it keeps by reference (`output_refs`, the
    * sequences of the events that logged them) read in the same statement.
    */
   async loadSnapshot(runId: string, atOrBefore: number): Promise<RunSnapshot | null> {
     const r = await this.pool.query<{ sequence: string | number; state: { format: number; state: RunSnapshot['state'] }; outputs: Record<string, unknown> | null }>(
       `SELECT s.sequence, s.state,
          (SELECT jsonb_object_agg(e.sequence::text, e.payload->'output') FROM run_events e
-          WHERE e.run_id = s.run_id AND e.sequence IN (SELECT jsonb_array_elements_text(s.state->'state'->'$refs')::bigint)) AS outputs
+          WHERE e.run_id = s.run_id AND e.sequence = ANY(s.output_refs)) AS outputs
        FROM run_snapshots s WHERE s.run_id = $1 AND s.sequence <= $2 ORDER BY s.sequence DESC LIMIT 1`,
       [runId, Number.isFinite(atOrBefore) ? atOrBefore : Number.MAX_SAFE_INTEGER],
     );
