@@ -24,6 +24,9 @@ export function vllmNodesSql(runIdExpr: string): string {
        WHERE r.id = ${runIdExpr} AND (m.provider = 'vllm_local' OR (m.provider = 'vllm' AND COALESCE(m.base_url, '') = ''))`;
 }
 
+/** The names of local vLLM models (usually none; only then are a run's vLLM nodes looked up, {@link vllmNodesSql}). */
+export const VLLM_MODEL_NAMES_SQL = `SELECT name FROM models WHERE provider = 'vllm_local' OR (provider = 'vllm' AND COALESCE(base_url, '') = '')`;
+
 /**
  * Adds `executor` to node runs and their attempts (executors.md "Dispatch contract"): attempts that were dispatched
  * carry their `executor_dispatches` row (aligned from the last attempt back); the others ran inline in the owner.

@@ -3,7 +3,7 @@ import type { NodeRun, Run } from '@llmctl/contracts';
 import { LlmctlError } from '@llmctl/contracts';
 import type { ListParams, ListResult } from './list-params.ts';
 import { likeSubstring, offsetOf } from './list-params.ts';
-import { applyExecutors, attachExecutors, dispatchRowsSql, vllmNodesSql } from './executor-views.ts';
+import { VLLM_MODEL_NAMES_SQL, applyExecutors, attachExecutors, dispatchRowsSql, vllmNodesSql } from './executor-views.ts';
 import { NODE_OUTPUT_JOIN, NODE_OUTPUT_SQL, expandEvents, expandInputSnapshot } from './stored-outputs.ts';
 
 export const RUN_SORTS = ['created_at', 'updated_at', 'status'] as const;
@@ -65,8 +65,9 @@ export class RunRepository {
 
   /**
    * A run as the API shows it; with its node runs (and their executors) unless `withNodeRuns` is false. The whole
-   * view is ONE round trip: the run row, its node runs, its dispatch rows and its vLLM nodes go as one
-   * multi-statement query (simple protocol, so the id is sent as an escaped literal).
+   * view is ONE round trip: the run row, its node runs, its dispatch rows and the names of local vLLM models go as one
+   * multi-statement query (simple protocol, so the id is sent as an escaped literal); a second one finds the run's
+   * vLLM nodes only when such models exist.
    */
   async get(runId: string, withNodeRuns = true): Promise<RunView | null> {
     if (!withNodeRuns) {
@@ -77,11 +78,13 @@ export class RunRepository {
     const results = (await this.pool.query(`SELECT ${RUN_SELECT} FROM runs WHERE id = ${id};
       ${nodeRunsSql(id)};
       ${dispatchRowsSql(id)};
-      ${vllmNodesSql(id)}`)) as unknown as pg.QueryResult[];
+      ${VLLM_MODEL_NAMES_SQL}`)) as unknown as pg.QueryResult[];
     const run = results[0]!.rows[0] as RunView | undefined;
     if (!run) return null;
     const nodeRuns = expandNodeRuns(results[1]!.rows as NodeRun[]);
-    applyExecutors(nodeRuns, results[2]!.rows, results[3]!.rows as { node_id: string }[]);
+    // Which nodes run on a local vLLM model needs the flowchart document: read only when such models exist.
+    const vllm = results[3]!.rows.length > 0 && nodeRuns.length > 0 ? (await this.pool.query(vllmNodesSql('$1'), [runId])).rows : [];
+    applyExecutors(nodeRuns, results[2]!.rows, vllm as { node_id: string }[]);
     run.node_runs = nodeRuns;
     return run;
   }
