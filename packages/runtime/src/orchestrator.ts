@@ -134,6 +134,7 @@ export class Orchestrator {
 
   /** Creates a run and starts it. Resolves after the start is committed. */
   async startRun(flowchartId: string, opts: { input?: unknown; version?: number; parent_run_id?: string | null; parent_node_run_id?: string | null; runId?: string }, meta: CommandMeta): Promise<string> {
+    if (opts.version === undefined && this.o.store.createLeasedRun && !this.stopped) return this.startLatest(flowchartId, opts, meta);
     const version = opts.version ?? (await this.o.store.latestVersion(flowchartId));
     if (version === null) throw new LlmctlError('not_found', `flowchart ${flowchartId} not found`, { flowchart_id: flowchartId });
     await this.graphFor(flowchartId, version).catch((err: unknown) => {
@@ -156,6 +157,32 @@ export class Orchestrator {
       await this.o.store.createRun(newRun);
       actor = await this.actorFor(id);
     }
+    await actor.submit((d) => ({ events: d.s.seq === 0 ? decide.start(d.g, d.s, opts.input ?? null, d.newId, d.now, actor.record.continuation ?? 0) : [], result: undefined }), meta);
+    return id;
+  }
+
+  /**
+   * Starts a run of the flowchart's latest version: ONE statement creates the run with this process's lease and reads
+   * the version (no version read before it), then its first commit starts it. The graph of a version is compiled once
+   * per process and cached.
+   */
+  private async startLatest(flowchartId: string, opts: { input?: unknown; parent_run_id?: string | null; parent_node_run_id?: string | null; runId?: string }, meta: CommandMeta): Promise<string> {
+    const id = opts.runId ?? this.o.newId('run');
+    const record = await this.o.store.createLeasedRun!({
+      id, flowchart_id: flowchartId, flowchart_version: null, input: opts.input ?? null,
+      parent_run_id: opts.parent_run_id ?? null, parent_node_run_id: opts.parent_node_run_id ?? null,
+      request_id: meta.request_id, correlation_id: meta.correlation_id,
+    }, this.owner, this.ttl);
+    let graph: CompiledGraph;
+    try {
+      graph = await this.graphFor(flowchartId, record.flowchart_version);
+    } catch (err) {
+      // (a stored version always compiles; should it not, the run is left to recovery, which reports it)
+      await this.o.store.releaseLease(id, this.owner).catch(() => undefined);
+      throw err;
+    }
+    const actor = RunActor.created(this.actorDeps(), record, graph, record.lease_epoch);
+    this.actors.set(id, actor);
     await actor.submit((d) => ({ events: d.s.seq === 0 ? decide.start(d.g, d.s, opts.input ?? null, d.newId, d.now, actor.record.continuation ?? 0) : [], result: undefined }), meta);
     return id;
   }

@@ -49,6 +49,9 @@ export interface NewRun {
   correlation_id?: string | null;
 }
 
+/** A run created with its lease: `flowchart_version` null = the flowchart's latest version, read in the same statement. */
+export type NewLeasedRun = Omit<NewRun, 'flowchart_version'> & { flowchart_version: number | null };
+
 /** The run-row projection written with every commit. */
 export interface RunProjection extends RunFoldView {
   continued_to?: string | null;
@@ -108,7 +111,7 @@ export interface RunLog {
    * Optional fast path: creates the run with `owner`'s lease already taken (epoch 1) in one statement and returns its
    * row, so a run this process starts needs no separate lease, run read or log fold.
    */
-  createLeasedRun?(run: NewRun, owner: string, ttlMs: number): Promise<RunRecord>;
+  createLeasedRun?(run: NewLeasedRun, owner: string, ttlMs: number): Promise<RunRecord>;
   getRun(runId: string): Promise<RunRecord | null>;
   /** Appends atomically; throws {@link FencedError} when the sequence moved on or the lease epoch is stale. */
   commit(c: Commit): Promise<void>;
