@@ -1,7 +1,8 @@
 /**
  * The run view of a 1,000-node run uses the editor's big-graph machinery: opened fitted to the whole run it is drawn by
  * the low-detail layer (no node or connector elements in the DOM), where a click selects the node run under it; zoomed
- * in to 100 % only the nodes in view are rendered, each with its live state.
+ * in to 100 % only the nodes in view are rendered, each with its live state; the timeline of its 992 node runs renders
+ * only the rows scrolled into view.
  * State-gated: every wait is on the DOM or the API, none on time.
  */
 import { describe, test } from 'node:test';
@@ -60,6 +61,21 @@ describe('run view of a 1,000-node run', () => {
       assert.equal(await rfNode(page, 'start').count(), 0, 'the start node, far to the left, is not rendered');
       assert.equal(await rfNode(page, 'done').count(), 0, 'the end node, far to the right, is not rendered');
       assert.ok(await byTestId(page, 'minimap').isVisible(), 'the canvas minimap shows the whole run');
+
+      // The timeline below lists every node run but renders only the rows scrolled into view.
+      const timeline = byTestId(page, 'run-timeline');
+      assert.equal(await timeline.getAttribute('data-rows'), String(doc.nodes.length));
+      const rows = (): Promise<number> => count(page, '[data-testid="run-timeline"] tr[data-row]');
+      const first = await rows();
+      assert.ok(first > 0 && first <= 100, `${first} timeline rows in the DOM`);
+      await timeline.evaluate((t) => {
+        const scroller = t.parentElement!;
+        scroller.scrollTop = scroller.scrollHeight;
+      });
+      await page.locator(`[data-testid="run-timeline"] tr[data-row="${doc.nodes.length - 1}"]`).waitFor({ state: 'visible' });
+      assert.equal(await page.locator('[data-testid="run-timeline"] tr[data-row="0"]').count(), 0, 'the first row left the DOM');
+      const last = await rows();
+      assert.ok(last > 0 && last <= 100, `${last} timeline rows in the DOM after scrolling to the end`);
     });
   });
 });

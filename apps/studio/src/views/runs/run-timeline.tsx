@@ -1,8 +1,13 @@
-/** Timeline of node runs in creation order, with attempt bars on a shared time axis. */
+/**
+ * Timeline of node runs in creation order, with attempt bars on a shared time axis. A long one (a big run) renders only
+ * the rows scrolled into view (use-row-window.ts).
+ */
+import { useRef } from 'react';
 import type { NodeRun, Run } from '@llmctl/contracts';
 import { formatDuration, formatTime } from '../../core/format.ts';
 import { nodeRunDisplayState } from '../../core/run-state.ts';
 import { Empty, StatusBadge } from '../../ui/common.tsx';
+import { useRowWindow } from './use-row-window.ts';
 
 /** Props of {@link RunTimeline}. */
 export interface RunTimelineProps {
@@ -21,6 +26,8 @@ function ms(iso: string | null | undefined): number | null {
 
 /** The timeline table. */
 export function RunTimeline({ run, nodeRuns, selectedId, onSelect, now }: RunTimelineProps) {
+  const table = useRef<HTMLTableElement>(null);
+  const win = useRowWindow(nodeRuns.length, table);
   if (nodeRuns.length === 0) return <Empty>No node runs yet.</Empty>;
   const t0 = ms(run.started_at) ?? ms(run.created_at) ?? now;
   const ends = nodeRuns.map((n) => ms(n.finished_at) ?? (n.started_at ? now : null)).filter((x): x is number => x !== null);
@@ -28,7 +35,7 @@ export function RunTimeline({ run, nodeRuns, selectedId, onSelect, now }: RunTim
   const span = t1 - t0;
   const pct = (t: number): number => Math.max(0, Math.min(100, ((t - t0) / span) * 100));
   return (
-    <table className="table timeline" data-testid="run-timeline">
+    <table ref={table} className={win.windowed ? 'table timeline windowed' : 'table timeline'} data-testid="run-timeline" data-rows={nodeRuns.length}>
       <thead>
         <tr>
           <th>#</th>
@@ -41,11 +48,13 @@ export function RunTimeline({ run, nodeRuns, selectedId, onSelect, now }: RunTim
         </tr>
       </thead>
       <tbody>
-        {nodeRuns.map((nr, i) => {
+        {win.from > 0 && <tr className="timeline-spacer" aria-hidden style={{ height: win.from * win.rowPx }} />}
+        {nodeRuns.slice(win.from, win.to).map((nr, k) => {
+          const i = win.from + k;
           const state = nodeRunDisplayState(nr);
           const attempts = nr.attempts ?? [];
           return (
-            <tr key={nr.id} className={`clickable${nr.id === selectedId ? ' selected' : ''}${nr.status === 'superseded' ? ' superseded' : ''}`} onClick={() => onSelect(nr.id)} data-testid={`node-run-${nr.id}`} data-node-id={nr.node_id} data-status={nr.status}>
+            <tr key={nr.id} className={`clickable${nr.id === selectedId ? ' selected' : ''}${nr.status === 'superseded' ? ' superseded' : ''}`} onClick={() => onSelect(nr.id)} data-testid={`node-run-${nr.id}`} data-node-id={nr.node_id} data-status={nr.status} data-row={i}>
               <td className="muted">{i + 1}</td>
               <td>
                 <b>{nr.node_id}</b> <span className="muted small">{nr.node_type}</span>
@@ -77,6 +86,7 @@ export function RunTimeline({ run, nodeRuns, selectedId, onSelect, now }: RunTim
             </tr>
           );
         })}
+        {win.to < nodeRuns.length && <tr className="timeline-spacer" aria-hidden style={{ height: (nodeRuns.length - win.to) * win.rowPx }} />}
       </tbody>
     </table>
   );
