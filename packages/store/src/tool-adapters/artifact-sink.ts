@@ -1,7 +1,9 @@
 import type pg from 'pg';
+import { sql } from 'kysely';
 import type { ArtifactInput, ArtifactSink, PersistedArtifact } from '@llmctl/tools';
+import { kyselyOf } from '../db/kysely.ts';
 
-const COLUMNS = 'id, run_id, node_run_id, kind, name, version, media_type, content, uri, created_at';
+const COLUMNS = ['id', 'run_id', 'node_run_id', 'kind', 'name', 'version', 'media_type', 'content', 'uri', 'created_at'] as const;
 
 /** A persisted artifact row in the contracts `artifact` shape (`content` or `uri`, exactly one). */
 export function toArtifact(row: Record<string, unknown>): PersistedArtifact {
@@ -31,19 +33,23 @@ export class PgArtifactSink implements ArtifactSink {
 
   async persist(a: ArtifactInput): Promise<PersistedArtifact> {
     const hasUri = a.uri !== undefined;
+    const db = kyselyOf(this.pool);
     for (let race = 0; ; race += 1) {
       try {
-        const r = await this.pool.query(
-          `INSERT INTO artifacts (id, run_id, node_run_id, kind, name, version, media_type, content, uri, idempotency_key, created_at)
-           SELECT $1, $2, $3, $4, $5, 1 + (SELECT count(*) FROM artifacts WHERE run_id = $2 AND kind = $4 AND name = $5),
-             $6, $7::jsonb, $8, $9, clock_timestamp()
-           ON CONFLICT (id) DO NOTHING
-           RETURNING ${COLUMNS}`,
-          [a.id, a.run_id, a.node_run_id, a.kind, a.name, a.media_type, hasUri ? null : JSON.stringify(a.content ?? null), hasUri ? a.uri : null, a.idempotency_key],
-        );
-        if (r.rows[0]) return toArtifact(r.rows[0]);
-        const existing = await this.pool.query(`SELECT ${COLUMNS} FROM artifacts WHERE id = $1`, [a.id]);
-        if (existing.rows[0]) return toArtifact(existing.rows[0]);
+        // The version is computed in the insert: 1 + the versions of (run, kind, name) already stored.
+        const row = await db.insertInto('artifacts')
+          .columns(['id', 'run_id', 'node_run_id', 'kind', 'name', 'version', 'media_type', 'content', 'uri', 'idempotency_key', 'created_at'])
+          .expression(db.selectNoFrom((eb) => [
+            eb.val(a.id).as('id'), eb.val(a.run_id).as('run_id'), eb.val(a.node_run_id).as('node_run_id'), eb.val(a.kind).as('kind'), eb.val(a.name).as('name'),
+            sql<number>`1 + ${eb.selectFrom('artifacts').select(eb.fn.countAll().as('n')).where('run_id', '=', a.run_id).where('kind', '=', a.kind).where('name', '=', a.name)}`.as('version'),
+            eb.val(a.media_type).as('media_type'), sql<string | null>`${hasUri ? null : JSON.stringify(a.content ?? null)}::jsonb`.as('content'),
+            eb.val(hasUri ? a.uri ?? null : null).as('uri'), eb.val(a.idempotency_key).as('idempotency_key'), sql<string>`clock_timestamp()`.as('created_at'),
+          ]))
+          .onConflict((oc) => oc.column('id').doNothing())
+          .returning(COLUMNS).executeTakeFirst();
+        if (row) return toArtifact(row);
+        const existing = await this.get(a.id);
+        if (existing) return existing;
         throw new Error(`artifact ${a.id} vanished while it was being persisted`);
       } catch (err) {
         const e = err as { code?: string; constraint?: string };
@@ -54,16 +60,14 @@ export class PgArtifactSink implements ArtifactSink {
   }
 
   async list(filter: { run_id: string; node_run_id?: string }): Promise<PersistedArtifact[]> {
-    const r = await this.pool.query(
-      `SELECT ${COLUMNS} FROM artifacts WHERE run_id = $1 AND ($2::text IS NULL OR node_run_id = $2) ORDER BY seq`,
-      [filter.run_id, filter.node_run_id ?? null],
-    );
-    return r.rows.map(toArtifact);
+    const rows = await kyselyOf(this.pool).selectFrom('artifacts').select(COLUMNS).where('run_id', '=', filter.run_id)
+      .$if(filter.node_run_id !== undefined, (qb) => qb.where('node_run_id', '=', filter.node_run_id!)).orderBy('seq').execute();
+    return rows.map(toArtifact);
   }
 
   /** One artifact by id, or null. */
   async get(id: string): Promise<PersistedArtifact | null> {
-    const r = await this.pool.query(`SELECT ${COLUMNS} FROM artifacts WHERE id = $1`, [id]);
-    return r.rows[0] ? toArtifact(r.rows[0]) : null;
+    const row = await kyselyOf(this.pool).selectFrom('artifacts').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+    return row ? toArtifact(row) : null;
   }
 }

@@ -1,8 +1,10 @@
 import type pg from 'pg';
+import { sql } from 'kysely';
 import type { ToolCallFinish, ToolCallRecord, ToolCallStart, ToolLedger } from '@llmctl/tools';
+import { kyselyOf } from '../db/kysely.ts';
 
-const COLUMNS = `idempotency_key, run_id, node_run_id, tool, input, result, status, attempts, correlation_id, request_id,
-  started_at, finished_at`;
+const COLUMNS = ['idempotency_key', 'run_id', 'node_run_id', 'tool', 'input', 'result', 'status', 'attempts', 'correlation_id', 'request_id',
+  'started_at', 'finished_at'] as const;
 
 function toRecord(row: Record<string, unknown>): ToolCallRecord {
   return {
@@ -29,34 +31,34 @@ export class PgToolLedger implements ToolLedger {
   constructor(private readonly pool: pg.Pool) {}
 
   async get(idempotency_key: string): Promise<ToolCallRecord | null> {
-    const r = await this.pool.query(`SELECT ${COLUMNS} FROM tool_calls WHERE idempotency_key = $1`, [idempotency_key]);
-    return r.rows[0] ? toRecord(r.rows[0]) : null;
+    const row = await kyselyOf(this.pool).selectFrom('tool_calls').select(COLUMNS).where('idempotency_key', '=', idempotency_key).executeTakeFirst();
+    return row ? toRecord(row) : null;
   }
 
   async start(e: ToolCallStart): Promise<ToolCallRecord> {
-    const r = await this.pool.query(
-      `INSERT INTO tool_calls (idempotency_key, run_id, node_run_id, tool, input, result, status, attempts, correlation_id, request_id, started_at, finished_at)
-       VALUES ($1, $2, $3, $4, $5::jsonb, NULL, 'started', 0, $6, $7, clock_timestamp(), NULL)
-       ON CONFLICT (idempotency_key) DO UPDATE SET run_id = EXCLUDED.run_id, node_run_id = EXCLUDED.node_run_id, tool = EXCLUDED.tool,
-         input = EXCLUDED.input, result = NULL, status = 'started', attempts = 0, correlation_id = EXCLUDED.correlation_id,
-         request_id = EXCLUDED.request_id, started_at = EXCLUDED.started_at, finished_at = NULL
-       WHERE tool_calls.status <> 'succeeded'
-       RETURNING ${COLUMNS}`,
-      [e.idempotency_key, e.run_id, e.node_run_id, e.tool, JSON.stringify(e.input ?? null), e.correlation_id, e.request_id],
-    );
-    if (r.rows[0]) return toRecord(r.rows[0]);
+    const row = await kyselyOf(this.pool).insertInto('tool_calls')
+      .values({
+        idempotency_key: e.idempotency_key, run_id: e.run_id, node_run_id: e.node_run_id, tool: e.tool,
+        input: sql<string>`${JSON.stringify(e.input ?? null)}::jsonb`, result: null, status: 'started', attempts: 0,
+        correlation_id: e.correlation_id, request_id: e.request_id, started_at: sql<string>`clock_timestamp()`, finished_at: null,
+      })
+      .onConflict((oc) => oc.column('idempotency_key').doUpdateSet((eb) => ({
+        run_id: eb.ref('excluded.run_id'), node_run_id: eb.ref('excluded.node_run_id'), tool: eb.ref('excluded.tool'),
+        input: eb.ref('excluded.input'), result: null, status: 'started', attempts: 0, correlation_id: eb.ref('excluded.correlation_id'),
+        request_id: eb.ref('excluded.request_id'), started_at: eb.ref('excluded.started_at'), finished_at: null,
+      })).where('tool_calls.status', '<>', 'succeeded'))
+      .returning(COLUMNS).executeTakeFirst();
+    if (row) return toRecord(row);
     const existing = await this.get(e.idempotency_key);
     if (!existing) throw new Error(`tool call "${e.idempotency_key}" vanished while it was being opened`);
     return existing;
   }
 
   async finish(idempotency_key: string, outcome: ToolCallFinish): Promise<ToolCallRecord> {
-    const r = await this.pool.query(
-      `UPDATE tool_calls SET status = $2, result = $3::jsonb, attempts = $4, finished_at = clock_timestamp()
-       WHERE idempotency_key = $1 RETURNING ${COLUMNS}`,
-      [idempotency_key, outcome.status, JSON.stringify(outcome.result), outcome.attempts],
-    );
-    if (!r.rows[0]) throw new Error(`No tool call recorded under "${idempotency_key}"`);
-    return toRecord(r.rows[0]);
+    const row = await kyselyOf(this.pool).updateTable('tool_calls')
+      .set({ status: outcome.status, result: sql<string>`${JSON.stringify(outcome.result)}::jsonb`, attempts: outcome.attempts, finished_at: sql<string>`clock_timestamp()` })
+      .where('idempotency_key', '=', idempotency_key).returning(COLUMNS).executeTakeFirst();
+    if (!row) throw new Error(`No tool call recorded under "${idempotency_key}"`);
+    return toRecord(row);
   }
 }
