@@ -124,6 +124,7 @@ export interface FlowchartVersions {
   created_at: Generated<string>;
   document: Json;
   flowchart_id: string;
+  names_executor: Generated<boolean>;
   version: number;
   warnings: Generated<Json>;
 }
