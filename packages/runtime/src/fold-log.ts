@@ -72,7 +72,7 @@ export function encodeSnapshot(s: EngineState): string {
   for (const nr of Object.values(s.node_runs)) {
     const byRef = nr.done_seq !== null && large(nr.output);
     if (byRef) refs.push(nr.done_seq!);
-    nodeRuns.push(packNodeRun(nr, s.node_runs, byRef));
+    nodeRuns.push(packNodeRun(s.run_id, nr, s.node_runs, byRef));
   }
   const joins: Record<string, unknown> = {};
   for (const [id, j] of Object.entries(s.joins)) {
@@ -102,7 +102,7 @@ export function decodeSnapshot(stored: EngineState, format: number, outputs: Rec
   const raw = stored as EngineState & { $refs?: number[] };
   const nodeRuns: Record<string, NodeRunState> = {};
   for (const packed of raw.node_runs as unknown as PackedNodeRun[]) {
-    const nr = unpackNodeRun(packed, outputs);
+    const nr = unpackNodeRun(raw.run_id, packed, outputs);
     nodeRuns[nr.id] = nr;
   }
   raw.node_runs = nodeRuns;

@@ -2,6 +2,7 @@
  * Snapshot format 3 packs node runs and tokens as arrays in a fixed field order: a long run's snapshot is mostly node
  * runs, and their key names were a third of its bytes (written at every snapshot, parsed at every takeover).
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { NodeRunState, Token } from '@llmctl/engine';
 import { compactToken, type OutputRef, type StoredToken } from './output-refs.ts';
 
@@ -19,6 +20,44 @@ const FIELDS = Object.keys(FIELD_SET) as (keyof NodeRunState)[];
 const TOKENS = FIELDS.indexOf('tokens');
 const OUTPUT = FIELDS.indexOf('output');
 const DONE_SEQ = FIELDS.indexOf('done_seq');
+const ROUTING = FIELDS.indexOf('routing');
+const KEY = FIELDS.indexOf('idempotency_key');
+
+/** The key the engine gives a node run (`nodeRunKey`) without its `:rev:<n>` suffix. */
+function baseKey(runId: string, nr: Pick<NodeRunState, 'node_id' | 'iteration'>): string {
+  return `run:${runId}:node:${nr.node_id}:iter:${nr.iteration}`;
+}
+
+/**
+ * A node run's key packed: 0 for the engine's key, n for that key at rewind n (`:rev:n`), else the key itself (a
+ * number never is a key, so the forms cannot be confused).
+ */
+function packKey(runId: string, nr: NodeRunState): unknown {
+  const base = baseKey(runId, nr);
+  if (nr.idempotency_key === base) return 0;
+  const m = nr.idempotency_key.startsWith(`${base}:rev:`) ? /^[1-9]\d{0,8}$/.exec(nr.idempotency_key.slice(base.length + 5)) : null;
+  return m ? Number(m[0]) : nr.idempotency_key;
+}
+
+function unpackKey(runId: string, nr: Pick<NodeRunState, 'node_id' | 'iteration'>, v: unknown): unknown {
+  if (typeof v !== 'number') return v;
+  return v === 0 ? baseKey(runId, nr) : `${baseKey(runId, nr)}:rev:${v}`;
+}
+
+/** True when `routing` is `output` without its `value` (a decision's output repeats its routing record). */
+function routingInOutput(output: unknown, routing: unknown): boolean {
+  if (output === null || typeof output !== 'object' || Array.isArray(output) || routing === null || typeof routing !== 'object' || Array.isArray(routing)) return false;
+  const o = output as Record<string, unknown>;
+  const r = routing as Record<string, unknown>;
+  const keys = Object.keys(r);
+  if (!('value' in o) || 'value' in r || Object.keys(o).length !== keys.length + 1) return false;
+  return keys.every((k) => k in o && (o[k] === r[k] || isDeepStrictEqual(o[k], r[k])));
+}
+
+function routingOf(output: Record<string, unknown>): Record<string, unknown> {
+  const { value: _v, ...routing } = output;
+  return routing;
+}
 
 /**
  * A packed node run: its fields in {@link FIELDS} order (tokens packed; `undefined` and absent fields as null), then
@@ -51,8 +90,11 @@ export function unpackToken(p: PackedToken): StoredToken {
   return { ...base, output: p.length === 8 ? undefined : p[6], seq, order };
 }
 
-/** Packs a node run; `byRef`: its output is left out (the event at its `done_seq` holds it). */
-export function packNodeRun(nr: NodeRunState, sources: Readonly<Record<string, NodeRunState>>, byRef: boolean): PackedNodeRun {
+/**
+ * Packs a node run of run `runId`; `byRef`: its output is left out (the event at its `done_seq` holds it). Its key is
+ * packed when it is the engine's, and its routing (as 0) when its output repeats it.
+ */
+export function packNodeRun(runId: string, nr: NodeRunState, sources: Readonly<Record<string, NodeRunState>>, byRef: boolean): PackedNodeRun {
   const undef: number[] = [];
   const absent: number[] = [];
   const out: unknown[] = FIELDS.map((f, i) => {
@@ -61,14 +103,16 @@ export function packNodeRun(nr: NodeRunState, sources: Readonly<Record<string, N
     return nr[f] ?? null;
   });
   out[TOKENS] = nr.tokens.map((t) => packToken(compactToken(t, sources)));
+  if (!undef.includes(KEY) && !absent.includes(KEY)) out[KEY] = packKey(runId, nr);
+  if (routingInOutput(nr.output, nr.routing)) out[ROUTING] = 0;
   if (byRef) out[OUTPUT] = null;
   out.push(byRef ? 1 : 0);
   if (undef.length > 0 || absent.length > 0) out.push(undef, absent);
   return out;
 }
 
-/** The node run of a packed one, its output put back from `outputs` (by event sequence); tokens still packed. */
-export function unpackNodeRun(p: PackedNodeRun, outputs: Record<string, unknown>): NodeRunState & { tokens: unknown[] } {
+/** The node run of a packed one of run `runId`, its output put back from `outputs` (by event sequence); tokens still packed. */
+export function unpackNodeRun(runId: string, p: PackedNodeRun, outputs: Record<string, unknown>): NodeRunState & { tokens: unknown[] } {
   const undef = new Set((p[FIELDS.length + 1] as number[] | undefined) ?? []);
   const absent = new Set((p[FIELDS.length + 2] as number[] | undefined) ?? []);
   const nr: Record<string, unknown> = {};
@@ -76,6 +120,8 @@ export function unpackNodeRun(p: PackedNodeRun, outputs: Record<string, unknown>
     if (!absent.has(i)) nr[f] = undef.has(i) ? undefined : p[i];
   });
   if (p[FIELDS.length] === 1) nr.output = outputs[String(p[DONE_SEQ])] ?? null;
+  if ('idempotency_key' in nr) nr.idempotency_key = unpackKey(runId, nr as unknown as NodeRunState, nr.idempotency_key);
+  if (p[ROUTING] === 0) nr.routing = routingOf(nr.output as Record<string, unknown>);
   return nr as unknown as NodeRunState & { tokens: unknown[] };
 }
 

@@ -70,14 +70,24 @@ test('a snapshot of format 1 (the whole state, written by earlier releases) is l
   }
 });
 
-test('a packed node run unpacks to the same object: undefined fields stay undefined, absent ones absent', () => {
+test('a packed node run unpacks to the same object: undefined fields stay undefined, absent ones absent, keys and routing rebuilt', () => {
   const base = {
     id: 'nr_1', node_id: 'a', node_type: 'task', iteration: 1, tokens: [], retry_of: null, rewound_from: null, idempotency_key: 'k',
     status: 'succeeded', queued_seq: 2, created_order: 1, started_seq: 3, done_seq: 4, context: {}, output: { ok: true }, routing: null,
     error: null, outcome: 'success', fallback_used: false, degraded_reason: undefined, warnings: [], attempts: [], usage: undefined,
     started_at: 'a', finished_at: 'b',
   };
-  const state = { ...initialState('run_1'), node_runs: { nr_1: base, nr_2: { ...base, id: 'nr_2', child_run: { id: 'run_2' } } } } as unknown as EngineState;
+  const routing = { matched_connector_ids: ['e2'], route_key: null, evaluated: [] };
+  const state = {
+    ...initialState('run_1'), node_runs: {
+      nr_1: base, nr_2: { ...base, id: 'nr_2', child_run: { id: 'run_2' } },
+      nr_3: { ...base, id: 'nr_3', idempotency_key: 'run:run_1:node:a:iter:1', output: { ...routing, value: { x: 1 } }, routing: structuredClone(routing) },
+      nr_4: { ...base, id: 'nr_4', idempotency_key: 'run:run_1:node:a:iter:1:rev:12', output: { value: 1, other: 2 }, routing },
+      nr_5: { ...base, id: 'nr_5', idempotency_key: 'run:run_1:node:a:iter:1:rev:x' },
+    },
+  } as unknown as EngineState;
+  const packed = JSON.parse(encodeSnapshot(state)) as { node_runs: unknown[][] };
+  assert.deepEqual(packed.node_runs.map((n) => [n[7], n[15]]), [['k', null], ['k', null], [0, 0], [12, routing], ['run:run_1:node:a:iter:1:rev:x', null]]);
   const decoded = decodeSnapshot(JSON.parse(encodeSnapshot(state)) as EngineState, SNAPSHOT_FORMAT, {});
   assert.deepStrictEqual(decoded, state);
 });
