@@ -4,6 +4,7 @@
  * distinct query lexemes it contains plus `ts_rank(tsv, query, 32)` (which is < 1), so texts sharing more query
  * terms always rank higher and ts_rank orders texts sharing as many.
  */
+import { sql, type RawBuilder } from 'kysely';
 
 /** Distinct lower-cased word tokens of a query (letters and digits; at most 64 of them). */
 export function queryWords(query: string): string[] {
@@ -11,19 +12,21 @@ export function queryWords(query: string): string[] {
 }
 
 /**
- * SQL common table expressions over the words array parameter `$<param>`: `fts_terms(tq)` (one tsquery per distinct
- * lexeme) and `fts_query(tq)` (their OR). Use with {@link ftsScore} and a `tsv @@ fts_query.tq` filter.
+ * SQL common table expressions over the query `words` (one array parameter): `fts_terms(tq)` (one tsquery per
+ * distinct lexeme) and `fts_query(tq)` (their OR). Use with {@link ftsScore} and a `tsv @@ fts_query.tq` filter, in a
+ * Kysely `sql` template: `` sql`WITH ${ftsCtes(words)} SELECT …` ``.
  */
-export function ftsCtes(param: number): string {
-  return `fts_terms AS (
-      SELECT DISTINCT q.tq FROM (SELECT plainto_tsquery('english', w) AS tq FROM unnest($${param}::text[]) AS w) q
+export function ftsCtes(words: readonly string[]): RawBuilder<unknown> {
+  return sql`fts_terms AS (
+      SELECT DISTINCT q.tq FROM (SELECT plainto_tsquery('english', w) AS tq FROM unnest(${words}::text[]) AS w) q
       WHERE numnode(q.tq) > 0
     ), fts_query AS (
       SELECT string_agg('(' || tq::text || ')', ' | ')::tsquery AS tq FROM fts_terms HAVING count(*) > 0
     )`;
 }
 
-/** The score expression of a row whose tsvector column is `tsv` (see the module comment). */
-export function ftsScore(tsv: string): string {
-  return `((SELECT count(*) FROM fts_terms WHERE ${tsv} @@ fts_terms.tq)::float8 + ts_rank(${tsv}, fts_query.tq, 32)::float8)`;
+/** The score expression of a row whose tsvector column is `tsv` (`m.tsv`; see the module comment). */
+export function ftsScore(tsv: string): RawBuilder<number> {
+  const col = sql.ref(tsv);
+  return sql<number>`((SELECT count(*) FROM fts_terms WHERE ${col} @@ fts_terms.tq)::float8 + ts_rank(${col}, fts_query.tq, 32)::float8)`;
 }

@@ -1,8 +1,12 @@
 import type pg from 'pg';
+import { sql, type Selectable } from 'kysely';
 import type { MemoryFilter, MemoryInput, MemoryRecord, MemoryStore, ScoredMemory } from '@llmctl/tools';
+import { kyselyOf } from '../db/kysely.ts';
+import type { Memories } from '../db/schema.ts';
 import { ftsCtes, ftsScore, queryWords } from './full-text.ts';
 
-const COLUMNS = 'id, scope, text, flowchart_id, run_id, node_run_id, created_at';
+const COLUMNS = ['id', 'scope', 'text', 'flowchart_id', 'run_id', 'node_run_id', 'created_at'] as const;
+type MemoryRow = Pick<Selectable<Memories>, (typeof COLUMNS)[number]>;
 
 /** A `memories` row as a `MemoryRecord`. */
 export function toMemory(row: Record<string, unknown>): MemoryRecord {
@@ -22,38 +26,34 @@ export class PgMemoryStore implements MemoryStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async add(m: MemoryInput): Promise<MemoryRecord> {
-    const r = await this.pool.query(
-      `INSERT INTO memories (id, scope, text, flowchart_id, run_id, node_run_id, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, clock_timestamp()) ON CONFLICT (id) DO NOTHING RETURNING ${COLUMNS}`,
-      [m.id, m.scope, m.text, m.flowchart_id, m.run_id, m.node_run_id],
-    );
-    if (r.rows[0]) return toMemory(r.rows[0]);
-    const existing = await this.pool.query(`SELECT ${COLUMNS} FROM memories WHERE id = $1`, [m.id]);
-    return toMemory(existing.rows[0]);
+    const db = kyselyOf(this.pool);
+    const row = await db.insertInto('memories').values({
+      id: m.id, scope: m.scope, text: m.text, flowchart_id: m.flowchart_id, run_id: m.run_id, node_run_id: m.node_run_id,
+      created_at: sql<string>`clock_timestamp()`,
+    }).onConflict((oc) => oc.column('id').doNothing()).returning(COLUMNS).executeTakeFirst();
+    if (row) return toMemory(row);
+    return toMemory(await db.selectFrom('memories').select(COLUMNS).where('id', '=', m.id).executeTakeFirstOrThrow());
   }
 
   async search(q: { scope: string; query: string; limit: number }): Promise<ScoredMemory[]> {
     const words = queryWords(q.query);
     if (words.length === 0) return [];
-    const r = await this.pool.query(
-      `WITH ${ftsCtes(2)}
-       SELECT ${COLUMNS.split(', ').map((c) => `m.${c}`).join(', ')}, ${ftsScore('m.tsv')} AS score
+    // Full-text CTEs and a computed score: a typed sql template (row type from the generated types).
+    const r = await sql<MemoryRow & { score: number }>`WITH ${ftsCtes(words)}
+       SELECT ${sql.join(COLUMNS.map((c) => sql.ref(`m.${c}`)))}, ${ftsScore('m.tsv')} AS score
        FROM memories m, fts_query
-       WHERE m.scope = $1 AND m.tsv @@ fts_query.tq
+       WHERE m.scope = ${q.scope} AND m.tsv @@ fts_query.tq
        ORDER BY score DESC, m.seq DESC
-       LIMIT $3`,
-      [q.scope, words, Math.max(1, Math.floor(q.limit))],
-    );
-    return r.rows.map((row: Record<string, unknown>) => ({ ...toMemory(row), score: Math.round(Number(row.score) * 1e6) / 1e6 }));
+       LIMIT ${Math.max(1, Math.floor(q.limit))}`.execute(kyselyOf(this.pool));
+    return r.rows.map((row) => ({ ...toMemory(row), score: Math.round(Number(row.score) * 1e6) / 1e6 }));
   }
 
   async list(filter: MemoryFilter): Promise<MemoryRecord[]> {
-    const r = await this.pool.query(
-      `SELECT ${COLUMNS} FROM memories
-       WHERE ($1::text IS NULL OR scope = $1) AND ($2::text IS NULL OR flowchart_id = $2) AND ($3::text IS NULL OR run_id = $3)
-       ORDER BY seq DESC LIMIT $4`,
-      [filter.scope ?? null, filter.flowchart_id ?? null, filter.run_id ?? null, filter.limit ?? 100],
-    );
-    return r.rows.map(toMemory);
+    const rows = await kyselyOf(this.pool).selectFrom('memories').select(COLUMNS)
+      .$if(filter.scope != null, (qb) => qb.where('scope', '=', filter.scope!))
+      .$if(filter.flowchart_id != null, (qb) => qb.where('flowchart_id', '=', filter.flowchart_id!))
+      .$if(filter.run_id != null, (qb) => qb.where('run_id', '=', filter.run_id!))
+      .orderBy('seq', 'desc').limit(filter.limit ?? 100).execute();
+    return rows.map(toMemory);
   }
 }
