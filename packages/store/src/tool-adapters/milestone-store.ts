@@ -1,8 +1,9 @@
 import type pg from 'pg';
 import type { MilestoneDraft, MilestoneRecord, MilestoneStore } from '@llmctl/tools';
+import { kyselyOf } from '../db/kysely.ts';
 import { updateKeyed, type KeyedTable } from './keyed-state.ts';
 
-const COLUMNS = 'run_id, milestone_key, flowchart_id, title, status, updated_at';
+const COLUMNS = ['run_id', 'milestone_key', 'flowchart_id', 'title', 'status', 'updated_at'] as const;
 const TABLE: KeyedTable = { table: 'milestones', keyColumn: 'milestone_key', columns: COLUMNS, placeholder: { title: '', status: 'open' } };
 
 /** A `milestones` row as a `MilestoneRecord`. */
@@ -22,8 +23,8 @@ export class PgMilestoneStore implements MilestoneStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async get(run_id: string, milestone_key: string): Promise<MilestoneRecord | null> {
-    const r = await this.pool.query(`SELECT ${COLUMNS} FROM milestones WHERE run_id = $1 AND milestone_key = $2`, [run_id, milestone_key]);
-    return r.rows[0] ? toMilestone(r.rows[0]) : null;
+    const row = await kyselyOf(this.pool).selectFrom('milestones').select(COLUMNS).where('run_id', '=', run_id).where('milestone_key', '=', milestone_key).executeTakeFirst();
+    return row ? toMilestone(row) : null;
   }
 
   async update(run_id: string, milestone_key: string, mutate: (current: MilestoneRecord | null) => MilestoneDraft): Promise<MilestoneRecord> {
@@ -35,10 +36,10 @@ export class PgMilestoneStore implements MilestoneStore {
   }
 
   async list(filter: { run_id?: string; flowchart_id?: string }): Promise<MilestoneRecord[]> {
-    const r = await this.pool.query(
-      `SELECT ${COLUMNS} FROM milestones WHERE ($1::text IS NULL OR run_id = $1) AND ($2::text IS NULL OR flowchart_id = $2) ORDER BY seq DESC`,
-      [filter.run_id ?? null, filter.flowchart_id ?? null],
-    );
-    return r.rows.map(toMilestone);
+    const rows = await kyselyOf(this.pool).selectFrom('milestones').select(COLUMNS)
+      .$if(filter.run_id != null, (qb) => qb.where('run_id', '=', filter.run_id!))
+      .$if(filter.flowchart_id != null, (qb) => qb.where('flowchart_id', '=', filter.flowchart_id!))
+      .orderBy('seq', 'desc').execute();
+    return rows.map(toMilestone);
   }
 }

@@ -1,8 +1,9 @@
 import type pg from 'pg';
 import type { PlanDraft, PlanRecord, PlanStore } from '@llmctl/tools';
+import { kyselyOf } from '../db/kysely.ts';
 import { updateKeyed, type KeyedTable } from './keyed-state.ts';
 
-const COLUMNS = 'run_id, plan_key, flowchart_id, items, status, updated_at';
+const COLUMNS = ['run_id', 'plan_key', 'flowchart_id', 'items', 'status', 'updated_at'] as const;
 const TABLE: KeyedTable = { table: 'plans', keyColumn: 'plan_key', columns: COLUMNS, placeholder: { items: '[]', status: 'open' } };
 
 /** A `plans` row as a `PlanRecord`. */
@@ -22,8 +23,8 @@ export class PgPlanStore implements PlanStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async get(run_id: string, plan_key: string): Promise<PlanRecord | null> {
-    const r = await this.pool.query(`SELECT ${COLUMNS} FROM plans WHERE run_id = $1 AND plan_key = $2`, [run_id, plan_key]);
-    return r.rows[0] ? toPlan(r.rows[0]) : null;
+    const row = await kyselyOf(this.pool).selectFrom('plans').select(COLUMNS).where('run_id', '=', run_id).where('plan_key', '=', plan_key).executeTakeFirst();
+    return row ? toPlan(row) : null;
   }
 
   async update(run_id: string, plan_key: string, mutate: (current: PlanRecord | null) => PlanDraft): Promise<PlanRecord> {
@@ -35,10 +36,10 @@ export class PgPlanStore implements PlanStore {
   }
 
   async list(filter: { run_id?: string; flowchart_id?: string }): Promise<PlanRecord[]> {
-    const r = await this.pool.query(
-      `SELECT ${COLUMNS} FROM plans WHERE ($1::text IS NULL OR run_id = $1) AND ($2::text IS NULL OR flowchart_id = $2) ORDER BY seq DESC`,
-      [filter.run_id ?? null, filter.flowchart_id ?? null],
-    );
-    return r.rows.map(toPlan);
+    const rows = await kyselyOf(this.pool).selectFrom('plans').select(COLUMNS)
+      .$if(filter.run_id != null, (qb) => qb.where('run_id', '=', filter.run_id!))
+      .$if(filter.flowchart_id != null, (qb) => qb.where('flowchart_id', '=', filter.flowchart_id!))
+      .orderBy('seq', 'desc').execute();
+    return rows.map(toPlan);
   }
 }
