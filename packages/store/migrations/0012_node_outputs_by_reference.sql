@@ -5,3 +5,6 @@ ALTER TABLE node_runs ADD COLUMN output_seq bigint;
 -- Snapshots (format 3) keep large outputs by reference too: the sequences of the events holding them, read with the
 -- snapshot in one statement (a column, so the large state is not decompressed twice to find them).
 ALTER TABLE run_snapshots ADD COLUMN output_refs bigint[];
+-- A snapshot is written once and read whole at a takeover: kept as json text (no jsonb parse on write, no jsonb
+-- output on read; ->> still reads its format).
+ALTER TABLE run_snapshots ALTER COLUMN state TYPE json USING state::json;

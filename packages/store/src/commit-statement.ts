@@ -122,7 +122,7 @@ export const COMMIT_SQL = `
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id text, expected bigint, owner text, epoch bigint, n int, status text,
       write_input boolean, input jsonb, output jsonb, error jsonb, warnings jsonb, leftover_tokens jsonb, started_at timestamptz,
       finished_at timestamptz, running_ms bigint, running_since timestamptz, continued_to text, notify text, snap_seq bigint,
-      snap_format int, snap_refs bigint[], snap_state jsonb)
+      snap_format int, snap_refs bigint[], snap_state json)
   ), lk AS MATERIALIZED (
     -- the batch's run rows are locked first, in id order, whatever join the UPDATE gets (a hash join scans runs in
     -- physical order); renewLeases locks in the same order, so the two never deadlock
@@ -186,7 +186,7 @@ export const COMMIT_SQL = `
   ), sn AS (
     -- a snapshot of the folded state, when due; older ones beyond the newest few are dropped
     INSERT INTO run_snapshots (run_id, sequence, state, output_refs)
-    SELECT s.id, s.snap_seq, jsonb_build_object('format', s.snap_format, 'state', s.snap_state), s.snap_refs FROM s
+    SELECT s.id, s.snap_seq, json_build_object('format', s.snap_format, 'state', s.snap_state), s.snap_refs FROM s
   ), sd AS (
     DELETE FROM run_snapshots d USING s WHERE d.run_id = s.id
       AND d.sequence < (SELECT min(sequence) FROM (SELECT sequence FROM run_snapshots k WHERE k.run_id = s.id ORDER BY sequence DESC LIMIT ${SNAPSHOTS_KEPT - 1}) AS newest)
