@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   if (!load || load.skipped) throw new Error(`server load not measured: ${load?.skipped ?? 'no result'}`);
   const out: Record<string, unknown> = {
     runs: load.runs, batches: load.batches, runsPerSecond: load.runsPerSecond, latencyMs: load.latencyMs, latencyP99: load.latencyP99,
-    peakRssMb: Math.round(load.peakRssMb), serverCpuMsPerRun: load.serverCpuMsPerRun, postgresCpuMsPerRun: load.postgresCpuMsPerRun,
+    peakRssMb: Math.round(load.peakRssMb), serverCpuMsPerRun: load.serverCpuMsPerRun, postgresCpuMsPerRun: load.postgresCpuMsPerRun, clientCpuMsPerRun: load.clientCpuMsPerRun,
   };
   if (load.profile) {
     const top = Number(values.top);

@@ -33,6 +33,8 @@ export interface ServerLoadResult {
   /** CPU time (user + system) over the batches, per run: the server process, and its PostgreSQL (postmaster and backends). */
   serverCpuMsPerRun?: number;
   postgresCpuMsPerRun?: number;
+  /** CPU time of this (the client) process over the batches, per run. */
+  clientCpuMsPerRun?: number;
   /** CPU profile of the server process over its whole life (start-up, warm-up, load), when taken. */
   profile?: { file: string; summary: ProfileSummary };
   skipped?: string;
@@ -186,6 +188,7 @@ async function serverLoad(s: Served, runs: number, batches: number): Promise<Ser
   const walls: number[] = [];
   const latencies: number[] = [];
   const cpu0 = cpuNow(s);
+  const client0 = process.cpuUsage();
   try {
     for (let b = 0; b < batches; b++) {
       const t0 = epochMs();
@@ -196,9 +199,11 @@ async function serverLoad(s: Served, runs: number, batches: number): Promise<Ser
     clearInterval(timer);
   }
   const cpu1 = cpuNow(s);
+  const client = process.cpuUsage(client0);
   const batchMs = summarize(walls);
   return {
     serverCpuMsPerRun: (cpu1.server - cpu0.server) / (runs * batches), postgresCpuMsPerRun: (cpu1.postgres - cpu0.postgres) / (runs * batches),
+    clientCpuMsPerRun: (client.user + client.system) / 1000 / (runs * batches),
     runs, batches, batchMs, runsPerSecond: invertSummary(batchMs, (v) => (runs * 1000) / v), latencyMs: summarize(latencies),
     latencyP99: percentile(latencies, 99), baselineRssMb: baseline, peakRssMb: Math.max(peak, procStatus(pid, 'VmRSS')), hwmRssMb: procStatus(pid, 'VmHWM'),
   };

@@ -10,6 +10,7 @@ import { logEnvelope } from '../realtime/envelope.ts';
 import { queryOf, requireId, requireObjectBody } from './params.ts';
 import { assertCutoverAllowsRun } from './cutover.ts';
 import { CutoverSwitch } from './cutover-switch.ts';
+import { RunWaiters } from './run-waiters.ts';
 
 type IdParams = { Params: { id: string } };
 const WAIT_DONE = new Set(['succeeded', 'failed', 'canceled', 'paused']);
@@ -50,12 +51,15 @@ export function runRoutes(orchestrator: Orchestrator): RouteInstaller {
       emitBefore(event);
     };
     app.decorate('cutoverSwitch', cutover);
+    const waiters = new RunWaiters(orchestrator.bus);
+    app.addHook('onClose', async () => waiters.close());
 
     /**
      * The run once it is finished or paused, or after `seconds` (`GET /api/runs/:id?wait_s`). Listens first, then reads
      * the whole run once: a run already done is answered from that read (one round trip), an unknown one is a 404.
      * Otherwise it waits for the run's terminal event on the bus (runs this process owns: no read per event) or a
-     * commit signal of another process (then a run-row read decides), and reads the whole run again.
+     * commit signal of another process (then a run-row read decides), and reads the whole run again. Waiters are kept
+     * by run id (run-waiters.ts): an event reaches only the requests waiting on its run.
      */
     const waitForRun = async (runId: string, seconds: number): Promise<RunView> => {
       let done = false;
@@ -75,33 +79,31 @@ export function runRoutes(orchestrator: Orchestrator): RouteInstaller {
         check().catch(() => undefined);
       };
       // Runs this process owns: their committed events come on the bus and carry the new status, so no read is needed.
-      let seen = 0;
-      const offBus = orchestrator.bus.onEvent((e) => {
-        if (e.run_id !== runId) return;
-        seen = Math.max(seen, e.sequence);
-        const p = e.payload as { kind?: string; status?: string };
-        if (p.kind === 'run.status' && p.status !== undefined && WAIT_DONE.has(p.status)) finish();
-      });
       // Runs owned by another process: their commits arrive as LISTEN/NOTIFY signals of the realtime layer (after a
       // reconnect of its connection, check again); a signal of a commit the bus already delivered is skipped. An app
       // built without realtime polls as a fallback.
-      const signals = app.hasDecorator('realtime') ? app.realtime.runSignals : null;
-      const onRun = (id: string, lastSequence?: number): void => {
-        if (id === runId && !(lastSequence !== undefined && lastSequence <= seen)) checkQuietly();
-      };
-      signals?.on('run', onRun);
-      signals?.on('reconnect', checkQuietly);
+      if (app.hasDecorator('realtime')) waiters.attachSignals(app.realtime.runSignals);
+      let seen = 0;
+      const remove = waiters.add(runId, {
+        onBus(e) {
+          seen = Math.max(seen, e.sequence);
+          const p = e.payload as { kind?: string; status?: string };
+          if (p.kind === 'run.status' && p.status !== undefined && WAIT_DONE.has(p.status)) finish();
+        },
+        onSignal(lastSequence) {
+          if (!(lastSequence !== undefined && lastSequence <= seen)) checkQuietly();
+        },
+        onReconnect: checkQuietly,
+      });
       const timer = setTimeout(finish, seconds * 1000);
-      const poll = signals ? undefined : setInterval(checkQuietly, 500);
+      const poll = waiters.hasSignals ? undefined : setInterval(checkQuietly, 500);
       try {
         const first = await runs.require(runId);
         if (WAIT_DONE.has(first.status)) return first;
         await finished;
         return await runs.require(runId);
       } finally {
-        offBus();
-        signals?.off('run', onRun);
-        signals?.off('reconnect', checkQuietly);
+        remove();
         clearTimeout(timer);
         clearInterval(poll);
       }
