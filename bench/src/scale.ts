@@ -152,7 +152,9 @@ try {
         ratios.push(takeover / (nowMs() - t));
       }
       for (const r of rows) process.stdout.write(`${r.what}: ${fmt(r.ms)} ms (min / median / max)\n`);
-      process.stdout.write(`interleaved: takeover ÷ whole-log fold ${fmt(summarize(ratios))} (min / median / max); snapshot read alone ${fmt(summarize(loads))} ms\n`);
+      const q = summarize(ratios);
+      process.stdout.write(`interleaved: takeover ÷ whole-log fold ${q.min.toFixed(2)} / **${q.median.toFixed(2)}** / ${q.max.toFixed(2)} (min / median / max); `
+        + `snapshot read alone ${fmt(summarize(loads))} ms\n`);
       process.stdout.write(`${nodes} nodes, ${bigRunS.toFixed(1)} s to run; ${snapshots} snapshots kept, ${snapText}\n`);
     } else await retentionAndReport();
     async function retentionAndReport(): Promise<void> {
