@@ -17,13 +17,14 @@ export interface CensusRow {
 
 /** A readable name for a statement the runtime sends. */
 export function statementKind(sql: string): string {
-  const s = sql.replace(/\s+/g, ' ').trim();
+  // Identifiers unquoted (the store's Kysely queries quote them and write keywords in lower case).
+  const s = sql.replace(/\s+/g, ' ').replace(/"/g, '').trim();
   if (s.startsWith('WITH r AS ( UPDATE runs SET last_sequence')) return 'run commit (one CTE: run row, events, node runs)';
   if (s.startsWith('WITH x AS MATERIALIZED') && s.includes('UPDATE runs SET last_sequence')) return 'run commit (one statement for one or many runs: run rows, events, node runs)';
   if (s.includes('pg_notify')) return 'SELECT pg_notify (after each commit)';
-  if (s.startsWith('SELECT id, name, provider, model') && s.includes('FROM models')) return 'model lookup by name';
+  if (/^select id, name, provider, model/i.test(s) && /from models/i.test(s)) return 'model lookup by name';
   if (s.includes('count(*)') && s.includes('model_calls')) return 'scripted call count (model_calls)';
-  if (s.startsWith('INSERT INTO model_calls')) return 'model-call row (INSERT model_calls)';
+  if (/^insert into model_calls/i.test(s)) return 'model-call row (INSERT model_calls)';
   return s.length > 70 ? `${s.slice(0, 70)}…` : s;
 }
 
