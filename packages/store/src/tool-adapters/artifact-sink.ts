@@ -61,7 +61,7 @@ export class PgArtifactSink implements ArtifactSink {
 
   async list(filter: { run_id: string; node_run_id?: string }): Promise<PersistedArtifact[]> {
     const rows = await kyselyOf(this.pool).selectFrom('artifacts').select(COLUMNS).where('run_id', '=', filter.run_id)
-      .$if(filter.node_run_id !== undefined, (qb) => qb.where('node_run_id', '=', filter.node_run_id!)).orderBy('seq').execute();
+      .$if(filter.node_run_id != null, (qb) => qb.where('node_run_id', '=', filter.node_run_id!)).orderBy('seq').execute();
     return rows.map(toArtifact);
   }
 
