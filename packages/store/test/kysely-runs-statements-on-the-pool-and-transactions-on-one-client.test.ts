@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { kyselyOf } from '../src/db/kysely.ts';
 import { openTestPool } from './support/test-pool.ts';
 
-test('the pool Kysely runs single statements through pool.query and a transaction on one client, rolled back on throw', async () => {
+test('the pool Kysely runs single statements through pool.query and a transaction on one client, rolled back on throw; rows match the generated types', async () => {
   const db = await openTestPool();
   try {
     const k = kyselyOf(db.pool);
@@ -35,6 +35,12 @@ test('the pool Kysely runs single statements through pool.query and a transactio
     const after = await k.selectFrom('api_tokens').select('id').execute();
     assert.deepEqual(after, [], 'rolled back');
     assert.equal(db.pool.idleCount, db.pool.totalCount, 'the client went back to the pool');
+
+    // The generated types say jsonb → parsed JSON, timestamptz → ISO string, bigint → number: so do the rows.
+    const saved = await k.insertInto('runtime_settings').values({ id: 1, settings: JSON.stringify({ a: [1, 2] }) })
+      .returning(['settings', 'updated_at']).executeTakeFirstOrThrow();
+    assert.deepEqual(saved.settings, { a: [1, 2] });
+    assert.match(saved.updated_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   } finally {
     await db.close();
   }
