@@ -383,6 +383,7 @@ export class RunActor {
         request_id: e.meta.request_id ?? this.record.request_id, correlation_id: e.meta.correlation_id ?? this.record.correlation_id,
       })),
       node_runs: writes.node_runs,
+      sources: s.node_runs,
       writes: { snapshot: writes.snapshot, output: writes.output, run_input: writes.run_input },
       run: runProjection(s),
     };
@@ -447,7 +448,6 @@ export class RunActor {
     }, Math.max(0, Math.min(limitMs - used, 2 ** 31 - 1)));
     this.runtimeTimer.unref();
   }
-      sources: s.node_runs,
 
   private breakActor(err: unknown): void {
     if (!(err instanceof FencedError)) this.deps.logError(`run ${this.id}: commit failed; the run will be recovered`, err);
