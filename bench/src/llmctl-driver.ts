@@ -162,8 +162,8 @@ export class LlmctlDriver {
 
   async close(): Promise<void> {
     await this.orchestrator.stop();
-    await this.db.close();
     // the LISTEN connection of the cached executor setting (composeBenchRuntime)
     await (this.orchestrator.executor as { stopCachingRuntimeSetting?: () => Promise<void> }).stopCachingRuntimeSetting?.();
+    await this.db.close();
   }
 }
