@@ -102,14 +102,7 @@ export class DispatchingExecutor implements NodeExecutor {
     for (const [id, at] of this.skipped) if (at < cutoff) this.skipped.delete(id);
     const ids = [...this.skipped.keys()];
     if (ids.length === 0) return;
-    this.o.pool.query(
-      `WITH u AS (
-         UPDATE executor_dispatches SET state = 'failed', finished_at = now(),
-           error = jsonb_build_object('code', 'interrupted', 'message', 'the attempt ran inline: the executor setting changed while it started',
-             'details', jsonb_build_object('reason', 'ran_inline'), 'retryable', true)
-         WHERE id = ANY($1::text[]) AND state = 'pending' RETURNING id
-       ) SELECT count(*) FROM u`, [ids],
-    ).catch(() => undefined);
+    this.store.failRanInline(ids).catch(() => undefined);
   }
 
   async execute(x: NodeExecution): Promise<NodeResult> {

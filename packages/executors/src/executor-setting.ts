@@ -10,7 +10,7 @@
  * the outbox rows of attempts it ran inline on the old value, see `DispatchingExecutor`).
  */
 import type pg from 'pg';
-import { ChannelListener, RUNTIME_SETTINGS_CHANNEL, clientConfigOf } from '@llmctl/store';
+import { ChannelListener, RUNTIME_SETTINGS_CHANNEL, SettingsRepository, clientConfigOf } from '@llmctl/store';
 
 /** Backends whose attempts get an `executor_dispatches` row (the outbox trigger's list). */
 export const REMOTE_BACKENDS: ReadonlySet<string> = new Set(['queue', 'kubernetes']);
@@ -61,9 +61,9 @@ export class ExecutorSettingCache {
     if (this.loading) return;
     this.loading = true;
     const generation = this.generation;
-    this.pool.query<{ executor: string | null }>(`SELECT settings->>'executor' AS executor FROM runtime_settings WHERE id = 1`)
-      .then((r) => {
-        if (generation === this.generation && this.connected) this.value = r.rows[0]?.executor ?? null;
+    new SettingsRepository(this.pool).storedExecutor()
+      .then((executor) => {
+        if (generation === this.generation && this.connected) this.value = executor;
       }, () => undefined)
       .finally(() => {
         this.loading = false;

@@ -166,4 +166,17 @@ export class DispatchRepository<P = unknown, R = unknown> {
        RETURNING d.id`, [ids]);
     return r.rows.map((x: { id: string }) => x.id);
   }
+
+  /**
+   * Fails the still-pending rows of attempts that ran inline (the executor setting changed while they started: their
+   * commit wrote a row that nothing else will ever execute) with `interrupted`, reason `ran_inline`.
+   */
+  async failRanInline(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.pool.query(
+      `UPDATE executor_dispatches SET state = 'failed', finished_at = now(),
+         error = jsonb_build_object('code', 'interrupted', 'message', 'the attempt ran inline: the executor setting changed while it started',
+           'details', jsonb_build_object('reason', 'ran_inline'), 'retryable', true)
+       WHERE id = ANY($1::text[]) AND state = 'pending'`, [ids]);
+  }
 }

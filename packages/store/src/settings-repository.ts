@@ -185,6 +185,12 @@ export class SettingsRepository {
     return { ...(merged as Omit<RuntimeSettings, 'updated_at'>), updated_at: row?.updated_at ?? null };
   }
 
+  /** The saved `executor` setting as stored (null: never set), without merging the defaults. */
+  async storedExecutor(): Promise<string | null> {
+    const row = await this.db.selectFrom('runtime_settings').select(sql<string | null>`settings->>'executor'`.as('executor')).where('id', '=', 1).executeTakeFirst();
+    return row?.executor ?? null;
+  }
+
   /**
    * Saves a (partial) settings object merged over the current settings; `updated_at` in the body is ignored, so a
    * client may send back what it read. Unknown keys or bad values → `validation_failed` with `details.errors[]`.
