@@ -66,7 +66,11 @@ test('kubernetes backend against a stub API server', { timeout: 300_000 }, async
       const r = (await pool.query(`SELECT status, error FROM runs WHERE id = $1`, [runId])).rows[0];
       return ['succeeded', 'failed', 'canceled'].includes(r.status) && r;
     }, `run ${runId} to finish`);
-    const nodeA = async (runId: string) => (await pool.query(`SELECT * FROM node_runs WHERE run_id = $1 AND node_id = 'a'`, [runId])).rows[0];
+    // The output is stored once, in the event that logged it (node_runs.output_seq names it; docs/architecture.md).
+    const nodeA = async (runId: string) => (await pool.query(
+      `SELECT n.outcome, n.degraded_reason, n.warnings, n.error, CASE WHEN n.output_seq IS NULL THEN n.output ELSE e.payload->'output' END AS output
+       FROM node_runs n LEFT JOIN run_events e ON e.run_id = n.run_id AND e.sequence = n.output_seq
+       WHERE n.run_id = $1 AND n.node_id = 'a'`, [runId])).rows[0];
     const dispatches = async (runId: string) => (await pool.query(`SELECT state, job_id, worker_id, image, degraded_reason, error->>'code' AS code FROM executor_dispatches WHERE run_id = $1 ORDER BY sequence`, [runId])).rows;
     const resultLog = (dispatchId: string, output: unknown) =>
       `${EXECUTOR_STARTED_MARKER}\nvllm warming up\n${EXECUTOR_RESULT_PREFIX}${JSON.stringify({ v: 1, ok: true, dispatch_id: dispatchId, result: { output, warnings: [] } })}\n`;
