@@ -22,10 +22,12 @@ function harness(committed: number) {
   let reads = 0;
   let failReads = 0;
   const pool = {
-    async query(sql: string, params: unknown[]) {
-      if (sql.includes('FROM runs WHERE id = ANY')) return { rows: [{ id: RUN, flowchart_id: FC, last_sequence: log.length }] };
-      if (sql.includes('FROM flowcharts')) return { rows: [{ id: FC }] };
-      if (sql.includes('FROM run_events')) {
+    async query(text: string, params: unknown[]) {
+      // Matched without identifier quotes and case (the store's typed SQL, Kysely, quotes identifiers).
+      const sql = text.replace(/"/g, '').toUpperCase();
+      if (sql.includes('FROM RUNS WHERE ID = ANY')) return { rows: [{ id: RUN, flowchart_id: FC, last_sequence: log.length }] };
+      if (sql.includes('FROM FLOWCHARTS')) return { rows: [{ id: FC }] };
+      if (sql.includes('FROM RUN_EVENTS')) {
         reads += 1;
         if (gate) await gate;
         if (failReads > 0) {

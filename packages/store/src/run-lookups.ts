@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { Queryable } from './pool.ts';
+import { anyText, kyselyOf } from './db/kysely.ts';
 
 /** A run's identity and log head. */
 export interface RunHead {
@@ -14,34 +16,34 @@ export class RunLookups {
 
   /** True when run `runId` exists. */
   async runExists(runId: string): Promise<boolean> {
-    const r = await this.pool.query('SELECT 1 FROM runs WHERE id = $1', [runId]);
-    return (r.rowCount ?? 0) > 0;
+    const row = await kyselyOf(this.pool).selectFrom('runs').select(sql<number>`1`.as('one')).where('id', '=', runId).executeTakeFirst();
+    return row !== undefined;
   }
 
   /** The heads of those of `runIds` that exist (any order). */
   async runHeads(runIds: readonly string[]): Promise<RunHead[]> {
     if (runIds.length === 0) return [];
-    const r = await this.pool.query<RunHead>('SELECT id, flowchart_id, last_sequence FROM runs WHERE id = ANY($1::text[])', [runIds]);
-    return r.rows;
+    return kyselyOf(this.pool).selectFrom('runs').select(['id', 'flowchart_id', 'last_sequence']).where('id', '=', anyText(runIds)).execute();
   }
 
   /** Those of `flowchartIds` that exist (any order). */
   async existingFlowchartIds(flowchartIds: readonly string[]): Promise<string[]> {
     if (flowchartIds.length === 0) return [];
-    const r = await this.pool.query<{ id: string }>('SELECT id FROM flowcharts WHERE id = ANY($1::text[])', [flowchartIds]);
-    return r.rows.map((row) => row.id);
+    const rows = await kyselyOf(this.pool).selectFrom('flowcharts').select('id').where('id', '=', anyText(flowchartIds)).execute();
+    return rows.map((row) => row.id);
   }
 
   /** The flowchart of run `runId`, or null when there is no such run. */
   async flowchartOfRun(runId: string): Promise<string | null> {
-    const r = await this.pool.query<{ flowchart_id: string }>('SELECT flowchart_id FROM runs WHERE id = $1', [runId]);
-    return r.rows[0]?.flowchart_id ?? null;
+    const row = await kyselyOf(this.pool).selectFrom('runs').select('flowchart_id').where('id', '=', runId).executeTakeFirst();
+    return row?.flowchart_id ?? null;
   }
 
   /** The highest sequence of run `runId`'s events created before `beforeIso` (0 when none). */
   async lastSequenceBefore(runId: string, beforeIso: string): Promise<number> {
-    const r = await this.pool.query<{ n: string | number }>(
-      'SELECT coalesce(max(sequence), 0) AS n FROM run_events WHERE run_id = $1 AND created_at < $2', [runId, beforeIso]);
-    return Number(r.rows[0]?.n ?? 0);
+    const row = await kyselyOf(this.pool).selectFrom('run_events')
+      .select((eb) => eb.fn.coalesce(eb.fn.max('sequence'), sql<number>`0`).as('n'))
+      .where('run_id', '=', runId).where('created_at', '<', beforeIso).executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
 }
