@@ -75,6 +75,8 @@ export class Orchestrator {
   readonly owner = makeOwnerId();
   private readonly actors = new Map<string, RunActor>();
   private readonly loading = new Map<string, Promise<RunActor>>();
+  /** Lease releases of settled actors still on their way: a new actor for the run waits for them (see `loadActor`). */
+  private readonly releasing = new Map<string, Promise<void>>();
   private readonly graphs = new Map<string, CompiledGraph>();
   /** Node runs of broken actors whose result can never be committed: failed (not re-run) when the run is adopted. */
   private readonly poisoned = new Map<string, Map<string, ErrorInfo>>();
@@ -276,6 +278,8 @@ export class Orchestrator {
 
   private async loadActor(runId: string): Promise<RunActor> {
     if (this.stopped) throw new LlmctlError('unavailable', 'the orchestrator is stopping');
+    // A settled actor's release (same owner) landing after this acquire would clear the new lease and fence its commits.
+    await this.releasing.get(runId);
     const epoch = await this.o.store.acquireLease(runId, this.owner, this.ttl, ownerIsDead);
     const record = await this.o.store.getRun(runId);
     if (!record) throw new LlmctlError('not_found', `run ${runId} not found`, { run_id: runId });
@@ -300,7 +304,13 @@ export class Orchestrator {
   private onSettled(a: RunActor, reason: 'terminal' | 'paused' | 'broken'): void {
     if (this.actors.get(a.id) !== a) return;
     this.actors.delete(a.id);
-    if (reason !== 'broken') void this.o.store.releaseLease(a.id, this.owner).catch((e) => this.log(`release lease of ${a.id}`, e));
+    if (reason !== 'broken') {
+      const p: Promise<void> = this.o.store.releaseLease(a.id, this.owner).catch((e) => this.log(`release lease of ${a.id}`, e))
+        .finally(() => {
+          if (this.releasing.get(a.id) === p) this.releasing.delete(a.id);
+        });
+      this.releasing.set(a.id, p);
+    }
     // A broken actor (commit failed, state diverged) is rebuilt from the log: this process still holds the lease,
     // so the recovery scan would skip the run. When another owner fenced it, adopting fails quietly.
     else if (!this.stopped) {
