@@ -172,6 +172,8 @@ export const RUNTIME_SETTINGS_CHANNEL = 'llmctl_runtime_settings';
 
 /** The runtime settings row (one per installation), merged over {@link DEFAULT_RUNTIME_SETTINGS}. */
 export class SettingsRepository {
+  private readonly savedListeners = new Set<() => void>();
+
   constructor(private readonly pool: pg.Pool) {}
 
   private get db(): StoreDb {
@@ -196,6 +198,23 @@ export class SettingsRepository {
    * client may send back what it read. Unknown keys or bad values → `validation_failed` with `details.errors[]`.
    */
   async putRuntime(patch: unknown): Promise<RuntimeSettings> {
+    try {
+      return await this.saveRuntime(patch);
+    } finally {
+      for (const listener of this.savedListeners) listener();
+    }
+  }
+
+  /**
+   * Calls `listener` after every `putRuntime` of this repository, whether it saved or failed, before the caller hears
+   * the result (caches of this process forget the setting before the PUT answers; other processes hear the
+   * notification).
+   */
+  onSaved(listener: () => void): void {
+    this.savedListeners.add(listener);
+  }
+
+  private async saveRuntime(patch: unknown): Promise<RuntimeSettings> {
     if (!isPlain(patch)) {
       throw new LlmctlError('validation_failed', 'The runtime settings must be a JSON object.', { errors: [{ path: '', message: 'must be an object' }] });
     }

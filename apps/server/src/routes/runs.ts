@@ -35,15 +35,7 @@ export function runRoutes(orchestrator: Orchestrator): RouteInstaller {
     // The cutover switch is read once and kept while the realtime layer hears every settings save (it trusts the
     // switch while its LISTEN connection is up); this process's own saves forget it before the PUT answers.
     const cutover = new CutoverSwitch(ctx.repos.settings);
-    const settingsRepo = ctx.repos.settings;
-    const putRuntime = settingsRepo.putRuntime.bind(settingsRepo);
-    settingsRepo.putRuntime = async (patch) => {
-      try {
-        return await putRuntime(patch);
-      } finally {
-        cutover.invalidate();
-      }
-    };
+    ctx.repos.settings.onSaved(() => cutover.invalidate());
     // Applying a migration turns the switch off in the same transaction and announces the flowchart it created.
     const emitBefore = ctx.emit;
     ctx.emit = (event) => {

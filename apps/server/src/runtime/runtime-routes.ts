@@ -33,15 +33,7 @@ export const runtimeRoutes: RouteInstaller = async (app, ctx) => {
   // The runtime setting `executor` is cached too (a first inline attempt then skips its outbox read): every settings
   // save notifies all processes; this process's own saves also empty it before the PUT answers.
   await executor.cacheRuntimeSetting();
-  const settingsRepo = ctx.repos.settings;
-  const putRuntime = settingsRepo.putRuntime.bind(settingsRepo);
-  settingsRepo.putRuntime = async (patch) => {
-    try {
-      return await putRuntime(patch);
-    } finally {
-      executor.invalidateRuntimeSetting();
-    }
-  };
+  ctx.repos.settings.onSaved(() => executor.invalidateRuntimeSetting());
   app.decorate('orchestrator', orchestrator);
   await orchestrator.start();
   const relay = installControlRelay(orchestrator, ctx.db.pool);
