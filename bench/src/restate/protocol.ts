@@ -1,4 +1,4 @@
-import type { Summary } from '../stats.ts';
+import type { ConcurrencyResult } from '../sections/concurrency.ts';
 import type { Shape } from '../workloads.ts';
 
 /** Prefix of every reply line the Restate child writes on stdout. */
@@ -21,14 +21,8 @@ export interface RestateReady {
 }
 
 /** Figures of the concurrency workload measured in the child (memory: restate-server + the child's Node process). */
-export interface RestateConcurrencyFigures {
-  batchMs: Summary;
-  runsPerSecond: Summary;
-  latencyMs: Summary;
-  latencyP99: number;
-  baselineRssMb: number;
-  peakRssMb: number;
+export interface RestateConcurrencyFigures
+  extends Pick<ConcurrencyResult, 'batchMs' | 'runsPerSecond' | 'latencyMs' | 'latencyP99' | 'baselineRssMb' | 'peakRssMb' | 'peakHeapMb'> {
   serverBaselineRssMb: number;
   serverPeakRssMb: number;
-  peakHeapMb: number;
 }
