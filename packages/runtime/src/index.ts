@@ -15,6 +15,7 @@ export type { TaskDeps, ToolInvoker } from './nodes/task-handler.ts';
 export { parseJsonAnswer, schemaErrors } from './structured-output.ts';
 export { nodeRunView, runProjection, batchWrites } from './projection.ts';
 export { subflowHandler, childRunId } from './nodes/subflow-handler.ts';
+export { childRunsOf, SUBFLOW_EVENT_KINDS, type SubflowEvent } from '@llmctl/engine';
 export { specialHandlers, memoryHandler, planHandler, milestoneHandler, ragHandler, planItemsOf, DEFAULT_MEMORY_LIMIT, DEFAULT_RAG_TOP_K } from './nodes/special-handlers.ts';
 export type { SpecialNodeDeps } from './nodes/special-handlers.ts';
 export { memoryPrompt, planItemsPrompt, planCompletePrompt, milestonePrompt, ragPrompt } from './nodes/special-prompts.ts';

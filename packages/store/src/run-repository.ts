@@ -4,6 +4,7 @@ import { LlmctlError } from '@llmctl/contracts';
 import type { ListParams, ListResult } from './list-params.ts';
 import { likeSubstring, offsetOf } from './list-params.ts';
 import { VLLM_MODEL_NAMES_SQL, applyExecutors, attachExecutors, dispatchRowsSql, vllmNodesSql } from './executor-views.ts';
+import { attachChildRuns } from './child-runs.ts';
 import { NODE_OUTPUT_JOIN, NODE_OUTPUT_SQL, expandEvents, expandInputSnapshot } from './stored-outputs.ts';
 
 export const RUN_SORTS = ['created_at', 'updated_at', 'status'] as const;
@@ -67,7 +68,8 @@ export class RunRepository {
    * A run as the API shows it; with its node runs (and their executors) unless `withNodeRuns` is false. The whole
    * view is ONE round trip: the run row, its node runs, its dispatch rows and the names of local vLLM models go as one
    * multi-statement query (simple protocol, so the id is sent as an escaped literal); a second one finds the run's
-   * vLLM nodes only when such models exist.
+   * vLLM nodes only when such models exist, and one more reads a flowchart node run's `child_run` only when the run
+   * has one (child-runs.ts).
    */
   async get(runId: string, withNodeRuns = true): Promise<RunView | null> {
     if (!withNodeRuns) {
@@ -82,8 +84,12 @@ export class RunRepository {
     const run = results[0]!.rows[0] as RunView | undefined;
     if (!run) return null;
     const nodeRuns = expandNodeRuns(results[1]!.rows as NodeRun[]);
-    // Which nodes run on a local vLLM model needs the flowchart document: read only when such models exist.
-    const vllm = results[3]!.rows.length > 0 && nodeRuns.length > 0 ? (await this.pool.query(vllmNodesSql('$1'), [runId])).rows : [];
+    // Which nodes run on a local vLLM model needs the flowchart document: read only when such models exist. A flowchart
+    // node run's child_run comes from the run's subflow events: read only when the run has one (child-runs.ts).
+    const [vllm] = await Promise.all([
+      results[3]!.rows.length > 0 && nodeRuns.length > 0 ? this.pool.query(vllmNodesSql('$1'), [runId]).then((r) => r.rows) : [],
+      attachChildRuns(this.pool, runId, nodeRuns),
+    ]);
     applyExecutors(nodeRuns, results[2]!.rows, vllm as { node_id: string }[]);
     run.node_runs = nodeRuns;
     return run;
@@ -91,12 +97,13 @@ export class RunRepository {
 
   /**
    * The node runs of a run as the API shows them: outputs read from the events that logged them, input snapshots
-   * expanded (token outputs from their source node runs, `upstream` derived; see stored-outputs.ts).
+   * expanded (token outputs from their source node runs, `upstream` derived; see stored-outputs.ts), a flowchart
+   * node run's `child_run` from the run's log (child-runs.ts).
    */
   async nodeRuns(runId: string): Promise<NodeRun[]> {
     const r = await this.pool.query(nodeRunsSql('$1'), [runId]);
     const nodeRuns = expandNodeRuns(r.rows as NodeRun[]);
-    await attachExecutors(this.pool, runId, nodeRuns);
+    await Promise.all([attachExecutors(this.pool, runId, nodeRuns), attachChildRuns(this.pool, runId, nodeRuns)]);
     return nodeRuns;
   }
 

@@ -1,4 +1,5 @@
 import type { EngineEvent } from './events.ts';
+import { childRunAfter } from './child-run.ts';
 import { fanInActive, fanInJoinReset, fanInQueue, fanInRebuild, fanInTouch } from './fan-in-index.ts';
 import type { EngineState, NodeRunState } from './state.ts';
 
@@ -227,19 +228,10 @@ export function applyEvent(s: EngineState, e: EngineEvent): EngineState {
       break;
     }
     case 'subflow.child_started':
-      if (!nr) break;
-      // A re-executed node run re-observes the child it started; the first record keeps its start time.
-      if (nr.child_run?.id !== e.child_run_id) {
-        nr.child_run = { id: e.child_run_id, flowchart_id: e.flowchart_id, status: 'started', error: null, started_at: e.at, finished_at: null };
-      }
+    case 'subflow.child_finished': {
+      if (nr) nr.child_run = childRunAfter(nr.child_run, e);
       break;
-    case 'subflow.child_finished':
-      if (!nr) break;
-      nr.child_run = {
-        id: e.child_run_id, flowchart_id: e.flowchart_id, started_at: nr.child_run?.id === e.child_run_id ? nr.child_run.started_at : e.at,
-        status: e.status, error: e.error, finished_at: e.at,
-      };
-      break;
+    }
     default: {
       const never: never = e;
       throw new Error(`unknown engine event ${JSON.stringify(never)}`);

@@ -9,5 +9,7 @@ export { selectRouting, conditionsToEvaluate } from './routing.ts';
 export type { ConditionResult, LlmChoice, RoutingOutcome } from './routing.ts';
 export { leftoverTokens } from './fan-in.ts';
 export { subflow } from './subflow.ts';
+export { childRunAfter, childRunsOf, SUBFLOW_EVENT_KINDS } from './child-run.ts';
+export type { SubflowEvent } from './child-run.ts';
 export type { ChildObservation } from './subflow.ts';
 export type { IdFactory } from './tx.ts';
