@@ -1,6 +1,6 @@
 import { foldEvent, initialState, type EngineState, type JoinState, type NodeRunState, type Token } from '@llmctl/engine';
 import { compactToken, expandToken } from './output-refs.ts';
-import { packNodeRun, packToken, unpackNodeRun, unpackToken, type PackedNodeRun, type PackedToken } from './snapshot-pack.ts';
+import { packToken, packedNodeRunJson, unpackNodeRun, unpackToken, type PackedNodeRun, type PackedToken } from './snapshot-pack.ts';
 import type { RunLog } from './ports.ts';
 
 /**
@@ -68,11 +68,12 @@ function large(v: unknown): boolean {
  */
 export function encodeSnapshot(s: EngineState): string {
   const refs: number[] = [];
-  const nodeRuns: PackedNodeRun[] = [];
+  const nodeRuns: string[] = [];
   for (const nr of Object.values(s.node_runs)) {
     const byRef = nr.done_seq !== null && large(nr.output);
     if (byRef) refs.push(nr.done_seq!);
-    nodeRuns.push(packNodeRun(s.run_id, nr, s.node_runs, byRef));
+    // packed node runs are kept as text per node run (packedNodeRunJson): only the changed ones are packed again
+    nodeRuns.push(packedNodeRunJson(s.run_id, nr, s.node_runs, byRef));
   }
   const joins: Record<string, unknown> = {};
   for (const [id, j] of Object.entries(s.joins)) {
@@ -80,8 +81,19 @@ export function encodeSnapshot(s: EngineState): string {
     for (const [c, q] of Object.entries(j.queues)) queues[c] = q.map((t) => packToken(compactToken(t, s.node_runs)));
     joins[id] = { ...j, queues };
   }
-  // `$refs` goes last: a store can read the referenced sequences off the end of the text (snapshotRefs).
-  return JSON.stringify({ ...s, node_runs: nodeRuns, joins, $refs: refs });
+  // `$refs` goes last: a store can read the referenced sequences off the end of the text (snapshotRefs). The text is
+  // that of JSON.stringify({ ...s, node_runs: <packed>, joins, $refs }), the node runs spliced in at their key's place.
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  let seen = false;
+  for (const [k, v] of Object.entries({ ...s, node_runs: null, joins, $refs: refs })) {
+    if (k === 'node_runs') seen = true;
+    else (seen ? after : before)[k] = v;
+  }
+  const inner = (o: Record<string, unknown>): string => JSON.stringify(o).slice(1, -1);
+  const head = inner(before);
+  const tail = inner(after);
+  return `{${head}${head ? ',' : ''}"node_runs":[${nodeRuns.join(',')}]${tail ? ',' : ''}${tail}}`;
 }
 
 /** The event sequences a snapshot text of {@link encodeSnapshot} refers to (read off its end; [] for other texts). */

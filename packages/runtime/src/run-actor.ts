@@ -7,7 +7,7 @@ import { evaluateConditions } from './conditions.ts';
 import type { EventBus, PublishedEvent } from './event-bus.ts';
 import type { NodeExecution, NodeResult } from './nodes/node-handler.ts';
 import type { NodeExecutor } from './executor.ts';
-import type { Commit, ModelCallRecord, NewRun, RunLog, RunRecord } from './ports.ts';
+import type { Commit, ModelCallRecord, NewRun, RunCreation, RunLog, RunRecord } from './ports.ts';
 import { FencedError } from './ports.ts';
 import { batchWrites, runProjection } from './projection.ts';
 import { classifyStoreError, findUnstorable, sqlStateOf, unstorableError } from './storable.ts';
@@ -141,10 +141,23 @@ export class RunActor {
     private epoch: number,
   ) {}
 
-  /** The actor of a run this process has just created (empty log, lease taken at creation): nothing to fold. */
-  static created(deps: ActorDeps, record: RunRecord, graph: CompiledGraph, epoch: number): RunActor {
+  /**
+   * The actor of a run this process has just created (empty log, lease taken at creation): nothing to fold. With
+   * `create`, the run row does not exist yet: the actor's first commit creates it (`Commit.create`, one statement).
+   */
+  static created(deps: ActorDeps, record: RunRecord, graph: CompiledGraph, epoch: number, create?: RunCreation): RunActor {
     if (record.last_sequence !== 0) throw new Error(`run ${record.id}: a created run has an empty log, run row says ${record.last_sequence}`);
-    return new RunActor(deps, record, graph, initialState(record.id), epoch);
+    const actor = new RunActor(deps, record, graph, initialState(record.id), epoch);
+    actor.creation = create ?? null;
+    return actor;
+  }
+
+  /** The run row this actor's first commit creates; null once that commit went through (or when it was not asked for). */
+  private creation: RunCreation | null = null;
+
+  /** True until the commit that creates this actor's run went through (see {@link RunActor.created}). */
+  get creating(): boolean {
+    return this.creation !== null;
   }
 
   /** Rebuilds the run state from its latest snapshot and the log after it. */
@@ -388,9 +401,11 @@ export class RunActor {
       run: runProjection(s),
     };
     const every = this.deps.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
-    const snapshot = snapshotDue(this.lastSnapshotSeq, s.seq, every, Object.keys(s.node_runs).length);
+    // `order` lists every node run once (no O(node runs) key listing per commit)
+    const snapshot = snapshotDue(this.lastSnapshotSeq, s.seq, every, s.order.length);
     if (snapshot) commit.snapshot = { sequence: s.seq, format: SNAPSHOT_FORMAT, state_json: encodeSnapshot(s) };
     if (modelCalls.length > 0) commit.model_calls = modelCalls;
+    if (this.creation) commit.create = this.creation;
     const can = payloads.find((e) => e.kind === 'run.status' && e.continue_as_new);
     let newRun: NewRun | null = null;
     if (can && can.kind === 'run.status' && can.continue_as_new) {
@@ -404,13 +419,12 @@ export class RunActor {
       this.record.continued_to = newRun.id;
     }
     await this.deps.store.commit(commit);
+    this.creation = null;
     if (snapshot) this.lastSnapshotSeq = s.seq;
     this.record.last_sequence = s.seq;
-    this.deps.bus.publish(commit.events.map((e): PublishedEvent => ({ ...e, run_id: s.run_id, flowchart_id: this.record.flowchart_id, created_at: now() })));
+    const createdAt = new Date().toISOString();
+    this.deps.bus.publish(commit.events.map((e): PublishedEvent => ({ ...e, run_id: s.run_id, flowchart_id: this.record.flowchart_id, created_at: createdAt })));
     if (newRun) this.deps.onRunCreated(newRun.id);
-    function now(): string {
-      return new Date().toISOString();
-    }
   }
 
   /** Aborts work whose node run left `running`, starts newly dispatched work, arms the runtime guardrail. */

@@ -111,6 +111,37 @@ export function packNodeRun(runId: string, nr: NodeRunState, sources: Readonly<R
   return out;
 }
 
+/** What a node run's packed text was made from: every field's value, then the fields that change in place. */
+function sameAsPacked(nr: NodeRunState, byRef: boolean, sig: readonly unknown[]): boolean {
+  for (let i = 0; i < FIELDS.length; i++) if (nr[FIELDS[i]!] !== sig[i]) return false;
+  const last = nr.attempts[nr.attempts.length - 1];
+  const n = FIELDS.length;
+  return sig[n] === byRef && sig[n + 1] === nr.attempts.length && sig[n + 2] === last?.finished_at && sig[n + 3] === last?.error
+    && sig[n + 4] === ('child_run' in nr);
+}
+
+function signatureOf(nr: NodeRunState, byRef: boolean): unknown[] {
+  const last = nr.attempts[nr.attempts.length - 1];
+  return [...FIELDS.map((f) => nr[f]), byRef, nr.attempts.length, last?.finished_at, last?.error, 'child_run' in nr];
+}
+
+const packedTexts = new WeakMap<NodeRunState, { sig: unknown[]; json: string }>();
+
+/**
+ * `JSON.stringify(packNodeRun(…))`, kept per node run object until one of its fields changes: a long run's snapshot
+ * re-packs only the node runs that changed since the previous one (a finished node run is packed once). The engine
+ * replaces a field's value when it changes it, except the last attempt (closed in place) and the attempts list
+ * (appended to), whose length and last entry are compared too. The tokens' references depend only on their source
+ * node runs' outputs, which never change once logged.
+ */
+export function packedNodeRunJson(runId: string, nr: NodeRunState, sources: Readonly<Record<string, NodeRunState>>, byRef: boolean): string {
+  const hit = packedTexts.get(nr);
+  if (hit && sameAsPacked(nr, byRef, hit.sig)) return hit.json;
+  const json = JSON.stringify(packNodeRun(runId, nr, sources, byRef));
+  packedTexts.set(nr, { sig: signatureOf(nr, byRef), json });
+  return json;
+}
+
 /** The node run of a packed one of run `runId`, its output put back from `outputs` (by event sequence); tokens still packed. */
 export function unpackNodeRun(runId: string, p: PackedNodeRun, outputs: Record<string, unknown>): NodeRunState & { tokens: unknown[] } {
   const undef = new Set((p[FIELDS.length + 1] as number[] | undefined) ?? []);

@@ -26,10 +26,22 @@ function encodeTime(ms: number): string {
   return out;
 }
 
+/**
+ * Random bytes are drawn from the CSPRNG 4 KiB at a time (one `randomBytes` call per 256 ids instead of one per id: it
+ * was ~5 % of the runtime's CPU in a 1,000-node fan-out, which creates an id per event and per node run).
+ */
+const POOL_SIZE = 4096;
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+
 function encodeRandom(length: number): string {
-  const bytes = randomBytes(length);
+  if (poolAt + length > pool.length) {
+    pool = randomBytes(POOL_SIZE);
+    poolAt = 0;
+  }
   let out = '';
-  for (let i = 0; i < length; i += 1) out += ALPHABET[bytes[i]! & 31]!;
+  for (let i = 0; i < length; i += 1) out += ALPHABET[pool[poolAt + i]! & 31]!;
+  poolAt += length;
   return out;
 }
 
