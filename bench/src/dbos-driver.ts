@@ -45,7 +45,7 @@ export class DbosDriver {
   static async open(url: string, o: { poolMax?: number } = {}): Promise<DbosDriver> {
     if (launched) throw new Error('DBOS is already launched in this process');
     delete process.env.DBOS__CLOUD;
-    DBOS.setConfig({ name: 'llmctl-bench', systemDatabaseUrl: url, systemDatabasePoolSize: o.poolMax ?? 10, enableOTLP: false, logLevel: 'error' });
+    DBOS.setConfig({ name: 'llmctl-bench', systemDatabaseUrl: dbosSystemUrl(url), systemDatabasePoolSize: o.poolMax ?? 10, enableOTLP: false, logLevel: 'error' });
     await DBOS.launch();
     launched = true;
     return new DbosDriver();
@@ -83,4 +83,21 @@ export class DbosDriver {
     launched = false;
     await DBOS.shutdown();
   }
+}
+
+/** The idle-in-transaction timeout DBOS sets on its system connections by default (its DEFAULT_IDLE_TRANSACTION_TIMEOUT_MS). */
+const DBOS_IDLE_TRANSACTION_TIMEOUT_MS = 60_000;
+
+/**
+ * `url` with DBOS's idle-in-transaction timeout as a startup option. Without it DBOS sends `SET
+ * idle_in_transaction_session_timeout` from its pool's `connect` listener, which pg queues behind nothing but ahead of
+ * the borrower's first query on the same client — pg's "client is already executing a query" DeprecationWarning at
+ * bench start. Given in the URL (`options=-c …`), DBOS adds no listener and the server applies it at connect.
+ */
+export function dbosSystemUrl(url: string): string {
+  const u = new URL(url);
+  const setting = `-c idle_in_transaction_session_timeout=${DBOS_IDLE_TRANSACTION_TIMEOUT_MS}`;
+  const options = u.searchParams.get('options');
+  u.searchParams.set('options', options ? `${options} ${setting}` : setting);
+  return u.toString();
 }
