@@ -5,7 +5,7 @@ import { ENGINES, openEngines, type EngineId, type EngineInfo } from './engines.
 import { describeMachine, loadNow, type MachineInfo } from './machine.ts';
 import type { BenchOptions, Section } from './options.ts';
 import { summarizeProfile, type ProfileSummary } from './profile.ts';
-import { concurrencyTask, type ConcurrencyResult } from './sections/concurrency.ts';
+import { concurrencyLine, concurrencyTask, type ConcurrencyResult } from './sections/concurrency.ts';
 import { engineBenchTask, type EngineBenchResult } from './sections/engine-bench.ts';
 import { probeAbortAfterSuccess, type AbortProbe } from './sections/abort-probe.ts';
 import { probeNesting, runFootprint, type AmplificationResult, type FootprintResult, type NestingProbe } from './sections/footprint.ts';
@@ -151,7 +151,7 @@ export async function runBench(o: BenchOptions, ctx: HarnessContext): Promise<Be
           ? await runInWorker<ConcurrencyResult>({ kind: 'concurrency', engine, url, runs: o.concurrentRuns, batches: o.concurrentBatches })
           : await concurrencyTask(engine, url, o.concurrentRuns, o.concurrentBatches, false);
         report.concurrency.push(r);
-        log(`  ${engine.padEnd(20)} ${r.runsPerSecond.median.toFixed(0)} runs/s, p99 ${r.latencyP99.toFixed(0)} ms, peak RSS ${r.peakRssMb.toFixed(0)} MB (baseline ${r.baselineRssMb.toFixed(0)} MB)`);
+        log(concurrencyLine(r));
       }
     });
     await section('profile', 'CPU profiles of llmctl workloads', async () => {

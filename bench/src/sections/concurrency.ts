@@ -33,6 +33,16 @@ export interface ConcurrencyResult {
 }
 
 /**
+ * The harness's log line for one engine's result: its runs/s, p99 and RSS, or `skipped: <reason>` for an engine that
+ * could not run here (its figures are NaN; a reason may already start with "skipped: ").
+ */
+export function concurrencyLine(r: ConcurrencyResult): string {
+  const head = `  ${r.engine.padEnd(20)} `;
+  if (r.skipped !== undefined) return `${head}${r.skipped.startsWith('skipped') ? r.skipped : `skipped: ${r.skipped}`}`;
+  return `${head}${r.runsPerSecond.median.toFixed(0)} runs/s, p99 ${r.latencyP99.toFixed(0)} ms, peak RSS ${r.peakRssMb.toFixed(0)} MB (baseline ${r.baselineRssMb.toFixed(0)} MB)`;
+}
+
+/**
  * Runs the workload in this process (the child-process worker calls this too). Drivers are imported on demand, so a
  * child process holds only the modules of the engine it measures.
  */
