@@ -123,6 +123,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 export class RunActor {
   private pending: Command<unknown>[] = [];
   private flushing = false;
+  /** Node runs whose attempt is being worked on and has not handed its outcome to `submit` yet. */
+  private readonly working = new Set<string>();
   private readonly inflight = new Map<string, Inflight>();
   private runtimeTimer: NodeJS.Timeout | null = null;
   /** Log sequence of the last snapshot this actor wrote (0: none yet; a loaded actor writes its first at the next due commit). */
@@ -211,6 +213,13 @@ export class RunActor {
     this.flushing = true;
     try {
       while (this.pending.length > 0 && !this.broken) {
+        if (this.working.size > 0) {
+          // Node runs started by one commit usually end their work in the same turn of the event loop: let that turn
+          // finish, so their outcomes share this commit (up to max_parallel_nodes of them) instead of the first one
+          // going alone. One turn at most: work that waits on I/O is not waited for.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          if (this.broken) return;
+        }
         const batch = this.pending.splice(0);
         const expected = this.state.seq;
         const now = this.deps.clock().toISOString();
@@ -509,8 +518,11 @@ export class RunActor {
     const node = this.graph.nodes.get(nr.node_id)!;
     const maxAttempts = Math.max(1, node.retry?.max_attempts ?? 1);
     const backoff = node.retry?.backoff_ms ?? 0;
-    const guarded = <T>(fn: (d: DecisionApi) => { events: EngineEvent[]; result: T }, modelCalls?: ModelCallRecord[]) =>
-      this.submit((d) => (this.stillMine(nr.id, startedSeq) ? fn(d) : { events: [], result: undefined as T }), undefined, modelCalls);
+    // An outcome (`done`, the default) ends the attempt's work: see `working`.
+    const guarded = <T>(fn: (d: DecisionApi) => { events: EngineEvent[]; result: T }, modelCalls?: ModelCallRecord[], done = true): Promise<T> => {
+      if (done) this.working.delete(nr.id);
+      return this.submit((d) => (this.stillMine(nr.id, startedSeq) ? fn(d) : { events: [], result: undefined as T }), undefined, modelCalls);
+    };
     // Model-call records a handler handed back (see NodeExecution.modelCallsInCommit): they ride on the attempt's
     // outcome commit, whichever it is; `takeCalls` hands them out once.
     let attemptCalls: ModelCallRecord[] = [];
@@ -521,11 +533,12 @@ export class RunActor {
       const onOuter = (): void => attemptAbort.abort(abort.signal.reason);
       abort.signal.addEventListener('abort', onOuter);
       let timer: NodeJS.Timeout | null = null;
+      this.working.add(nr.id);
       try {
         const warnings: Warning[] = [];
         const work = this.deps.executor.execute({
           ...this.executionOf(nr, n, attemptAbort.signal, warnings),
-          record: (fn) => guarded((d) => ({ events: fn(d.s, d.now), result: undefined })),
+          record: (fn) => guarded((d) => ({ events: fn(d.s, d.now), result: undefined }), undefined, false),
         });
         const result: NodeResult = node.timeout_s
           ? await Promise.race([
@@ -598,6 +611,7 @@ export class RunActor {
         await guarded((d) => ({ events: decide.failed(d.g, d.s, nr.id, info, d.now), result: undefined }), takeCalls());
         return;
       } finally {
+        this.working.delete(nr.id);
         if (timer) clearTimeout(timer);
         abort.signal.removeEventListener('abort', onOuter);
       }
