@@ -58,3 +58,59 @@ test('an event or a signal reaches only the waiters of its run; a reconnect reac
   assert.equal(bus.size, 0);
   assert.equal(signals.listenerCount('run') + signals.listenerCount('reconnect'), 0);
 });
+
+/** A fake bus event with a payload. */
+function event(runId: string, sequence: number, payload: Record<string, unknown>): PublishedEvent {
+  return { run_id: runId, sequence, payload } as unknown as PublishedEvent;
+}
+
+test('a run is live here from its start on the bus until it pauses, ends, or another commit of it is signalled', () => {
+  const listeners = new Set<(e: PublishedEvent) => void>();
+  const bus = { onEvent: (fn: (e: PublishedEvent) => void) => (listeners.add(fn), () => listeners.delete(fn)) };
+  const send = (e: PublishedEvent) => { for (const l of listeners) l(e); };
+  const waiters = new RunWaiters(bus);
+  send(event('run_early', 1, { kind: 'run.started' }));
+  assert.equal(waiters.liveHere('run_early'), undefined, 'without signals nothing is live (a wait would poll)');
+
+  const signals = new EventEmitter();
+  waiters.attachSignals(signals, true);
+  send(event('run_a', 1, { kind: 'run.started' }));
+  send(event('run_a', 2, { kind: 'node.queued' }));
+  send(event('run_b', 1, { kind: 'run.started' }));
+  send(event('run_c', 4, { kind: 'node.succeeded' })); // a run this process did not start here: unknown
+  assert.equal(waiters.liveHere('run_a'), 2);
+  assert.equal(waiters.liveHere('run_c'), undefined);
+  signals.emit('run', 'run_a', 2); // this process's own commit, heard back
+  assert.equal(waiters.liveHere('run_a'), 2);
+  signals.emit('run', 'run_a', 3); // a commit the bus did not publish (another process took the run over)
+  assert.equal(waiters.liveHere('run_a'), undefined);
+  send(event('run_a', 4, { kind: 'node.queued' }));
+  assert.equal(waiters.liveHere('run_a'), undefined, 'known again only from a status event');
+
+  send(event('run_b', 2, { kind: 'run.status', status: 'pausing' }));
+  assert.equal(waiters.liveHere('run_b'), 2);
+  send(event('run_b', 3, { kind: 'run.status', status: 'paused' }));
+  assert.equal(waiters.liveHere('run_b'), undefined);
+  send(event('run_b', 4, { kind: 'run.status', status: 'running' }));
+  assert.equal(waiters.liveHere('run_b'), 4);
+  send(event('run_b', 5, { kind: 'run.status', status: 'succeeded' }));
+  assert.equal(waiters.liveHere('run_b'), undefined);
+
+  send(event('run_d', 1, { kind: 'run.started' }));
+  signals.emit('lost');
+  assert.equal(waiters.liveHere('run_d'), undefined, 'signals may be missed while the connection is down');
+  send(event('run_e', 1, { kind: 'run.started' }));
+  assert.equal(waiters.liveHere('run_e'), undefined);
+  signals.emit('reconnect');
+  assert.equal(waiters.liveHere('run_e'), undefined, 'what was missed while down is not trusted after the reconnect');
+  send(event('run_f', 1, { kind: 'run.started' }));
+  assert.equal(waiters.liveHere('run_f'), 1);
+  waiters.close();
+  assert.equal(waiters.liveHere('run_f'), undefined);
+
+  const down = new RunWaiters(bus);
+  down.attachSignals(new EventEmitter(), false);
+  send(event('run_g', 1, { kind: 'run.started' }));
+  assert.equal(down.liveHere('run_g'), undefined, 'attached while the connection is down: nothing is live');
+  down.close();
+});

@@ -38,11 +38,13 @@ export interface Realtime {
   /** This process's id in relayed batches. */
   origin: string;
   /**
-   * Commit signals of every process on the database: `run` (run id, the log's last sequence after that commit) for each `llmctl_run_events` notification, and
-   * `reconnect` after the notification connection came back (signals sent meanwhile were lost: re-read what you wait
-   * for). Long-polls wait on these instead of polling the database.
+   * Commit signals of every process on the database: `run` (run id, the log's last sequence after that commit) for each `llmctl_run_events` notification,
+   * `lost` when the notification connection went down, and `reconnect` after it came back (signals sent meanwhile
+   * were lost: re-read what you wait for). Long-polls wait on these instead of polling the database.
    */
   runSignals: EventEmitter;
+  /** True while the notification connection is up (signals are being heard). */
+  signalsUp(): boolean;
 }
 
 declare module 'fastify' {
@@ -140,7 +142,10 @@ export const realtimeRoutes: RouteInstaller = async (app, ctx) => {
     client: ctx.db.pool.options,
     channels: [RUN_EVENTS_CHANNEL, UNLOGGED_CHANNEL, RUNTIME_SETTINGS_CHANNEL],
     logger: ctx.logger,
-    onLost: () => cutover?.trust(false),
+    onLost: () => {
+      cutover?.trust(false);
+      runSignals.emit('lost');
+    },
     onReconnect: () => {
       // Notifications sent meanwhile were lost: cached model rows and the cutover switch may be stale.
       if (app.hasDecorator('modelRows')) app.modelRows.invalidate();
@@ -182,7 +187,7 @@ export const realtimeRoutes: RouteInstaller = async (app, ctx) => {
   await listener.start();
   cutover?.trust(listener.connected);
 
-  app.decorate('realtime', { io, nsp, hub, origin, runSignals } satisfies Realtime);
+  app.decorate('realtime', { io, nsp, hub, origin, runSignals, signalsUp: () => listener.connected } satisfies Realtime);
   // Sockets end before the HTTP server closes (upgraded connections would keep it open).
   app.addHook('preClose', async () => {
     for (const ns of [nsp, io.of('/')]) ns.disconnectSockets(true);

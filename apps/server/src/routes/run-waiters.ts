@@ -2,6 +2,12 @@
  * Long-polls (`GET /api/runs/:id?wait_s`) waiting on runs, by run id: ONE bus listener and one set of commit-signal
  * listeners for all of them, so a committed event costs a map lookup instead of a call per waiting request (with 200
  * runs long-polled at once, every event used to visit 200 listeners, and every finished wait to search them).
+ *
+ * It also keeps the runs this process is executing right now as its bus shows them (started here, last status neither
+ * paused nor finished), so a long-poll on such a run waits without reading it first: its end comes on the bus, or —
+ * if another process took the run over — as a commit signal, which drops the run from that book first. The book is
+ * used only while the signal connection is up (emptied when it is lost and after a reconnect: signals may have been
+ * missed meanwhile).
  */
 import type { EventEmitter } from 'node:events';
 import type { PublishedEvent } from '@llmctl/runtime';
@@ -16,25 +22,62 @@ export interface RunWaiter {
   onReconnect(): void;
 }
 
+/** Statuses a long-poll answers on (a run in one of them is not live). */
+export const WAIT_DONE: ReadonlySet<string> = new Set(['succeeded', 'failed', 'canceled', 'paused']);
+
+/** Most runs the live book holds (the oldest entry is dropped beyond it: that run is then read, as without the book). */
+const LIVE_BOOK_MAX = 100_000;
+
 /** See the file comment. */
 export class RunWaiters {
   private readonly byRun = new Map<string, Set<RunWaiter>>();
   private signals: EventEmitter | null = null;
   private readonly offBus: () => void;
+  /** Runs live in this process (bus), with the last sequence the bus published. */
+  private readonly live = new Map<string, number>();
+  /** False while the signal connection is down (signals of other processes' commits would be missed). */
+  private signalsUp = true;
 
   constructor(bus: { onEvent(fn: (e: PublishedEvent) => void): () => void }) {
     this.offBus = bus.onEvent((e) => {
+      this.book(e);
       const set = this.byRun.get(e.run_id);
       if (set) for (const w of [...set]) w.onBus(e);
     });
   }
 
-  /** Listens to the realtime layer's commit signals (once; later calls are ignored). */
-  attachSignals(signals: EventEmitter): void {
+  private book(e: PublishedEvent): void {
+    const p = (e.payload ?? {}) as { kind?: string; status?: string };
+    if (p.kind === 'run.started' || (p.kind === 'run.status' && p.status !== undefined && !WAIT_DONE.has(p.status))) {
+      if (!this.signals || !this.signalsUp) return;
+      if (!this.live.has(e.run_id) && this.live.size >= LIVE_BOOK_MAX) this.live.delete(this.live.keys().next().value!);
+      this.live.set(e.run_id, e.sequence);
+    } else if (p.kind === 'run.status') {
+      this.live.delete(e.run_id);
+    } else if (this.live.has(e.run_id)) {
+      this.live.set(e.run_id, e.sequence);
+    }
+  }
+
+  /**
+   * The last sequence this process's bus published for `runId` when the run is live here (see the file comment): a
+   * waiter registered before asking hears its end without a read. Undefined otherwise (read the run).
+   */
+  liveHere(runId: string): number | undefined {
+    return this.signals && this.signalsUp ? this.live.get(runId) : undefined;
+  }
+
+  /**
+   * Listens to the realtime layer's commit signals (once; later calls are ignored): `run` (run id, last sequence),
+   * `lost` (the connection went down) and `reconnect`. `up`: whether that connection is up now.
+   */
+  attachSignals(signals: EventEmitter, up = true): void {
     if (this.signals) return;
     this.signals = signals;
+    this.signalsUp = up;
     signals.on('run', this.onRun);
     signals.on('reconnect', this.onReconnect);
+    signals.on('lost', this.onLost);
   }
 
   /** True once {@link attachSignals} was called. */
@@ -63,15 +106,27 @@ export class RunWaiters {
     this.offBus();
     this.signals?.off('run', this.onRun);
     this.signals?.off('reconnect', this.onReconnect);
+    this.signals?.off('lost', this.onLost);
     this.signals = null;
+    this.live.clear();
   }
 
   private readonly onRun = (runId: string, lastSequence?: number): void => {
+    // A commit this process's bus has not published (another process's, or one still on its way here): not known live.
+    const seen = this.live.get(runId);
+    if (seen !== undefined && !(lastSequence !== undefined && lastSequence <= seen)) this.live.delete(runId);
     const set = this.byRun.get(runId);
     if (set) for (const w of [...set]) w.onSignal(lastSequence);
   };
 
+  private readonly onLost = (): void => {
+    this.signalsUp = false;
+    this.live.clear();
+  };
+
   private readonly onReconnect = (): void => {
+    this.signalsUp = true;
+    this.live.clear();
     for (const set of [...this.byRun.values()]) for (const w of [...set]) w.onReconnect();
   };
 }

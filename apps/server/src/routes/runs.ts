@@ -10,10 +10,9 @@ import { logEnvelope } from '../realtime/envelope.ts';
 import { queryOf, requireId, requireObjectBody } from './params.ts';
 import { assertCutoverAllowsRun } from './cutover.ts';
 import { CutoverSwitch } from './cutover-switch.ts';
-import { RunWaiters } from './run-waiters.ts';
+import { RunWaiters, WAIT_DONE } from './run-waiters.ts';
 
 type IdParams = { Params: { id: string } };
-const WAIT_DONE = new Set(['succeeded', 'failed', 'canceled', 'paused']);
 
 /** A query integer the route schema has checked (an empty value means "not given"). */
 function intQuery(query: Record<string, unknown>, name: string, dflt: number): number {
@@ -44,12 +43,18 @@ export function runRoutes(orchestrator: Orchestrator): RouteInstaller {
     };
     app.decorate('cutoverSwitch', cutover);
     const waiters = new RunWaiters(orchestrator.bus);
+    // The realtime layer (installed after these routes) carries the commit signals of every process.
+    const attachSignals = (): void => {
+      if (app.hasDecorator('realtime')) waiters.attachSignals(app.realtime.runSignals, app.realtime.signalsUp());
+    };
+    app.addHook('onReady', async () => attachSignals());
+    app.decorate('runWaiters', waiters);
     app.addHook('onClose', async () => waiters.close());
 
     /**
-     * The run once it is finished or paused, or after `seconds` (`GET /api/runs/:id?wait_s`). Listens first, then reads
-     * the whole run once: a run already done is answered from that read (one round trip), an unknown one is a 404.
-     * Otherwise it waits for the run's terminal event on the bus (runs this process owns: no read per event) or a
+     * The run once it is finished or paused, or after `seconds` (`GET /api/runs/:id?wait_s`). Listens first; a run this
+     * process is executing (the waiters' live book) is not read before its end. Otherwise it reads the whole run once:
+     * a run already done is answered from that read (one round trip), an unknown one is a 404. Then it waits for the run's terminal event on the bus (runs this process owns: no read per event) or a
      * commit signal of another process (then a run-row read decides), and reads the whole run again. Waiters are kept
      * by run id (run-waiters.ts): an event reaches only the requests waiting on its run.
      */
@@ -74,7 +79,7 @@ export function runRoutes(orchestrator: Orchestrator): RouteInstaller {
       // Runs owned by another process: their commits arrive as LISTEN/NOTIFY signals of the realtime layer (after a
       // reconnect of its connection, check again); a signal of a commit the bus already delivered is skipped. An app
       // built without realtime polls as a fallback.
-      if (app.hasDecorator('realtime')) waiters.attachSignals(app.realtime.runSignals);
+      attachSignals();
       let seen = 0;
       const remove = waiters.add(runId, {
         onBus(e) {
@@ -90,8 +95,13 @@ export function runRoutes(orchestrator: Orchestrator): RouteInstaller {
       const timer = setTimeout(finish, seconds * 1000);
       const poll = waiters.hasSignals ? undefined : setInterval(checkQuietly, 500);
       try {
-        const first = await runs.require(runId);
-        if (WAIT_DONE.has(first.status)) return first;
+        // Registered first, then asked: an end published after this line reaches the waiter.
+        const live = waiters.liveHere(runId);
+        if (live !== undefined) seen = Math.max(seen, live);
+        else {
+          const first = await runs.require(runId);
+          if (WAIT_DONE.has(first.status)) return first;
+        }
         await finished;
         return await runs.require(runId);
       } finally {
@@ -170,5 +180,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The cutover switch as this process knows it (cutover-switch.ts); the realtime layer keeps it current. */
     cutoverSwitch: CutoverSwitch;
+    /** The long-polls waiting on runs, by run id (run-waiters.ts). */
+    runWaiters: RunWaiters;
   }
 }
