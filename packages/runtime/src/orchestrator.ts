@@ -36,6 +36,17 @@ export interface OrchestratorOptions {
   snapshotEvery?: number;
 }
 
+/** Options of {@link Orchestrator.startRun}. */
+export interface StartOptions {
+  input?: unknown;
+  /** The flowchart version to run (default: its latest). */
+  version?: number;
+  parent_run_id?: string | null;
+  parent_node_run_id?: string | null;
+  /** The run's id (default: a new one). */
+  runId?: string;
+}
+
 export interface ControlResult {
   superseded_node_run_ids?: string[];
   side_effects?: { node_run_id: string; node_id: string; kind: string }[];
@@ -78,6 +89,11 @@ export class Orchestrator {
   /** Lease releases of settled actors still on their way: a new actor for the run waits for them (see `loadActor`). */
   private readonly releasing = new Map<string, Promise<void>>();
   private readonly graphs = new Map<string, CompiledGraph>();
+  /**
+   * The latest version of each flowchart this process started a run of: a run of the latest version is then created
+   * by its first commit, which checks in SQL that the version is still the latest (a miss falls back and refreshes).
+   */
+  private readonly latest = new Map<string, number>();
   /** Node runs of broken actors whose result can never be committed: failed (not re-run) when the run is adopted. */
   private readonly poisoned = new Map<string, Map<string, ErrorInfo>>();
   private timers: NodeJS.Timeout[] = [];
@@ -135,15 +151,19 @@ export class Orchestrator {
   }
 
   /** Creates a run and starts it. Resolves after the start is committed. */
-  async startRun(flowchartId: string, opts: { input?: unknown; version?: number; parent_run_id?: string | null; parent_node_run_id?: string | null; runId?: string }, meta: CommandMeta): Promise<string> {
-    if (opts.version === undefined && this.o.store.createLeasedRun && !this.stopped) return this.startLatest(flowchartId, opts, meta);
+  async startRun(flowchartId: string, opts: StartOptions, meta: CommandMeta): Promise<string> {
+    const id = opts.runId ?? this.o.newId('run');
+    // A run created by its first commit: the version is known (given, or this process's latest), its graph compiled.
+    const known = opts.version ?? this.latest.get(flowchartId);
+    if (known !== undefined && this.o.store.createsRunInCommit && !this.stopped) {
+      if (opts.version !== undefined) await this.versionGraph(flowchartId, opts.version);
+      if (await this.startCreated(id, flowchartId, known, opts, meta)) return id;
+      this.latest.delete(flowchartId); // a newer version was saved: the start below reads it
+    }
+    if (opts.version === undefined && this.o.store.createLeasedRun && !this.stopped) return this.startLatest(id, flowchartId, opts, meta);
     const version = opts.version ?? (await this.o.store.latestVersion(flowchartId));
     if (version === null) throw new LlmctlError('not_found', `flowchart ${flowchartId} not found`, { flowchart_id: flowchartId });
-    await this.graphFor(flowchartId, version).catch((err: unknown) => {
-      if (err instanceof LlmctlError && err.code === 'not_found') throw new LlmctlError('not_found', `flowchart ${flowchartId} has no version ${version}`, { flowchart_id: flowchartId, version });
-      throw err;
-    });
-    const id = opts.runId ?? this.o.newId('run');
+    await this.versionGraph(flowchartId, version);
     const newRun = {
       id, flowchart_id: flowchartId, flowchart_version: version, input: opts.input ?? null,
       parent_run_id: opts.parent_run_id ?? null, parent_node_run_id: opts.parent_node_run_id ?? null,
@@ -168,8 +188,7 @@ export class Orchestrator {
    * the version (no version read before it), then its first commit starts it. The graph of a version is compiled once
    * per process and cached.
    */
-  private async startLatest(flowchartId: string, opts: { input?: unknown; parent_run_id?: string | null; parent_node_run_id?: string | null; runId?: string }, meta: CommandMeta): Promise<string> {
-    const id = opts.runId ?? this.o.newId('run');
+  private async startLatest(id: string, flowchartId: string, opts: StartOptions, meta: CommandMeta): Promise<string> {
     const record = await this.o.store.createLeasedRun!({
       id, flowchart_id: flowchartId, flowchart_version: null, input: opts.input ?? null,
       parent_run_id: opts.parent_run_id ?? null, parent_node_run_id: opts.parent_node_run_id ?? null,
@@ -183,10 +202,55 @@ export class Orchestrator {
       await this.o.store.releaseLease(id, this.owner).catch(() => undefined);
       throw err;
     }
+    this.latest.set(flowchartId, record.flowchart_version);
     const actor = RunActor.created(this.actorDeps(), record, graph, record.lease_epoch);
     this.actors.set(id, actor);
     await actor.submit((d) => ({ events: d.s.seq === 0 ? decide.start(d.g, d.s, opts.input ?? null, d.newId, d.now, actor.record.continuation ?? 0) : [], result: undefined }), meta);
     return id;
+  }
+
+  /** The compiled graph of a given version; `not_found` naming the version when it does not exist. */
+  private versionGraph(flowchartId: string, version: number): Promise<CompiledGraph> {
+    return this.graphFor(flowchartId, version).catch((err: unknown) => {
+      if (err instanceof LlmctlError && err.code === 'not_found') throw new LlmctlError('not_found', `flowchart ${flowchartId} has no version ${version}`, { flowchart_id: flowchartId, version });
+      throw err;
+    });
+  }
+
+  /**
+   * Starts a run whose row is created by its first commit (one statement: the run row with this process's lease, the
+   * start decision's events, node runs and notification; `Commit.create`). Without an explicit version the run is
+   * created only while `version` is still the flowchart's latest. Returns false when nothing was created (a newer
+   * version was saved): the caller starts it the usual way. A run that exists after a failed first commit (its
+   * answer was lost and the retry was fenced) is carried on by adopting it.
+   */
+  private async startCreated(id: string, flowchartId: string, version: number, opts: StartOptions, meta: CommandMeta): Promise<boolean> {
+    const graph = await this.graphFor(flowchartId, version);
+    const run = {
+      id, flowchart_id: flowchartId, flowchart_version: version, input: opts.input ?? null, parent_run_id: opts.parent_run_id ?? null,
+      parent_node_run_id: opts.parent_node_run_id ?? null, request_id: meta.request_id, correlation_id: meta.correlation_id,
+    };
+    const record: RunRecord = {
+      ...run, status: 'queued', continued_from: null, continued_to: null, continuation: 0, lease_owner: this.owner, lease_epoch: 1,
+      lease_expires_at: null, last_sequence: 0, request_id: meta.request_id, correlation_id: meta.correlation_id,
+    };
+    const actor = RunActor.created(this.actorDeps(() => actor.creating), record, graph, 1, { run, ttl_ms: this.ttl, if_latest: opts.version === undefined });
+    this.actors.set(id, actor);
+    try {
+      await actor.submit((d) => ({ events: decide.start(d.g, d.s, opts.input ?? null, d.newId, d.now, 0), result: undefined }), meta);
+      return true;
+    } catch (err) {
+      if (!actor.creating) throw err;
+      if (this.actors.get(id) === actor) this.actors.delete(id);
+      const row = await this.o.store.getRun(id).catch(() => Promise.reject(err));
+      if (row) {
+        // (a run this process already executes is left to its actor)
+        if (!this.actors.has(id)) void this.adopt(id);
+        return true;
+      }
+      if (err instanceof LlmctlError && err.code === 'conflict') return false; // fenced: nothing was created
+      throw err;
+    }
   }
 
   /** Applies a control action; resolves after commit. */
@@ -290,11 +354,17 @@ export class Orchestrator {
     return actor;
   }
 
-  private actorDeps(): ActorDeps {
+  /**
+   * What an actor needs. `creating` (an actor whose first commit creates its run): while it says true, a failed
+   * commit is the caller's to report (startRun rejects with it), not logged.
+   */
+  private actorDeps(creating?: () => boolean): ActorDeps {
     return {
       store: this.o.store, bus: this.bus, executor: this.executor, owner: this.owner, newId: this.o.newId,
       clock: this.o.clock ?? (() => new Date()), backoffMs: this.o.backoffMs ?? defaultBackoff,
-      logError: (m, e) => this.log(m, e),
+      logError: (m, e) => {
+        if (!creating?.()) this.log(m, e);
+      },
       snapshotEvery: this.o.snapshotEvery,
       onSettled: (a, reason) => this.onSettled(a, reason),
       onRunCreated: (id) => void this.adopt(id),
@@ -304,6 +374,8 @@ export class Orchestrator {
   private onSettled(a: RunActor, reason: 'terminal' | 'paused' | 'broken'): void {
     if (this.actors.get(a.id) !== a) return;
     this.actors.delete(a.id);
+    // A run whose creating commit failed may not exist: startRun decides (fall back, adopt or report).
+    if (reason === 'broken' && a.creating) return;
     if (reason !== 'broken') {
       const p: Promise<void> = this.o.store.releaseLease(a.id, this.owner).catch((e) => this.log(`release lease of ${a.id}`, e))
         .finally(() => {
@@ -353,7 +425,8 @@ export class Orchestrator {
   private async renewLeases(): Promise<void> {
     if (this.stopped || this.actors.size === 0) return;
     try {
-      const ids = [...this.actors.keys()];
+      // (a run whose first commit creates it has no row to renew yet)
+      const ids = [...this.actors].filter(([, a]) => !a.creating).map(([id]) => id);
       const held = new Set(await this.o.store.renewLeases(this.owner, ids, this.ttl));
       for (const id of ids) {
         if (held.has(id)) continue;

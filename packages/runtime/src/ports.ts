@@ -87,6 +87,22 @@ export interface Commit {
    * {@link RunLog.recordModelCalls}). A fenced commit stores none of them.
    */
   model_calls?: ModelCallRecord[];
+  /**
+   * The commit creates its run (adapters with {@link RunLog.createsRunInCommit}): the run row is inserted by the same
+   * statement, with the commit's lease (`lease`, epoch 1) and `last_sequence` at the commit's last event. When the
+   * run's id exists, or `if_latest` is set and `run.flowchart_version` is no longer the flowchart's latest, nothing is
+   * written and the commit throws {@link FencedError}; a flowchart that does not exist is `not_found`.
+   */
+  create?: RunCreation;
+}
+
+/** A run created by its first commit (see {@link Commit.create}). */
+export interface RunCreation {
+  run: NewRun;
+  /** Lease time-to-live from the commit (the owner and epoch are the commit's `lease`). */
+  ttl_ms: number;
+  /** Create only while `run.flowchart_version` is still the flowchart's latest version. */
+  if_latest: boolean;
 }
 
 /** Thrown by `commit` when the run moved on (sequence) or the lease was taken over (epoch). */
@@ -112,6 +128,8 @@ export interface RunLog {
    * row, so a run this process starts needs no separate lease, run read or log fold.
    */
   createLeasedRun?(run: NewLeasedRun, owner: string, ttlMs: number): Promise<RunRecord>;
+  /** True when `commit` honours {@link Commit.create}: a run is created by its first commit (one statement less). */
+  readonly createsRunInCommit?: boolean;
   getRun(runId: string): Promise<RunRecord | null>;
   /** Appends atomically; throws {@link FencedError} when the sequence moved on or the lease epoch is stale. */
   commit(c: Commit): Promise<void>;

@@ -1,9 +1,8 @@
 import type { Commit, ModelCallRecord } from '@llmctl/runtime';
 import { snapshotRefs } from '@llmctl/runtime';
 import { compactEventPayload, compactInputSnapshot } from './stored-outputs.ts';
+import { FULL_SHAPE, MODEL_CALL_COLUMNS, MODEL_CALL_NAMES, buildCommitSql, commitParamKinds, commitStatement, type CommitShape } from './commit-sql.ts';
 
-/** Snapshots kept per run: the newest few (rewinds further back fold from an older one or from the start). */
-export const SNAPSHOTS_KEPT = 4;
 
 /**
  * One run's commit as JSON texts, ready to be spliced into the recordsets of {@link COMMIT_SQL}. Encoded when the
@@ -11,6 +10,10 @@ export const SNAPSHOTS_KEPT = 4;
  */
 export interface EncodedCommit {
   runId: string;
+  /** The commit creates its run (`Commit.create`): the INSERT arm, not the fenced UPDATE. */
+  create: boolean;
+  /** The commit writes a snapshot. */
+  snapshot: boolean;
   run: string;
   events: string[];
   nodeRuns: string[];
@@ -26,13 +29,6 @@ export function encodeModelCall(c: ModelCallRecord): string {
   });
 }
 
-/** Columns of `model_calls` and their types in a recordset. */
-export const MODEL_CALL_COLUMNS = `id text, run_id text, node_run_id text, node_id text, model_name text, provider text, attempt int,
-  kind text, response_index int, status text, error jsonb, usage jsonb, started_at timestamptz, finished_at timestamptz,
-  idempotency_key text, step int, repair_attempt int, request jsonb, response jsonb, parsed_output jsonb, latency_ms int,
-  cost double precision, replayed_from text`;
-
-const MODEL_CALL_NAMES = MODEL_CALL_COLUMNS.split(',').map((c) => c.trim().split(/\s+/)[0]!).join(', ');
 
 /** Inserts the model-call records of recordset `$1` (outside a commit). */
 export const MODEL_CALLS_SQL = `INSERT INTO model_calls (${MODEL_CALL_NAMES})
@@ -46,6 +42,16 @@ function outputEvents(c: Commit): Map<string, { sequence: number; output: unknow
     if (p.kind === 'node.succeeded' || p.kind === 'node.skipped') m.set(p.node_run_id, { sequence: e.sequence, output: p.output, routing: p.routing });
   }
   return m;
+}
+
+/** The run-row fields of a run created by its first commit (the INSERT arm of commit-sql.ts). */
+function creationFields(c: Commit): Record<string, unknown> {
+  const { run, ttl_ms, if_latest } = c.create!;
+  return {
+    c: true, flowchart_id: run.flowchart_id, flowchart_version: run.flowchart_version, parent_run_id: run.parent_run_id ?? null,
+    parent_node_run_id: run.parent_node_run_id ?? null, continued_from: run.continued_from ?? null, request_id: run.request_id ?? null,
+    correlation_id: run.correlation_id ?? null, continuation: run.continuation ?? 0, ttl_ms, if_latest,
+  };
 }
 
 /**
@@ -70,11 +76,14 @@ export function encodeCommit(c: Commit): EncodedCommit {
     notify: JSON.stringify({ run_id: c.run_id, last_sequence: c.expected_sequence + c.events.length }),
     snap_seq: c.snapshot?.sequence ?? null, snap_format: c.snapshot?.format ?? null,
     snap_refs: c.snapshot ? `{${snapshotRefs(c.snapshot.state_json).join(',')}}` : null,
+    ...(c.create ? creationFields(c) : {}),
   });
   // The snapshot state is already JSON text: spliced in, not parsed and serialised again.
   const runText = c.snapshot ? `${head.slice(0, -1)},"snap_state":${c.snapshot.state_json}}` : head;
   return {
     runId: c.run_id,
+    create: c.create !== undefined,
+    snapshot: c.snapshot !== undefined,
     run: runText,
     events: c.events.map((e) => JSON.stringify({ ...e, payload: compactEventPayload(e.payload, c.sources), run_id: c.run_id })),
     nodeRuns: c.node_runs.map((n) => {
@@ -116,82 +125,25 @@ export function commitParams(batch: readonly EncodedCommit[]): string[] {
  *
  * JSON null becomes SQL NULL in a recordset: the run's input, output and error are stored as JSON `null` (as the single
  * commit always did) through COALESCE.
+ *
+ * This is the statement with every arm, for existing runs (parameters: {@link commitParams}); the group committer
+ * sends the variant of each batch's shape ({@link commitQuery}, commit-sql.ts).
  */
-export const COMMIT_SQL = `
-  WITH x AS MATERIALIZED (
-    SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id text, expected bigint, owner text, epoch bigint, n int, status text,
-      write_input boolean, input jsonb, output jsonb, error jsonb, warnings jsonb, leftover_tokens jsonb, started_at timestamptz,
-      finished_at timestamptz, running_ms bigint, running_since timestamptz, continued_to text, notify text, snap_seq bigint,
-      snap_format int, snap_refs bigint[], snap_state json)
-  ), lk AS MATERIALIZED (
-    -- the batch's run rows are locked first, in id order, whatever join the UPDATE gets (a hash join scans runs in
-    -- physical order); renewLeases locks in the same order, so the two never deadlock
-    SELECT runs.id FROM runs WHERE runs.id IN (SELECT x.id FROM x) ORDER BY runs.id FOR UPDATE
-  ), r AS (
-    UPDATE runs SET last_sequence = x.expected + x.n, status = x.status,
-      input = CASE WHEN x.write_input THEN COALESCE(x.input, 'null') ELSE runs.input END, output = COALESCE(x.output, 'null'),
-      error = COALESCE(x.error, 'null'), warnings = x.warnings, leftover_tokens = x.leftover_tokens, started_at = x.started_at,
-      finished_at = x.finished_at, running_ms = x.running_ms, running_since = x.running_since,
-      continued_to = COALESCE(x.continued_to, runs.continued_to), updated_at = now()
-    FROM x
-    WHERE runs.id = x.id AND runs.id IN (SELECT lk.id FROM lk) AND runs.last_sequence = x.expected AND (x.owner IS NULL OR (runs.lease_owner = x.owner AND runs.lease_epoch = x.epoch))
-    RETURNING runs.id
-  ), ev AS (
-    INSERT INTO run_events (run_id, sequence, event_id, event_type, payload, request_id, correlation_id)
-    SELECT e.run_id, e.sequence, e.event_id, e.event_type, e.payload, e.request_id, e.correlation_id
-    FROM jsonb_to_recordset($2::jsonb) AS e(run_id text, sequence bigint, event_id text, event_type text, payload jsonb, request_id text, correlation_id text)
-    JOIN r ON r.id = e.run_id
-  ), y AS MATERIALIZED (
-    SELECT y.* FROM jsonb_to_recordset($3::jsonb) AS y(id text, run_id text, node_id text, node_type text, iteration int, status text,
-      outcome text, fallback_used boolean, degraded_reason text, warnings jsonb, error jsonb, input_snapshot jsonb, output jsonb,
-      routing jsonb, attempts jsonb, idempotency_key text, retry_of text, rewound_from text, queued_sequence bigint,
-      checkpoint_sequence bigint, created_order bigint, usage jsonb, started_at timestamptz, finished_at timestamptz, ws boolean, wo boolean,
-      oseq bigint)
-    JOIN r ON r.id = y.run_id
-  ), nu AS (
-    -- existing node runs: large columns the commit did not change (ws / wo false) are left as they are
-    UPDATE node_runs SET status = y.status, outcome = y.outcome, fallback_used = y.fallback_used, degraded_reason = y.degraded_reason,
-      warnings = COALESCE(y.warnings, '[]'), error = y.error,
-      input_snapshot = CASE WHEN y.ws THEN COALESCE(y.input_snapshot, '{}') ELSE node_runs.input_snapshot END,
-      output = CASE WHEN y.wo THEN y.output ELSE node_runs.output END,
-      routing = CASE WHEN y.wo THEN y.routing ELSE node_runs.routing END,
-      output_seq = CASE WHEN y.wo THEN y.oseq ELSE node_runs.output_seq END,
-      attempts = COALESCE(y.attempts, '[]'), checkpoint_sequence = y.checkpoint_sequence, usage = y.usage,
-      started_at = y.started_at, finished_at = y.finished_at
-    FROM y WHERE node_runs.id = y.id
-  ), ni AS (
-    -- new node runs (always sent whole); the UPDATE above and this INSERT touch disjoint rows
-    INSERT INTO node_runs (id, run_id, node_id, node_type, iteration, status, outcome, fallback_used, degraded_reason, warnings, error,
-      input_snapshot, output, routing, attempts, idempotency_key, retry_of, rewound_from, queued_sequence, checkpoint_sequence,
-      created_order, usage, started_at, finished_at, output_seq)
-    SELECT y.id, y.run_id, y.node_id, y.node_type, y.iteration, y.status, y.outcome, y.fallback_used, y.degraded_reason,
-      COALESCE(y.warnings, '[]'), y.error, COALESCE(y.input_snapshot, '{}'), y.output, y.routing, COALESCE(y.attempts, '[]'),
-      y.idempotency_key, y.retry_of, y.rewound_from, y.queued_sequence, y.checkpoint_sequence, y.created_order, y.usage,
-      y.started_at, y.finished_at, y.oseq
-    FROM y WHERE NOT EXISTS (SELECT 1 FROM node_runs o WHERE o.id = y.id)
-  ), nw AS (
-    INSERT INTO runs (id, flowchart_id, flowchart_version, status, input, parent_run_id, parent_node_run_id, continued_from, request_id, correlation_id, continuation)
-    SELECT n.id, n.flowchart_id, n.flowchart_version, 'queued', n.input, n.parent_run_id, n.parent_node_run_id, n.continued_from, n.request_id,
-      n.correlation_id, COALESCE(n.continuation, 0)
-    FROM jsonb_to_recordset($4::jsonb) AS n(id text, by_run text, flowchart_id text, flowchart_version int, input jsonb, parent_run_id text,
-      parent_node_run_id text, continued_from text, request_id text, correlation_id text, continuation int)
-    JOIN r ON r.id = n.by_run
-  ), mc AS (
-    -- the model calls of the attempts whose outcome this commit records (only for runs that passed the fence)
-    INSERT INTO model_calls (${MODEL_CALL_NAMES})
-    SELECT ${MODEL_CALL_NAMES.split(', ').map((n) => `m.${n}`).join(', ')}
-    FROM jsonb_to_recordset($5::jsonb) AS m(${MODEL_CALL_COLUMNS}) JOIN r ON r.id = m.run_id
-  ), s AS (
-    SELECT x.* FROM x JOIN r ON r.id = x.id WHERE x.snap_seq IS NOT NULL
-  ), sn AS (
-    -- a snapshot of the folded state, when due; older ones beyond the newest few are dropped
-    INSERT INTO run_snapshots (run_id, sequence, state, output_refs)
-    SELECT s.id, s.snap_seq, json_build_object('format', s.snap_format, 'state', s.snap_state), s.snap_refs FROM s
-  ), sd AS (
-    DELETE FROM run_snapshots d USING s WHERE d.run_id = s.id
-      AND d.sequence < (SELECT min(sequence) FROM (SELECT sequence FROM run_snapshots k WHERE k.run_id = s.id ORDER BY sequence DESC LIMIT ${SNAPSHOTS_KEPT - 1}) AS newest)
-  ), nt AS (
-    -- delivered by PostgreSQL only when this statement commits
-    SELECT pg_notify('llmctl_run_events', x.notify) FROM x JOIN r ON r.id = x.id
-  )
-  SELECT (SELECT coalesce(array_agg(id), '{}') FROM r) AS ids, (SELECT count(*) FROM nt)::int AS notified`;
+export const COMMIT_SQL = buildCommitSql(FULL_SHAPE);
+
+/** The shape of a batch: which arms its statement needs. */
+export function shapeOf(batch: readonly EncodedCommit[]): CommitShape {
+  const updates = batch.filter((b) => !b.create).length;
+  return {
+    create: updates < batch.length, update: updates > 0, lock: updates > 1, snapshot: batch.some((b) => b.snapshot),
+    newRuns: batch.some((b) => b.newRuns.length > 0), modelCalls: batch.some((b) => b.modelCalls.length > 0),
+  };
+}
+
+/** The prepared statement and parameters of a batch (at most one commit per run), its arms chosen by its shape. */
+export function commitQuery(batch: readonly EncodedCommit[]): { name: string; text: string; values: string[] } {
+  const shape = shapeOf(batch);
+  const list = (parts: string[]): string => `[${parts.join(',')}]`;
+  const values = commitParamKinds(shape).map((k) => (k === 'runs' ? list(batch.map((b) => b.run)) : list(batch.flatMap((b) => b[k]))));
+  return { ...commitStatement(shape), values };
+}

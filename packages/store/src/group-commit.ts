@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { FencedError } from '@llmctl/runtime';
-import { COMMIT_SQL, commitParams, type EncodedCommit } from './commit-statement.ts';
+import { commitQuery, type EncodedCommit } from './commit-statement.ts';
 
 /** Counters of a {@link GroupCommitter} (tests and the benchmark read them). */
 export interface GroupCommitStats {
@@ -123,9 +123,9 @@ export class GroupCommitter {
   private async exec(batch: Pending[]): Promise<Set<string>> {
     this.stats.transactions += 1;
     this.stats.largest_batch = Math.max(this.stats.largest_batch, batch.length);
-    // Runs in id order (the statement itself locks the run rows in id order, see COMMIT_SQL's `lk`).
+    // Runs in id order (the statement itself locks the run rows in id order, see commit-sql.ts's `lk`).
     const commits = batch.map((p) => p.c).sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
-    const res = await this.pool.query({ name: 'llmctl_group_commit_v2', text: COMMIT_SQL, values: commitParams(commits) });
+    const res = await this.pool.query(commitQuery(commits));
     return new Set((res.rows[0] as { ids: string[] }).ids);
   }
 

@@ -14,6 +14,18 @@ const ACTIVE_UNLEASHED = `('queued','running','pausing','canceling')`;
 const RUN_COLUMNS = `id, flowchart_id, flowchart_version, status, input, parent_run_id, parent_node_run_id, continued_from,
   continued_to, continuation, lease_owner, lease_epoch, lease_expires_at, last_sequence, request_id, correlation_id`;
 
+/** A run's INSERT failed: a missing flowchart is `not_found` (the errors of a run creation, with or without its commit). */
+function creationError(err: unknown, run: { flowchart_id: string; flowchart_version: number | null }): unknown {
+  // 23502: there is no flowchart to take the latest version of
+  if ((err as { code?: string }).code === '23502' && run.flowchart_version === null) {
+    return new LlmctlError('not_found', `flowchart ${run.flowchart_id} not found`, { flowchart_id: run.flowchart_id });
+  }
+  if ((err as { code?: string }).code === '23503') {
+    return new LlmctlError('not_found', `flowchart ${run.flowchart_id} not found (it was deleted)`, { flowchart_id: run.flowchart_id });
+  }
+  return err;
+}
+
 /**
  * The runtime's `RunStore` on PostgreSQL. A commit is ONE SQL statement (data-modifying CTEs): the fenced sequence
  * bump on the run row, the log append and the node-run upserts succeed or fail together, in one round trip; commits
@@ -64,14 +76,7 @@ export class PgRunStore implements RunStore {
       );
       return r.rows[0] as RunRecord | undefined;
     } catch (err) {
-      // 23502: there is no flowchart to take the latest version of
-      if ((err as { code?: string }).code === '23502' && run.flowchart_version === null) {
-        throw new LlmctlError('not_found', `flowchart ${run.flowchart_id} not found`, { flowchart_id: run.flowchart_id });
-      }
-      if ((err as { code?: string }).code === '23503') {
-        throw new LlmctlError('not_found', `flowchart ${run.flowchart_id} not found (it was deleted)`, { flowchart_id: run.flowchart_id });
-      }
-      throw err;
+      throw creationError(err, run);
     }
   }
 
@@ -85,8 +90,13 @@ export class PgRunStore implements RunStore {
    * commit is in flight go to PostgreSQL together in one statement (see {@link GroupCommitter}).
    */
   commit(c: Commit): Promise<void> {
-    return this.committer.submit(encodeCommit(c));
+    const done = this.committer.submit(encodeCommit(c));
+    const created = c.create?.run;
+    return created ? done.catch((err: unknown) => Promise.reject(creationError(err, created))) : done;
   }
+
+  /** Commits may create their run (`Commit.create`): see commit-sql.ts's INSERT arm. */
+  readonly createsRunInCommit = true;
 
   /** Stores model-call records outside a commit (one INSERT); with this the runtime hands records to the commit. */
   async recordModelCalls(calls: ModelCallRecord[]): Promise<void> {
