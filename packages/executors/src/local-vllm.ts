@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { LlmctlError } from '@llmctl/contracts';
+import { startVllmReaper } from './vllm-reaper.ts';
 
 /** Default command (`{model}`, `{host}`, `{port}` are replaced); `LLMCTL_VLLM_COMMAND` overrides it. */
 export const DEFAULT_VLLM_COMMAND = 'vllm serve {model} --host {host} --port {port}';
@@ -106,6 +107,11 @@ export async function startLocalVllm(model: string, o: LocalVllmOptions = {}, si
     });
   });
   const grace = o.stopGraceMs ?? 10_000;
+  // The server dies with this process, even a SIGKILLed one (vllm-reaper.ts); a server that ended disarms it.
+  if (child.pid !== undefined) {
+    const reaper = startVllmReaper(child.pid, grace, log);
+    void exited.then(() => reaper.disarm());
+  }
   const stop = (): Promise<void> => stopChild(child, exited, grace);
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
