@@ -11,6 +11,7 @@
  *   node has selected it, without the harness's own round trips.
  */
 import type { Browser, Page } from 'playwright-core';
+import { mainThreadStats, TRACE_CATEGORIES, type MainThreadStat } from './main-thread-trace.ts';
 
 /** One cold open. */
 export interface EditorOpenSample {
@@ -30,6 +31,8 @@ export interface EditorOpenSample {
   harness_wall_ms: number;
   dom_nodes: number;
   js_heap_mb: number | null;
+  /** With `trace`: the renderer main thread from navigation until the node is selected (CPU time, longest task). */
+  main?: MainThreadStat;
 }
 
 interface BenchWindow {
@@ -97,14 +100,18 @@ async function settle(page: Page, frames = 20): Promise<void> {
   );
 }
 
-/** Opens `/flowcharts/:id` in a fresh context and measures it (see the module comment). */
-export async function measureEditorOpen(browser: Browser, baseURL: string, flowchartId: string, spots: NodeSpot[]): Promise<EditorOpenSample> {
+/**
+ * Opens `/flowcharts/:id` in a fresh context and measures it (see the module comment); with `trace`, also under a
+ * Chromium performance trace (main-thread CPU time, see main-thread-trace.ts).
+ */
+export async function measureEditorOpen(browser: Browser, baseURL: string, flowchartId: string, spots: NodeSpot[], trace = false): Promise<EditorOpenSample> {
   const context = await browser.newContext({ baseURL, viewport: { width: 1440, height: 900 } });
   context.setDefaultTimeout(60_000);
   await context.addInitScript({ content: 'globalThis.__name ??= (f) => f;' });
   await context.addInitScript(probe, spots);
   const page = await context.newPage();
   try {
+    if (trace) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     const t0 = Date.now();
     await page.goto(`/flowcharts/${encodeURIComponent(flowchartId)}`, { waitUntil: 'commit' });
     // Pick the node nearest the canvas centre once fitView has placed the nodes (harness time, not measured).
@@ -130,6 +137,7 @@ export async function measureEditorOpen(browser: Browser, baseURL: string, flowc
     await page.mouse.click(target.x, target.y);
     await page.waitForFunction(() => (window as unknown as BenchWindow).__bench.selected !== null, undefined, { polling: 'raf' });
     const harness = Date.now() - t0;
+    const main = trace ? mainThreadStats(await browser.stopTracing()) : undefined;
     const r = await page.evaluate(() => {
       const b = (window as unknown as BenchWindow).__bench;
       const perf = performance as Performance & { memory?: { usedJSHeapSize: number } };
@@ -155,6 +163,7 @@ export async function measureEditorOpen(browser: Browser, baseURL: string, flowc
       harness_wall_ms: harness,
       dom_nodes: r.dom,
       js_heap_mb: r.heap === null ? null : Math.round((r.heap / 1048576) * 10) / 10,
+      ...(main ? { main } : {}),
     };
   } finally {
     await context.close();

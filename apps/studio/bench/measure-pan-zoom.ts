@@ -10,6 +10,7 @@
  * zoom back in.
  */
 import type { Browser } from 'playwright-core';
+import { mainThreadStats, TRACE_CATEGORIES, type MainThreadStat } from './main-thread-trace.ts';
 
 /** One gesture. */
 export interface GestureStat {
@@ -22,6 +23,8 @@ export interface GestureStat {
   zoom_after: number;
   /** Node elements in the DOM at the end of the gesture. */
   nodes_in_dom: number;
+  /** With `trace`: the renderer main thread during the gesture (CPU time, longest task). */
+  main?: MainThreadStat;
 }
 
 /** Pan and zoom figures of one page. */
@@ -81,8 +84,8 @@ function stat(run: { times: number[]; zoom: number; nodes: number }): GestureSta
   };
 }
 
-/** Opens `/flowcharts/:id`, waits until it has settled, and measures the four gestures. */
-export async function measurePanZoom(browser: Browser, baseURL: string, flowchartId: string): Promise<PanZoomSample> {
+/** Opens `/flowcharts/:id`, waits until it has settled, and measures the four gestures (`trace`: also traced). */
+export async function measurePanZoom(browser: Browser, baseURL: string, flowchartId: string, trace = false): Promise<PanZoomSample> {
   const context = await browser.newContext({ baseURL, viewport: { width: 1440, height: 900 } });
   context.setDefaultTimeout(120_000);
   await context.addInitScript({ content: 'globalThis.__name ??= (f) => f;' });
@@ -107,7 +110,12 @@ export async function measurePanZoom(browser: Browser, baseURL: string, flowchar
           requestAnimationFrame(tick);
         }),
     );
-    const run = async (kind: Kind, frames: number): Promise<GestureStat> => stat(await page.evaluate(gesture, [kind, frames] as [Kind, number]));
+    const run = async (kind: Kind, frames: number): Promise<GestureStat> => {
+      if (!trace) return stat(await page.evaluate(gesture, [kind, frames] as [Kind, number]));
+      await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+      const s = stat(await page.evaluate(gesture, [kind, frames] as [Kind, number]));
+      return { ...s, main: mainThreadStats(await browser.stopTracing()) };
+    };
     // 100 px of wheel per frame is ×0.87 of zoom: 20 frames take 100 % to the minimum zoom (0.1) and back.
     const pan_at_100 = await run('pan', 60);
     const zoom_out = await run('zoom-out', 20);

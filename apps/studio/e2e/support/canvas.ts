@@ -179,7 +179,10 @@ export async function gridNodeNearCentre(page: Page): Promise<{ id: string; x: n
   }, [DX, DY, LANES, PER_LANE] as [number, number, number, number]);
 }
 
-/** Waits until the canvas viewport transform has not changed for `frames` animation frames (pans / zooms done). */
+/**
+ * Waits until the canvas viewport transform has not changed for `frames` animation frames (pans / zooms done) and a big
+ * graph's canvas has handed every node on screen to React Flow (no `data-mounting`, see big-graph.ts).
+ */
 export async function waitForCanvasIdle(page: Page, frames = 10): Promise<void> {
   await page.evaluate(
     (n) =>
@@ -190,7 +193,7 @@ export async function waitForCanvasIdle(page: Page, frames = 10): Promise<void> 
           const t = document.querySelector('.react-flow__viewport')?.getAttribute('style') ?? '';
           same = t === last ? same + 1 : 0;
           last = t;
-          if (same >= n) resolve();
+          if (same >= n && document.querySelector('[data-mounting]') === null) resolve();
           else requestAnimationFrame(tick);
         };
         requestAnimationFrame(tick);

@@ -69,29 +69,6 @@ export function EditorCanvas({ selectedNodes, selectedEdges }: EditorCanvasProps
   const initialized = useNodesInitialized();
   const [minimap, setMinimap] = useMinimapOpen();
 
-  // Fit once the nodes are measured, and again whenever the canvas changes size (window resize, panels).
-  const fitted = useRef(false);
-  useEffect(() => {
-    if (!initialized || fitted.current) return;
-    fitted.current = true;
-    readableFit(rf, canvasRef.current);
-  }, [initialized, rf]);
-  useEffect(() => {
-    const el = canvasRef.current;
-    if (!el || typeof ResizeObserver === 'undefined') return;
-    let last = '';
-    const ro = new ResizeObserver(() => {
-      const r = el.getBoundingClientRect();
-      const size = `${Math.round(r.width)}x${Math.round(r.height)}`;
-      if (size === last) return;
-      const first = last === '';
-      last = size;
-      if (!first && fitted.current) readableFit(rf, el);
-    });
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, [rf]);
-
   const selectEdge = useCallback((edgeId: string) => dispatch({ type: 'select', nodes: [], edges: [edgeId] }), [dispatch]);
 
   const selN = useMemo(() => new Set(selectedNodes), [selectedNodes]);
@@ -125,7 +102,33 @@ export function EditorCanvas({ selectedNodes, selectedEdges }: EditorCanvasProps
 
   // At low detail the nodes are drawn by the layer, so a click on the pane selects the node under it.
   const selectNode = useCallback((id: string) => dispatch({ type: 'select', nodes: [id], edges: [] }), [dispatch]);
-  const { low, flowProps, controlsProps } = useBigGraph(nodes, edges, selectNode);
+  const { low, ready, layer, mounting, flowProps, controlsProps } = useBigGraph(nodes, edges, selectNode);
+
+  // Fit once the nodes are measured (a big graph: once the pane has a size, its nodes carry estimated sizes and React
+  // Flow holds only a window of them), and again whenever the canvas changes size (window resize, panels).
+  const fitted = useRef(false);
+  const allNodes = useRef<FlowNode[] | undefined>(undefined);
+  allNodes.current = big ? nodes : undefined;
+  useEffect(() => {
+    if (fitted.current || !(big ? ready : initialized)) return;
+    fitted.current = true;
+    readableFit(rf, canvasRef.current, allNodes.current);
+  }, [initialized, ready, big, rf]);
+  useEffect(() => {
+    const el = canvasRef.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    let last = '';
+    const ro = new ResizeObserver(() => {
+      const r = el.getBoundingClientRect();
+      const size = `${Math.round(r.width)}x${Math.round(r.height)}`;
+      if (size === last) return;
+      const first = last === '';
+      last = size;
+      if (!first && fitted.current) readableFit(rf, el, allNodes.current);
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [rf]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<FlowNode>[]) => {
@@ -186,7 +189,7 @@ export function EditorCanvas({ selectedNodes, selectedEdges }: EditorCanvasProps
   );
 
   return (
-    <div className={low ? 'canvas lod-low' : 'canvas'} data-testid="canvas" data-culled={big ? 'true' : undefined} ref={canvasRef} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} onDrop={onDrop}>
+    <div className={low ? 'canvas lod-low' : 'canvas'} data-testid="canvas" data-culled={big ? 'true' : undefined} data-mounting={mounting || undefined} ref={canvasRef} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} onDrop={onDrop}>
       <ReactFlow<FlowNode, FlowEdge>
         {...flowProps}
         nodeTypes={nodeTypes}
@@ -203,7 +206,7 @@ export function EditorCanvas({ selectedNodes, selectedEdges }: EditorCanvasProps
         proOptions={{ hideAttribution: true }}
       >
         {!low && <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#243041" />}
-        {low && <LowDetailLayer nodes={nodes} edges={edges} />}
+        {layer && <LowDetailLayer nodes={layer.nodes} edges={layer.edges} />}
         {minimap && big && <CanvasMiniMap nodes={nodes} width={150} height={96} />}
         {minimap && !big && <MiniMap pannable zoomable nodeColor={(n) => nodeKind(String(n.type)).color} maskColor="var(--minimap-mask)" style={{ width: 150, height: 96 }} data-testid="minimap" />}
         <Controls showInteractive={false} {...controlsProps} />

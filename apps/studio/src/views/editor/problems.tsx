@@ -1,5 +1,6 @@
 /** The problems list: every validation error and warning, clickable to select what it concerns. */
-import { useReactFlow } from '@xyflow/react';
+import { useReactFlow, useStoreApi } from '@xyflow/react';
+import { fitNodes } from '../graph/fit-nodes.ts';
 import type { Problem } from '../../core/validation-issues.ts';
 import { useEditor } from './editor-context.ts';
 
@@ -28,17 +29,23 @@ export interface ProblemsPanelProps {
 export function ProblemsPanel({ validating, checkedOnce, error }: ProblemsPanelProps) {
   const { issues, dispatch, graph } = useEditor();
   const rf = useReactFlow();
+  const store = useStoreApi();
+  // Fits the view to nodes of the graph; a big graph's React Flow holds only a window of them (../graph/view-window.ts).
+  const show = (ids: string[]): void => {
+    if (ids.every((id) => rf.getNode(id))) void rf.fitView({ nodes: ids.map((id) => ({ id })), duration: 300, maxZoom: 1.2 });
+    else fitNodes(rf, store.getState(), graph.nodes.filter((n) => ids.includes(n.id)), { duration: 300, maxZoom: 1.2 });
+  };
   const errors = issues.all.filter((p) => p.severity === 'error').length;
   const warnings = issues.all.length - errors;
   const go = (p: Problem): void => {
     const t = p.target;
     if (t.nodeId && graph.nodes.some((n) => n.id === t.nodeId)) {
       dispatch({ type: 'select', nodes: [t.nodeId], edges: [] });
-      void rf.fitView({ nodes: [{ id: t.nodeId }], duration: 300, maxZoom: 1.2 });
+      show([t.nodeId]);
     } else if (t.edgeId && graph.edges.some((e) => e.id === t.edgeId)) {
       const e = graph.edges.find((x) => x.id === t.edgeId)!;
       dispatch({ type: 'select', nodes: [], edges: [t.edgeId] });
-      void rf.fitView({ nodes: [{ id: e.source }, { id: e.target }], duration: 300, maxZoom: 1.2 });
+      show([e.source, e.target]);
     }
   };
   return (

@@ -4,19 +4,23 @@
  * vertically when it fits that way.
  */
 import type { ReactFlowInstance } from '@xyflow/react';
+import { nodeBounds } from '../graph/node-size.ts';
 
 /** Smallest zoom a fit may choose: the smallest node text is 11 px, so 1 keeps every node text at 11 px or more. */
 export const READABLE_ZOOM = 1;
 const MAX_FIT_ZOOM = 1.2;
 const PAD = 0.1;
 
-/** Fits the graph into `el` (the canvas element) without going below {@link READABLE_ZOOM}. */
-export function readableFit(rf: Pick<ReactFlowInstance, 'getNodes' | 'getNodesBounds' | 'setViewport'>, el: Element | null): void {
-  const nodes = rf.getNodes();
+/**
+ * Fits the graph into `el` (the canvas element) without going below {@link READABLE_ZOOM}: the nodes React Flow holds,
+ * or `all` when given (a big graph's canvas hands React Flow only a window of it, see ../graph/view-window.ts).
+ */
+export function readableFit(rf: Pick<ReactFlowInstance, 'getNodes' | 'getNodesBounds' | 'setViewport'>, el: Element | null, all?: Parameters<typeof nodeBounds>[0]): void {
+  const nodes = all ?? rf.getNodes();
   if (!el || nodes.length === 0) return;
   const { width, height } = el.getBoundingClientRect();
   if (width === 0 || height === 0) return;
-  const b = rf.getNodesBounds(nodes);
+  const b = all ? nodeBounds(all)! : rf.getNodesBounds(rf.getNodes());
   const fit = Math.min(width / (b.width * (1 + 2 * PAD) || 1), height / (b.height * (1 + 2 * PAD) || 1), MAX_FIT_ZOOM);
   const zoom = Math.max(fit, READABLE_ZOOM);
   const margin = 40;

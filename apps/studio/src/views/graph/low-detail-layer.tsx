@@ -4,14 +4,14 @@
  * React Flow no nodes and no connectors at all, and this layer draws the whole graph into one `<canvas>` instead: a box in
  * its kind's colour per node (outlined when selected, red with an error) and a curve per connector, redrawn only
  * when the viewport or the graph changes. The pane stays on top, so panning and zooming work as before;
- * {@link nodeAt} finds the node under a click so that a click still selects.
+ * {@link nodeAt} finds the node under a click so that a click still selects. Above that zoom it draws, as boxes, the
+ * nodes on screen still waiting to be handed to React Flow (big-graph.ts hands over a bounded number per frame).
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useStore, type ReactFlowState } from '@xyflow/react';
 import { nodeKind } from '../../core/node-catalog.ts';
 import { worstSeverity } from '../../core/validation-issues.ts';
 import type { FlowEdge, FlowNode } from './graph-types.ts';
-import { LOW_DETAIL_ZOOM } from './node-size.ts';
 
 const W = 180;
 const H = 64;
@@ -43,15 +43,17 @@ export function nodeAt(nodes: readonly FlowNode[], x: number, y: number, zoom: n
   return null;
 }
 
-/** The low-detail drawing (render inside `<ReactFlow>`). */
+/** The low-detail drawing (render inside `<ReactFlow>` while big-graph.ts gives it something to draw). */
 export function LowDetailLayer({ nodes, edges, fill = kindColor }: LowDetailLayerProps) {
   const view = useStore(viewSelector, sameView);
   const ref = useRef<HTMLCanvasElement>(null);
   const dpr = typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1;
 
+  const byId = useMemo(() => new Map(nodes.map((n) => [n.id, n])), [nodes]);
+
   useEffect(() => {
     const ctx = ref.current?.getContext('2d');
-    if (!ctx || view.zoom >= LOW_DETAIL_ZOOM) return;
+    if (!ctx) return;
     const { tx, ty, zoom, width, height } = view;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, height);
@@ -61,7 +63,6 @@ export function LowDetailLayer({ nodes, edges, fill = kindColor }: LowDetailLaye
     const y1 = -ty / zoom - H;
     const x2 = (width - tx) / zoom + W;
     const y2 = (height - ty) / zoom + H;
-    const byId = new Map(nodes.map((n) => [n.id, n]));
     ctx.beginPath();
     for (const e of edges) {
       const s = byId.get(e.source);
@@ -92,9 +93,8 @@ export function LowDetailLayer({ nodes, edges, fill = kindColor }: LowDetailLaye
         ctx.strokeRect(x, y, w, h);
       }
     }
-  }, [view, nodes, edges, dpr, fill]);
+  }, [view, nodes, byId, edges, dpr, fill]);
 
-  if (view.zoom >= LOW_DETAIL_ZOOM) return null;
   return (
     <canvas
       ref={ref}

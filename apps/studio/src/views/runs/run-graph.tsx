@@ -2,7 +2,7 @@
  * Read-only run graph: nodes coloured by live node-run state, taken connectors highlighted. A big graph is culled to
  * the viewport and drawn by the low-detail layer when zoomed out, as in the editor (../graph/big-graph.ts).
  */
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Background, BackgroundVariant, Controls, MarkerType, MiniMap, ReactFlow, type NodeChange } from '@xyflow/react';
 import type { FlowchartDocument, NodeRun } from '@llmctl/contracts';
 import { documentToGraph } from '../../core/document-graph.ts';
@@ -115,10 +115,15 @@ export function RunGraph({ document, nodeRuns, selectedNodeRun, tokens, onSelect
     [base, taken, selectedMatched],
   );
 
-  const { low, flowProps, controlsProps } = useBigGraph(nodes, edges, onSelectNode);
+  const { low, ready, layer, mounting, flowProps, controlsProps, fit } = useBigGraph(nodes, edges, onSelectNode);
+  // A big graph opens fitted to every node (React Flow's own fitView would fit only the window it holds).
+  const fitted = useRef(false);
+  useEffect(() => {
+    if (big && ready && !fitted.current) fitted.current = fit({ padding: 0.2, maxZoom: 1.2 });
+  }, [big, ready, fit]);
 
   return (
-    <div className={low ? 'canvas run-canvas lod-low' : 'canvas run-canvas'} data-testid="run-graph" data-culled={big ? 'true' : undefined}>
+    <div className={low ? 'canvas run-canvas lod-low' : 'canvas run-canvas'} data-testid="run-graph" data-culled={big ? 'true' : undefined} data-mounting={mounting || undefined}>
       <ReactFlow<FlowNode, FlowEdge>
         {...flowProps}
         nodeTypes={nodeTypes}
@@ -129,14 +134,14 @@ export function RunGraph({ document, nodeRuns, selectedNodeRun, tokens, onSelect
         elementsSelectable
         onNodeClick={(_, n) => onSelectNode(n.id)}
         deleteKeyCode={null}
-        fitView
+        fitView={!big}
         fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
         minZoom={0.1}
         colorMode={theme}
         proOptions={{ hideAttribution: true }}
       >
         {!low && <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#243041" />}
-        {low && <LowDetailLayer nodes={nodes} edges={edges} fill={stateColor} />}
+        {layer && <LowDetailLayer nodes={layer.nodes} edges={layer.edges} fill={stateColor} />}
         {big ? <CanvasMiniMap nodes={nodes} width={200} height={150} color={stateColor} /> : <MiniMap pannable zoomable nodeColor={(n) => stateColor(n as FlowNode)} maskColor="rgba(8,11,15,0.7)" />}
         <Controls showInteractive={false} {...controlsProps} />
       </ReactFlow>
