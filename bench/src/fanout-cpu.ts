@@ -4,7 +4,7 @@
  * measured repetitions only) plus its summary.
  *
  *   node --import tsx bench/src/fanout-cpu.ts [--widths 100,1000] [--reps 5] [--variant pass|task|both]
- *     [--database-url URL] [--profile DIR]
+ *     [--database-url URL] [--profile DIR] [--snapshot-every N]
  *
  * Figures that a loaded machine distorts little: the CPU time of the process per node (`process.cpuUsage`: engine,
  * runtime, store encoding, `pg`, the driver; not PostgreSQL) and the commits per run (the group committer's counter).
@@ -21,7 +21,8 @@ import { summarizeProfile } from './profile.ts';
 import { summarize } from './stats.ts';
 
 const { values } = parseArgs({
-  options: { widths: { type: 'string' }, reps: { type: 'string' }, 'database-url': { type: 'string' }, variant: { type: 'string' }, profile: { type: 'string' } },
+  options: { widths: { type: 'string' }, reps: { type: 'string' }, 'database-url': { type: 'string' }, variant: { type: 'string' }, profile: { type: 'string' },
+    'snapshot-every': { type: 'string' } },
 });
 const WIDTHS = (values.widths ?? '100,1000').split(',').map(Number);
 const REPS = Number(values.reps ?? 5);
@@ -36,7 +37,7 @@ const cluster = await openCluster({ adminUrl: values['database-url'] });
 const session = values.profile ? new Session() : null;
 try {
   const scratch = await cluster.database('fanoutcpu');
-  const driver = await LlmctlDriver.open(scratch.url);
+  const driver = await LlmctlDriver.open(scratch.url, values['snapshot-every'] !== undefined ? { snapshotEvery: Number(values['snapshot-every']) } : {});
   if (session) {
     session.connect();
     await mkdir(values.profile!, { recursive: true });
