@@ -25,7 +25,10 @@ proto.query = function census(this: unknown, ...args: unknown[]) {
   if (counting) {
     const first = args[0];
     const sql = typeof first === 'string' ? first : ((first as { text?: string } | undefined)?.text ?? '');
-    const kind = sql.replace(/\s+/g, ' ').trim().slice(0, 90);
+    const flat = sql.replace(/\s+/g, ' ').trim();
+    // A multi-statement read (the run view) is told apart from a one-statement read that starts the same way.
+    const parts = flat.split(';').filter((x) => x.trim() !== '').length;
+    const kind = `${flat.slice(0, 90)}${parts > 1 ? ` [${parts} statements]` : ''}`;
     counts.set(kind, (counts.get(kind) ?? 0) + 1);
   }
   return original.apply(this, args);

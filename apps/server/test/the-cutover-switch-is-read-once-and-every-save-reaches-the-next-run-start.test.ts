@@ -72,12 +72,10 @@ test('two servers: a migration apply on one blocks the next run start on both; a
     assert.equal(swA.isTrusted, true, 'the realtime LISTEN connection is up');
     assert.equal(swB.isTrusted, true);
     const invalidations = (sw: CutoverSwitch): { next(): Promise<void> } => {
-      let waiters: (() => void)[] = [];
-      const invalidate = sw.invalidate.bind(sw);
-      sw.invalidate = () => {
-        invalidate();
+      const waiters: (() => void)[] = [];
+      sw.cache.onInvalidated(() => {
         for (const w of waiters.splice(0)) w();
-      };
+      });
       return { next: () => new Promise<void>((r) => waiters.push(r)) };
     };
     const onA = invalidations(swA);

@@ -22,6 +22,17 @@ export interface ExecutorBackend {
   stop?(): Promise<void>;
 }
 
+/**
+ * Where a composition that already keeps the runtime settings (one LISTEN connection for the whole process) hands
+ * the `executor` setting to the executor instead of {@link DispatchingExecutor.cacheRuntimeSetting}'s own listener:
+ * `known()` answers like {@link ExecutorSettingCache.known} (undefined while not known or not trusted), and
+ * `onInvalidated` is called on every change, lost or new connection.
+ */
+export interface RuntimeSettingSource {
+  known(): string | null | undefined;
+  onInvalidated(listener: () => void): () => void;
+}
+
 /** Options of {@link DispatchingExecutor}. */
 export interface DispatchingExecutorOptions {
   pool: pg.Pool;
@@ -39,7 +50,9 @@ export class DispatchingExecutor implements NodeExecutor {
   readonly backend = 'dispatching';
   readonly store: DispatchStore;
 
-  private setting: ExecutorSettingCache | null = null;
+  private setting: Pick<ExecutorSettingCache, 'known'> | null = null;
+  /** Stops the current setting source (closes the own listener, or unsubscribes from a shared source). */
+  private stopSetting: (() => Promise<void>) | null = null;
   /** Outbox ids (`<run id>:<sequence>`) of attempts run inline on the cached setting, with when they started. */
   private skipped = new Map<string, number>();
   /** Attempts that skipped the outbox read (for tests and the benchmark). */
@@ -55,8 +68,24 @@ export class DispatchingExecutor implements NodeExecutor {
    * it every attempt of a node whose backend depends on the runtime setting reads its dispatch row.
    */
   async cacheRuntimeSetting(): Promise<void> {
-    this.setting ??= new ExecutorSettingCache(this.o.pool, () => this.sweepSkipped());
-    await this.setting.start();
+    if (this.setting) return;
+    const cache = new ExecutorSettingCache(this.o.pool, () => this.sweepSkipped());
+    this.setting = cache;
+    this.stopSetting = () => cache.stop();
+    await cache.start();
+  }
+
+  /**
+   * Like {@link cacheRuntimeSetting}, but the setting comes from a cache the composition already keeps (fed by its own
+   * LISTEN connection): no connection of its own. Replaces nothing when a setting source is already in use.
+   */
+  useRuntimeSetting(source: RuntimeSettingSource): void {
+    if (this.setting) return;
+    const off = source.onInvalidated(() => this.sweepSkipped());
+    this.setting = source;
+    this.stopSetting = async () => {
+      off();
+    };
   }
 
   /** The cached runtime setting `executor` (null: unset), or undefined while not known or not cached. */
@@ -66,14 +95,15 @@ export class DispatchingExecutor implements NodeExecutor {
 
   /** Stops caching the runtime setting and closes its LISTEN connection. */
   async stopCachingRuntimeSetting(): Promise<void> {
-    const s = this.setting;
+    const stop = this.stopSetting;
     this.setting = null;
-    await s?.stop();
+    this.stopSetting = null;
+    await stop?.();
   }
 
   /** Forgets the cached runtime setting (this process saved the settings; the notification follows). */
   invalidateRuntimeSetting(): void {
-    this.setting?.invalidate();
+    if (this.setting instanceof ExecutorSettingCache) this.setting.invalidate();
   }
 
   /**

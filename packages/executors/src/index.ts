@@ -1,5 +1,5 @@
 export { DispatchingExecutor, OWNER_NODE_TYPES } from './dispatching-executor.ts';
-export type { ExecutorBackend, DispatchingExecutorOptions } from './dispatching-executor.ts';
+export type { ExecutorBackend, DispatchingExecutorOptions, RuntimeSettingSource } from './dispatching-executor.ts';
 export { ExecutorSettingCache, REMOTE_BACKENDS } from './executor-setting.ts';
 export { QueueBackend } from './queue-backend.ts';
 export type { QueueBackendOptions } from './queue-backend.ts';

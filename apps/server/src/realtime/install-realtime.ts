@@ -137,25 +137,26 @@ export const realtimeRoutes: RouteInstaller = async (app, ctx) => {
 
   const runSignals = new EventEmitter();
   runSignals.setMaxListeners(0);
-  const cutover = app.hasDecorator('cutoverSwitch') ? app.cutoverSwitch : null;
+  // The process's runtime-settings cache (cutover switch, executor setting) is trusted while this connection is up.
+  const settings = app.hasDecorator('runtimeSettings') ? app.runtimeSettings : app.hasDecorator('cutoverSwitch') ? app.cutoverSwitch.cache : null;
   const listener = new PgListener({
     client: ctx.db.pool.options,
     channels: [RUN_EVENTS_CHANNEL, UNLOGGED_CHANNEL, RUNTIME_SETTINGS_CHANNEL],
     logger: ctx.logger,
     onLost: () => {
-      cutover?.trust(false);
+      settings?.trust(false);
       runSignals.emit('lost');
     },
     onReconnect: () => {
-      // Notifications sent meanwhile were lost: cached model rows and the cutover switch may be stale.
+      // Notifications sent meanwhile were lost: cached model rows and runtime settings may be stale.
       if (app.hasDecorator('modelRows')) app.modelRows.invalidate();
-      cutover?.trust(true);
+      settings?.trust(true);
       hub.refillAll();
       runSignals.emit('reconnect');
     },
     onNotification(channel, payload) {
       if (channel === RUNTIME_SETTINGS_CHANNEL) {
-        cutover?.invalidate();
+        settings?.invalidate();
         return;
       }
       if (channel === RUN_EVENTS_CHANNEL) {
@@ -185,7 +186,7 @@ export const realtimeRoutes: RouteInstaller = async (app, ctx) => {
     runSignals.on('reconnect', () => signals.reconnected());
   }
   await listener.start();
-  cutover?.trust(listener.connected);
+  settings?.trust(listener.connected);
 
   app.decorate('realtime', { io, nsp, hub, origin, runSignals, signalsUp: () => listener.connected } satisfies Realtime);
   // Sockets end before the HTTP server closes (upgraded connections would keep it open).

@@ -1,49 +1,44 @@
 /**
- * The cutover switch (`agent_runtime_cutover_enabled`) as this process last read it, so a run start does not read the
- * runtime settings row every time (issue 17, "The HTTP path": one statement less per run start).
- *
- * The value is kept only while something tells this process about every settings save: `trust(true)` is called by the
- * realtime layer while its LISTEN connection is up (every save notifies `llmctl_runtime_settings` in its own
- * transaction), `invalidate()` on each such notification and on a reconnect (notifications may have been missed), and
- * `trust(false)` when that connection is lost. This process's own saves invalidate before the PUT answers. Without
- * realtime (or while its connection is down) every call reads the row. A read that straddles an invalidation is not kept.
+ * The cutover switch (`agent_runtime_cutover_enabled`) as this process knows it, so a run start does not read the
+ * runtime settings row every time (issue 17, "The HTTP path": one statement less per run start). It is a view of the
+ * process's one runtime-settings cache (`runtime/runtime-settings-cache.ts`: kept while the realtime LISTEN connection
+ * is up, forgotten on every save here or elsewhere, on a migration apply and on a reconnect).
  */
 import type { SettingsRepository } from '@llmctl/store';
+import { RuntimeSettingsCache } from '../runtime/runtime-settings-cache.ts';
 
 /** See the file comment. */
 export class CutoverSwitch {
-  private enabled: boolean | undefined = undefined;
-  private generation = 0;
-  private trusted = false;
-  /** Settings reads made so far (tests). */
-  reads = 0;
+  /** The settings cache this switch reads (shared with the executor-setting consumer in `llmctl serve`). */
+  readonly cache: RuntimeSettingsCache;
 
-  constructor(private readonly settings: Pick<SettingsRepository, 'getRuntime'>) {}
+  /** `source`: the process's settings cache, or a settings repository (a cache of its own is made). */
+  constructor(source: RuntimeSettingsCache | Pick<SettingsRepository, 'getRuntime'>) {
+    this.cache = source instanceof RuntimeSettingsCache ? source : new RuntimeSettingsCache(source);
+  }
 
   /** True unless the switch is off (`agent_runtime_cutover_enabled: false`); off blocks runs of imported flowcharts. */
   async isEnabled(): Promise<boolean> {
-    if (this.trusted && this.enabled !== undefined) return this.enabled;
-    const generation = this.generation;
-    this.reads += 1;
-    const value = (await this.settings.getRuntime()).agent_runtime_cutover_enabled !== false;
-    if (this.trusted && generation === this.generation) this.enabled = value;
-    return value;
+    return (await this.cache.get()).agent_runtime_cutover_enabled !== false;
   }
 
-  /** Forgets the value (a settings save here or elsewhere, a new LISTEN connection). */
+  /** Forgets the value (see {@link RuntimeSettingsCache.invalidate}). */
   invalidate(): void {
-    this.generation += 1;
-    this.enabled = undefined;
+    this.cache.invalidate();
   }
 
-  /** Keeps read values only while `on` (a LISTEN connection that hears every save is up). */
+  /** Keeps read values only while `on` (see {@link RuntimeSettingsCache.trust}). */
   trust(on: boolean): void {
-    this.trusted = on;
-    this.invalidate();
+    this.cache.trust(on);
   }
 
   /** Whether a read value would be kept (tests). */
   get isTrusted(): boolean {
-    return this.trusted;
+    return this.cache.isTrusted;
+  }
+
+  /** Settings reads made so far (tests). */
+  get reads(): number {
+    return this.cache.reads;
   }
 }

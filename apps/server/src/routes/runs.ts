@@ -10,6 +10,7 @@ import { logEnvelope } from '../realtime/envelope.ts';
 import { queryOf, requireId, requireObjectBody } from './params.ts';
 import { assertCutoverAllowsRun } from './cutover.ts';
 import { CutoverSwitch } from './cutover-switch.ts';
+import type { RuntimeSettingsCache } from '../runtime/runtime-settings-cache.ts';
 import { RunWaiters, WAIT_DONE } from './run-waiters.ts';
 
 type IdParams = { Params: { id: string } };
@@ -28,13 +29,14 @@ function requireNodeRun(req: ControlRequest): void {
 }
 
 /** Runs: start, read (with long-poll), list, event catch-up, control (api.md, runtime.md "Run control"). */
-export function runRoutes(orchestrator: Orchestrator): RouteInstaller {
+export function runRoutes(orchestrator: Orchestrator, settings?: RuntimeSettingsCache): RouteInstaller {
   return async (app, ctx) => {
     const runs = new RunRepository(ctx.db.pool);
     // The cutover switch is read once and kept while the realtime layer hears every settings save (it trusts the
-    // switch while its LISTEN connection is up); this process's own saves forget it before the PUT answers.
-    const cutover = new CutoverSwitch(ctx.repos.settings);
-    ctx.repos.settings.onSaved(() => cutover.invalidate());
+    // process's settings cache while its LISTEN connection is up); this process's own saves forget it before the PUT
+    // answers (the cache's owner registers that when it passes one in).
+    const cutover = new CutoverSwitch(settings ?? ctx.repos.settings);
+    if (!settings) ctx.repos.settings.onSaved(() => cutover.invalidate());
     // Applying a migration turns the switch off in the same transaction and announces the flowchart it created.
     const emitBefore = ctx.emit;
     ctx.emit = (event) => {
@@ -178,7 +180,7 @@ export function runRoutes(orchestrator: Orchestrator): RouteInstaller {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The cutover switch as this process knows it (cutover-switch.ts); the realtime layer keeps it current. */
+    /** The cutover switch as this process knows it (cutover-switch.ts: a view of the process's settings cache). */
     cutoverSwitch: CutoverSwitch;
     /** The long-polls waiting on runs, by run id (run-waiters.ts). */
     runWaiters: RunWaiters;

@@ -4,6 +4,7 @@ import { runRoutes } from '../routes/runs.ts';
 import { composeRuntime } from './compose-runtime.ts';
 import { modelTestRoute } from './model-test-route.ts';
 import { installControlRelay } from './control-relay.ts';
+import { RuntimeSettingsCache } from './runtime-settings-cache.ts';
 
 /**
  * Starts the runtime (orchestrator with PostgreSQL adapters: recovery of runs whose owner died happens here, before
@@ -30,10 +31,13 @@ export const runtimeRoutes: RouteInstaller = async (app, ctx) => {
     emitBefore(event);
   };
   app.decorate('modelRows', { invalidate: () => models.invalidateModels() });
-  // The runtime setting `executor` is cached too (a first inline attempt then skips its outbox read): every settings
-  // save notifies all processes; this process's own saves also empty it before the PUT answers.
-  await executor.cacheRuntimeSetting();
-  ctx.repos.settings.onSaved(() => executor.invalidateRuntimeSetting());
+  // ONE runtime-settings cache for the run start's cutover switch and the executor's `executor` setting (a first inline
+  // attempt then skips its outbox read). The realtime layer's LISTEN connection feeds it (every settings save notifies
+  // all processes); this process's own saves also empty it before the PUT answers.
+  const runtimeSettings = new RuntimeSettingsCache(ctx.repos.settings);
+  ctx.repos.settings.onSaved(() => runtimeSettings.invalidate());
+  app.decorate('runtimeSettings', runtimeSettings);
+  executor.useRuntimeSetting(runtimeSettings.executorSetting());
   app.decorate('orchestrator', orchestrator);
   await orchestrator.start();
   const relay = installControlRelay(orchestrator, ctx.db.pool);
@@ -42,7 +46,7 @@ export const runtimeRoutes: RouteInstaller = async (app, ctx) => {
     await orchestrator.stop();
     await executor.stopCachingRuntimeSetting();
   });
-  await runRoutes(orchestrator)(app, ctx);
+  await runRoutes(orchestrator, runtimeSettings)(app, ctx);
   await modelTestRoute(models)(app, ctx);
 };
 
@@ -52,5 +56,7 @@ declare module 'fastify' {
     orchestrator: import('@llmctl/runtime').Orchestrator;
     /** The model gateway's row cache: emptied on `config:model:*` events from other processes. */
     modelRows: { invalidate(): void };
+    /** The runtime settings as this process knows them (one cache for every consumer; the realtime layer feeds it). */
+    runtimeSettings: RuntimeSettingsCache;
   }
 }
