@@ -64,7 +64,8 @@ function event(runId: string, sequence: number, payload: Record<string, unknown>
   return { run_id: runId, sequence, payload } as unknown as PublishedEvent;
 }
 
-test('a run is live here from its start on the bus until it pauses, ends, or another commit of it is signalled', () => {
+test('a run is live here from its start on the bus until it pauses, ends, or another commit of it is signalled', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
   const listeners = new Set<(e: PublishedEvent) => void>();
   const bus = { onEvent: (fn: (e: PublishedEvent) => void) => (listeners.add(fn), () => listeners.delete(fn)) };
   const send = (e: PublishedEvent) => { for (const l of listeners) l(e); };
@@ -82,8 +83,23 @@ test('a run is live here from its start on the bus until it pauses, ends, or ano
   assert.equal(waiters.liveHere('run_c'), undefined);
   signals.emit('run', 'run_a', 2); // this process's own commit, heard back
   assert.equal(waiters.liveHere('run_a'), 2);
-  signals.emit('run', 'run_a', 3); // a commit the bus did not publish (another process took the run over)
+  const heard: string[] = [];
+  const removeA = waiters.add('run_a', { onBus: (e) => heard.push(`bus ${e.sequence}`), onSignal: (last) => heard.push(`signal ${last}`), onReconnect: () => undefined });
+  signals.emit('run', 'run_a', 3); // a commit signalled before the bus published it: held a moment for the bus
+  assert.equal(waiters.liveHere('run_a'), 2);
+  send(event('run_a', 3, { kind: 'node.started' })); // this process's own commit: no signal reaches the waiter
+  t.mock.timers.tick(25);
+  assert.deepEqual(heard, ['bus 3']);
+  assert.equal(waiters.liveHere('run_a'), 3);
+  signals.emit('run', 'run_a', 4); // a commit the bus never publishes (another process took the run over)
+  signals.emit('run', 'run_a', 5);
+  assert.equal(waiters.liveHere('run_a'), 3);
+  t.mock.timers.tick(24);
+  assert.deepEqual(heard, ['bus 3']);
+  t.mock.timers.tick(1);
+  assert.deepEqual(heard, ['bus 3', 'signal 5'], 'after the grace the waiters hear it and check');
   assert.equal(waiters.liveHere('run_a'), undefined);
+  removeA();
   send(event('run_a', 4, { kind: 'node.queued' }));
   assert.equal(waiters.liveHere('run_a'), undefined, 'known again only from a status event');
 
@@ -97,7 +113,12 @@ test('a run is live here from its start on the bus until it pauses, ends, or ano
   assert.equal(waiters.liveHere('run_b'), undefined);
 
   send(event('run_d', 1, { kind: 'run.started' }));
+  const heardD: string[] = [];
+  waiters.add('run_d', { onBus: () => undefined, onSignal: (last) => heardD.push(`signal ${last}`), onReconnect: () => undefined });
+  signals.emit('run', 'run_d', 2);
+  assert.deepEqual(heardD, []);
   signals.emit('lost');
+  assert.deepEqual(heardD, ['signal 2'], 'a held signal is delivered when the connection is lost');
   assert.equal(waiters.liveHere('run_d'), undefined, 'signals may be missed while the connection is down');
   send(event('run_e', 1, { kind: 'run.started' }));
   assert.equal(waiters.liveHere('run_e'), undefined);

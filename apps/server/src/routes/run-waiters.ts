@@ -37,8 +37,14 @@ export class RunWaiters {
   private readonly live = new Map<string, number>();
   /** False while the signal connection is down (signals of other processes' commits would be missed). */
   private signalsUp = true;
+  /** Signals of commits of runs live here that the bus has not published yet (held up to `graceMs`). */
+  private readonly early = new Map<string, { last: number; timer: NodeJS.Timeout }>();
 
-  constructor(bus: { onEvent(fn: (e: PublishedEvent) => void): () => void }) {
+  /**
+   * `graceMs`: how long a commit signal of a run live here waits for the bus to publish that commit (this process's
+   * own commits are often heard back on the LISTEN connection first) before it counts as another process's commit.
+   */
+  constructor(bus: { onEvent(fn: (e: PublishedEvent) => void): () => void }, private readonly graceMs = 25) {
     this.offBus = bus.onEvent((e) => {
       this.book(e);
       const set = this.byRun.get(e.run_id);
@@ -56,6 +62,11 @@ export class RunWaiters {
       this.live.delete(e.run_id);
     } else if (this.live.has(e.run_id)) {
       this.live.set(e.run_id, e.sequence);
+    }
+    const held = this.early.get(e.run_id);
+    if (held && e.sequence >= held.last) {
+      clearTimeout(held.timer);
+      this.early.delete(e.run_id);
     }
   }
 
@@ -109,23 +120,52 @@ export class RunWaiters {
     this.signals?.off('lost', this.onLost);
     this.signals = null;
     this.live.clear();
+    for (const held of this.early.values()) clearTimeout(held.timer);
+    this.early.clear();
   }
 
   private readonly onRun = (runId: string, lastSequence?: number): void => {
-    // A commit this process's bus has not published (another process's, or one still on its way here): not known live.
     const seen = this.live.get(runId);
-    if (seen !== undefined && !(lastSequence !== undefined && lastSequence <= seen)) this.live.delete(runId);
+    if (seen !== undefined && lastSequence !== undefined && lastSequence > seen) {
+      // A commit the bus has not published: most often this process's own, heard back first. Held for the bus a moment;
+      // unpublished after that, it was another process's (the run was taken over): not live here, waiters check.
+      const held = this.early.get(runId);
+      if (held) held.last = Math.max(held.last, lastSequence);
+      else {
+        const timer = setTimeout(() => this.release(runId), this.graceMs);
+        timer.unref();
+        this.early.set(runId, { last: lastSequence, timer });
+      }
+      return;
+    }
+    if (seen !== undefined && lastSequence === undefined) this.live.delete(runId);
+    this.signal(runId, lastSequence);
+  };
+
+  /** A held signal the bus did not catch up with: the run is no longer known live here; its waiters check. */
+  private release(runId: string): void {
+    const held = this.early.get(runId);
+    if (!held) return;
+    clearTimeout(held.timer);
+    this.early.delete(runId);
+    this.live.delete(runId);
+    this.signal(runId, held.last);
+  }
+
+  private signal(runId: string, lastSequence: number | undefined): void {
     const set = this.byRun.get(runId);
     if (set) for (const w of [...set]) w.onSignal(lastSequence);
-  };
+  }
 
   private readonly onLost = (): void => {
     this.signalsUp = false;
+    for (const runId of [...this.early.keys()]) this.release(runId);
     this.live.clear();
   };
 
   private readonly onReconnect = (): void => {
     this.signalsUp = true;
+    for (const runId of [...this.early.keys()]) this.release(runId);
     this.live.clear();
     for (const set of [...this.byRun.values()]) for (const w of [...set]) w.onReconnect();
   };
