@@ -20,7 +20,8 @@ export function statementKind(sql: string): string {
   // Identifiers unquoted (the store's Kysely queries quote them and write keywords in lower case).
   const s = sql.replace(/\s+/g, ' ').replace(/"/g, '').trim();
   if (s.startsWith('WITH r AS ( UPDATE runs SET last_sequence')) return 'run commit (one CTE: run row, events, node runs)';
-  if (s.startsWith('WITH x AS MATERIALIZED') && s.includes('UPDATE runs SET last_sequence')) return 'run commit (one statement for one or many runs: run rows, events, node runs)';
+  // (a run's first commit may create its run row: INSERT arm instead of the fenced UPDATE)
+  if (s.startsWith('WITH x AS MATERIALIZED') && (s.includes('UPDATE runs SET last_sequence') || s.includes('INSERT INTO runs'))) return 'run commit (one statement for one or many runs: run rows, events, node runs)';
   if (s.includes('pg_notify')) return 'SELECT pg_notify (after each commit)';
   if (/^select id, name, provider, model/i.test(s) && /from models/i.test(s)) return 'model lookup by name';
   if (s.includes('count(*)') && s.includes('model_calls')) return 'scripted call count (model_calls)';
