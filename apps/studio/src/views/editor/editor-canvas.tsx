@@ -3,7 +3,6 @@ import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } fro
 import {
   Background,
   BackgroundVariant,
-  Controls,
   MiniMap,
   ReactFlow,
   useNodesInitialized,
@@ -20,6 +19,7 @@ import type { FlowEdge, FlowNode } from '../graph/graph-types.ts';
 import { FlowElementCache } from '../graph/flow-elements.ts';
 import { CanvasMiniMap } from '../graph/canvas-minimap.tsx';
 import { LowDetailLayer } from '../graph/low-detail-layer.tsx';
+import { GraphControls } from '../graph/graph-controls.tsx';
 import type { NodeSize } from '../graph/node-size.ts';
 import { isBigGraph, useBigGraph } from '../graph/big-graph.ts';
 import { PALETTE_MIME } from './palette.tsx';
@@ -209,7 +209,7 @@ export function EditorCanvas({ selectedNodes, selectedEdges }: EditorCanvasProps
         {layer && <LowDetailLayer nodes={layer.nodes} edges={layer.edges} />}
         {minimap && big && <CanvasMiniMap nodes={nodes} width={150} height={96} />}
         {minimap && !big && <MiniMap pannable zoomable nodeColor={(n) => nodeKind(String(n.type)).color} maskColor="var(--minimap-mask)" style={{ width: 150, height: 96 }} data-testid="minimap" />}
-        <Controls showInteractive={false} {...controlsProps} />
+        <GraphControls {...controlsProps} />
         <button
           type="button"
           className="minimap-toggle"

@@ -47,8 +47,8 @@ export interface BigGraph {
     onlyRenderVisibleElements: boolean;
     onPaneClick?: (e: { clientX: number; clientY: number }) => void;
   };
-  /** Props for `<Controls>`: for big graphs the fit-view control fits every node. */
-  controlsProps: { onFitView?: () => void };
+  /** Props for `<GraphControls>` (graph-controls.tsx): for big graphs the fit-view control fits every node. */
+  controlsProps: { onFitAll?: () => void };
   /** Fits the view to every node of the graph (not only those React Flow holds). */
   fit: (options?: FitNodesOptions) => boolean;
 }
@@ -122,7 +122,7 @@ export function useBigGraph(nodes: FlowNode[], edges: FlowEdge[], onSelect: (nod
 
   return useMemo((): BigGraph => {
     if (!big) return { big, low, ready, layer: null, mounting: 0, flowProps: { nodes, edges, onlyRenderVisibleElements: false }, controlsProps: {}, fit };
-    if (low) return { big, low, ready, layer: { nodes, edges }, mounting: 0, flowProps: { nodes: NO_NODES, edges: NO_EDGES, onlyRenderVisibleElements: true, onPaneClick }, controlsProps: { onFitView: fitAll }, fit };
+    if (low) return { big, low, ready, layer: { nodes, edges }, mounting: 0, flowProps: { nodes: NO_NODES, edges: NO_EDGES, onlyRenderVisibleElements: true, onPaneClick }, controlsProps: { onFitAll: fitAll }, fit };
     const waiting = windowed?.waiting ?? NO_NODES;
     return {
       big,
@@ -131,7 +131,7 @@ export function useBigGraph(nodes: FlowNode[], edges: FlowEdge[], onSelect: (nod
       layer: waiting.length ? { nodes: waiting, edges: NO_EDGES } : null,
       mounting: windowed ? waiting.length : 1,
       flowProps: { nodes: windowed?.nodes ?? NO_NODES, edges: windowed?.edges ?? NO_EDGES, onlyRenderVisibleElements: true },
-      controlsProps: { onFitView: fitAll },
+      controlsProps: { onFitAll: fitAll },
       fit,
     };
   }, [big, low, ready, nodes, edges, windowed, onPaneClick, fitAll, fit]);

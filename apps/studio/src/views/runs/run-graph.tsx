@@ -3,7 +3,7 @@
  * the viewport and drawn by the low-detail layer when zoomed out, as in the editor (../graph/big-graph.ts).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Background, BackgroundVariant, Controls, MarkerType, MiniMap, ReactFlow, type NodeChange } from '@xyflow/react';
+import { Background, BackgroundVariant, MarkerType, MiniMap, ReactFlow, type NodeChange } from '@xyflow/react';
 import type { FlowchartDocument, NodeRun } from '@llmctl/contracts';
 import { documentToGraph } from '../../core/document-graph.ts';
 import { summarizeNodeRuns, takenConnectorIds, type NodeDisplayState } from '../../core/run-state.ts';
@@ -11,6 +11,7 @@ import { edgeTypes, nodeTypes } from '../graph/registry.ts';
 import type { FlowEdge, FlowNode } from '../graph/graph-types.ts';
 import { useBigGraph, isBigGraph } from '../graph/big-graph.ts';
 import { LowDetailLayer } from '../graph/low-detail-layer.tsx';
+import { GraphControls } from '../graph/graph-controls.tsx';
 import { CanvasMiniMap } from '../graph/canvas-minimap.tsx';
 import { estimateHandles, estimateNodeSize } from '../graph/node-size.ts';
 import { useTheme } from '../../ui/theme.ts';
@@ -143,7 +144,7 @@ export function RunGraph({ document, nodeRuns, selectedNodeRun, tokens, onSelect
         {!low && <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#243041" />}
         {layer && <LowDetailLayer nodes={layer.nodes} edges={layer.edges} fill={stateColor} />}
         {big ? <CanvasMiniMap nodes={nodes} width={200} height={150} color={stateColor} /> : <MiniMap pannable zoomable nodeColor={(n) => stateColor(n as FlowNode)} maskColor="rgba(8,11,15,0.7)" />}
-        <Controls showInteractive={false} {...controlsProps} />
+        <GraphControls {...controlsProps} />
       </ReactFlow>
     </div>
   );
