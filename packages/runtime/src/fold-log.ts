@@ -75,25 +75,34 @@ export function encodeSnapshot(s: EngineState): string {
     // packed node runs are kept as text per node run (packedNodeRunJson): only the changed ones are packed again
     nodeRuns.push(packedNodeRunJson(s.run_id, nr, s.node_runs, byRef));
   }
-  const joins: Record<string, unknown> = {};
+  const joins: string[] = [];
   for (const [id, j] of Object.entries(s.joins)) {
-    const queues: Record<string, PackedToken[]> = {};
-    for (const [c, q] of Object.entries(j.queues)) queues[c] = q.map((t) => packToken(compactToken(t, s.node_runs)));
-    joins[id] = { ...j, queues };
+    const queues: string[] = [];
+    for (const [c, q] of Object.entries(j.queues)) queues.push(`${JSON.stringify(c)}:[${q.map((t) => packedTokenJson(t, s.node_runs)).join(',')}]`);
+    // `queues` is the join's only non-scalar field: its text replaces the placeholder 0, in its key's place
+    joins.push(`${JSON.stringify(id)}:${JSON.stringify({ ...j, queues: 0 }).replace('"queues":0', `"queues":{${queues.join(',')}}`)}`);
   }
-  // `$refs` goes last: a store can read the referenced sequences off the end of the text (snapshotRefs). The text is
-  // that of JSON.stringify({ ...s, node_runs: <packed>, joins, $refs }), the node runs spliced in at their key's place.
-  const before: Record<string, unknown> = {};
-  const after: Record<string, unknown> = {};
-  let seen = false;
-  for (const [k, v] of Object.entries({ ...s, node_runs: null, joins, $refs: refs })) {
-    if (k === 'node_runs') seen = true;
-    else (seen ? after : before)[k] = v;
+  // The text of JSON.stringify({ ...s, node_runs: <packed>, joins: <packed>, $refs }), written key by key so the kept
+  // texts are spliced in (a key whose value JSON leaves out, `undefined`, is left out here too). `$refs` goes last: a
+  // store can read the referenced sequences off the end of the text (snapshotRefs).
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries({ ...s, node_runs: null, joins: null, $refs: refs })) {
+    const text = k === 'node_runs' ? `[${nodeRuns.join(',')}]` : k === 'joins' ? `{${joins.join(',')}}` : (JSON.stringify(v) as string | undefined);
+    if (text !== undefined) parts.push(`${JSON.stringify(k)}:${text}`);
   }
-  const inner = (o: Record<string, unknown>): string => JSON.stringify(o).slice(1, -1);
-  const head = inner(before);
-  const tail = inner(after);
-  return `{${head}${head ? ',' : ''}"node_runs":[${nodeRuns.join(',')}]${tail ? ',' : ''}${tail}}`;
+  return `{${parts.join(',')}}`;
+}
+
+const tokenTexts = new WeakMap<Token, string>();
+
+/**
+ * A join token packed as JSON text, kept per token: a token never changes, nor does the output of its source node
+ * run once logged (which decides whether it is kept by reference).
+ */
+function packedTokenJson(t: Token, sources: EngineState['node_runs']): string {
+  let text = tokenTexts.get(t);
+  if (text === undefined) tokenTexts.set(t, (text = JSON.stringify(packToken(compactToken(t, sources)))));
+  return text;
 }
 
 /** The event sequences a snapshot text of {@link encodeSnapshot} refers to (read off its end; [] for other texts). */

@@ -432,7 +432,12 @@ export class RunActor {
     if (snapshot) this.lastSnapshotSeq = s.seq;
     this.record.last_sequence = s.seq;
     const createdAt = new Date().toISOString();
-    this.deps.bus.publish(commit.events.map((e): PublishedEvent => ({ ...e, run_id: s.run_id, flowchart_id: this.record.flowchart_id, created_at: createdAt })));
+    // fields listed, not `{ ...e, … }` (V8's spread-then-add is ~20× slower; once per event)
+    const flowchartId = this.record.flowchart_id;
+    this.deps.bus.publish(commit.events.map((e): PublishedEvent => ({
+      sequence: e.sequence, event_id: e.event_id, event_type: e.event_type, payload: e.payload, request_id: e.request_id, correlation_id: e.correlation_id,
+      run_id: s.run_id, flowchart_id: flowchartId, created_at: createdAt,
+    })));
     if (newRun) this.deps.onRunCreated(newRun.id);
   }
 
@@ -565,7 +570,7 @@ export class RunActor {
           await guarded((d) => ({ events: decide.failed(d.g, d.s, nr.id, routing.error, d.now, allWarnings), result: undefined }), takeCalls());
           return;
         }
-        const output = node.type === 'decision' ? { ...routing.routing, value: result.output } : result.output;
+        const output = node.type === 'decision' ? Object.assign({}, routing.routing, { value: result.output }) : result.output;
         // A value PostgreSQL cannot store would fail every commit: fail the attempt, coded and non-retryable.
         const bad = findUnstorable({ output, warnings: allWarnings, usage: result.usage ?? null });
         if (bad) {

@@ -85,7 +85,11 @@ export function encodeCommit(c: Commit): EncodedCommit {
     create: c.create !== undefined,
     snapshot: c.snapshot !== undefined,
     run: runText,
-    events: c.events.map((e) => JSON.stringify({ ...e, payload: compactEventPayload(e.payload, c.sources), run_id: c.run_id })),
+    // fields listed, not `{ ...e, … }` (V8's spread-then-add is several times slower; once per event)
+    events: c.events.map((e) => JSON.stringify({
+      sequence: e.sequence, event_id: e.event_id, event_type: e.event_type, payload: compactEventPayload(e.payload, c.sources), request_id: e.request_id,
+      correlation_id: e.correlation_id, run_id: c.run_id,
+    })),
     nodeRuns: c.node_runs.map((n) => {
       const ws = !snap || snap.has(n.id);
       const wo = !out || out.has(n.id);

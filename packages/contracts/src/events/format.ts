@@ -15,5 +15,6 @@ export function eventFormatOf(payload: unknown): number {
 
 /** `payload` stamped with the current format version (the runtime stamps every event it appends). */
 export function stampEventFormat<E extends object>(payload: E): E & { v: number } {
-  return { ...payload, v: EVENT_FORMAT_VERSION };
+  // Object.assign, not `{ ...payload, v }`: the same object, built several times faster by V8 (once per logged event)
+  return Object.assign({}, payload, { v: EVENT_FORMAT_VERSION });
 }
