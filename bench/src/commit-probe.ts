@@ -8,7 +8,10 @@
  *    transaction (median of repetitions): the create commit against the run INSERT + first commit it replaces, and a
  *    mid-chain commit sent as the statement of its shape against the statement with every arm (COMMIT_SQL).
  *
- * Usage: node --import tsx bench/src/commit-probe.ts [--pairs 200] [--reps 15]
+ * 2b. chains of 10 and 100 scripted task nodes, before / after (run INSERT and the statement with every arm against the
+ *    run created in its first commit and the statement of each batch's shape), interleaved, ms per node;
+ *
+ * Usage: node --import tsx bench/src/commit-probe.ts [--pairs 200] [--chain-pairs 15] [--reps 15]
  */
 import type pg from 'pg';
 import { openCluster } from './cluster.ts';
@@ -21,7 +24,8 @@ const arg = (name: string, d: number): number => {
   return i > 0 ? Number(process.argv[i + 1]) : d;
 };
 const PAIRS = arg('pairs', 200);
-const REPS = arg('reps', 15);
+const REPS = arg('reps', 41);
+const CHAIN_PAIRS = arg('chain-pairs', 15);
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? NaN;
@@ -68,10 +72,24 @@ async function explain(c: pg.PoolClient, setup: (c: pg.PoolClient) => Promise<vo
   }
 }
 
-async function repeat(c: pg.PoolClient, setup: (c: pg.PoolClient) => Promise<void>, statements: Captured[]): Promise<string> {
-  const runs = [];
-  for (let i = 0; i < REPS; i++) runs.push(await explain(c, setup, statements));
-  return `${median(runs.map((r) => r.ms)).toFixed(3)} ms, ${median(runs.map((r) => r.walRecords))} WAL records, ${median(runs.map((r) => r.walBytes))} WAL bytes`;
+/** Variants A and B explained alternately, REPS times each: medians and the median of the per-pair ratio B / A. */
+async function compare(c: pg.PoolClient, label: [string, string], a: [(c: pg.PoolClient) => Promise<void>, Captured[]], b: [(c: pg.PoolClient) => Promise<void>, Captured[]]): Promise<void> {
+  const ra: { ms: number; walRecords: number; walBytes: number }[] = [];
+  const rb: { ms: number; walRecords: number; walBytes: number }[] = [];
+  for (let i = 0; i < REPS; i++) {
+    if (i % 2 === 0) {
+      ra.push(await explain(c, ...a));
+      rb.push(await explain(c, ...b));
+    } else {
+      rb.push(await explain(c, ...b));
+      ra.push(await explain(c, ...a));
+    }
+  }
+  const show = (name: string, rs: { ms: number; walRecords: number; walBytes: number }[]): string =>
+    `${name}: ${median(rs.map((r) => r.ms)).toFixed(3)} ms executing, ${median(rs.map((r) => r.walRecords))} WAL records, ${median(rs.map((r) => r.walBytes))} WAL bytes`;
+  console.log(show(label[0], ra));
+  console.log(show(label[1], rb));
+  console.log(`  per-pair ratio of execution time: median ${median(rb.map((r, i) => r.ms / ra[i]!.ms)).toFixed(3)} (${REPS} pairs)`);
 }
 
 const isCommit = (s: Captured): boolean => s.text.trimStart().startsWith('WITH x AS MATERIALIZED');
@@ -110,6 +128,22 @@ try {
     const ratios = ms.new.map((x, i) => x / ms.old[i]!);
     console.log(`  per-pair ratio new/old: median ${median(ratios).toFixed(3)}`);
 
+    // 2b. chains of 10 and 100 task nodes, before (run INSERT, statement with every arm) / after, interleaved
+    const chains = new Map([[10, await d.save(llmctlDocument({ kind: 'chain', nodes: 10 }, 'task'))], [100, await d.save(llmctlDocument({ kind: 'chain', nodes: 100 }, 'task'))]]);
+    for (const [nodes, fc] of chains) {
+      await d.runOk(fc);
+      const per: Record<'old' | 'new', number[]> = { old: [], new: [] };
+      for (let i = 0; i < CHAIN_PAIRS; i++) {
+        for (const which of i % 2 === 0 ? (['old', 'new'] as const) : (['new', 'old'] as const)) {
+          store.createsRunInCommit = which === 'new';
+          d.store.configureGroupCommit({ shapedStatements: which === 'new' });
+          per[which].push((await d.runOk(fc)).ms / nodes);
+        }
+      }
+      for (const k of ['old', 'new'] as const) console.log(`chain ${nodes}, ${k === 'new' ? 'after (created in commit, shaped statements)' : 'before (INSERT, statement with every arm)'}: median ${median(per[k]).toFixed(3)} ms/node (${CHAIN_PAIRS} runs)`);
+    }
+    d.store.configureGroupCommit({ shapedStatements: true });
+
     // 3. server execution and WAL
     const pool = d.db.pool;
     store.createsRunInCommit = false;
@@ -124,8 +158,8 @@ try {
       const dropRun = (id: string) => async (x: pg.PoolClient): Promise<void> => {
         await x.query('DELETE FROM runs WHERE id = $1', [id]);
       };
-      console.log(`run start, INSERT + first commit: ${await repeat(c, dropRun(runIdOf(oldStart[1]!)), oldStart)}`);
-      console.log(`run start, created in its first commit: ${await repeat(c, dropRun(runIdOf(newStart[0]!)), newStart)}`);
+      await compare(c, ['run start, INSERT + first commit', 'run start, created in its first commit'],
+        [dropRun(runIdOf(oldStart[1]!)), oldStart], [dropRun(runIdOf(newStart[0]!)), newStart]);
 
       const commits = (await capture(pool, () => d.runOk(chain))).filter(isCommit);
       const mid = commits[Math.floor(commits.length / 2)]!;
@@ -139,8 +173,7 @@ try {
       // The same commit through the statement with every arm (its five recordsets: new runs and model calls padded).
       const kinds = mid.text.includes('INSERT INTO model_calls');
       const full: Captured = { text: COMMIT_SQL, values: [mid.values[0], mid.values[1], mid.values[2], '[]', kinds ? mid.values[3] : '[]'] };
-      console.log(`mid-chain commit, statement of its shape: ${await repeat(c, rewind, [mid])}`);
-      console.log(`mid-chain commit, statement with every arm: ${await repeat(c, rewind, [full])}`);
+      await compare(c, ['mid-chain commit, statement with every arm', 'mid-chain commit, statement of its shape'], [rewind, [full]], [rewind, [mid]]);
     } finally {
       c.release();
     }

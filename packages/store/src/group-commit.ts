@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { FencedError } from '@llmctl/runtime';
-import { commitQuery, type EncodedCommit } from './commit-statement.ts';
+import { COMMIT_SQL, commitParams, commitQuery, type EncodedCommit } from './commit-statement.ts';
 
 /** Counters of a {@link GroupCommitter} (tests and the benchmark read them). */
 export interface GroupCommitStats {
@@ -23,6 +23,11 @@ export interface GroupCommitOptions {
    * first one's WAL flush — measured faster than 1 in bench/src/group-commit-bench.ts).
    */
   maxInFlight?: number;
+  /**
+   * Send each batch as the statement of its shape (default true; commit-sql.ts). False sends every batch of existing
+   * runs as the statement with every arm (COMMIT_SQL), as before session 4: for the benchmark's A/B only.
+   */
+  shapedStatements?: boolean;
 }
 
 interface Pending {
@@ -45,6 +50,7 @@ export class GroupCommitter {
   private inFlight = 0;
   private maxBatch = 100;
   private maxInFlight = 2;
+  private shaped = true;
   readonly stats: GroupCommitStats = { commits: 0, transactions: 0, split_batches: 0, largest_batch: 0 };
 
   constructor(private readonly pool: pg.Pool, o: GroupCommitOptions = {}) {
@@ -58,6 +64,7 @@ export class GroupCommitter {
   configure(o: GroupCommitOptions): void {
     if (o.maxBatch !== undefined) this.maxBatch = Math.max(1, o.maxBatch);
     if (o.maxInFlight !== undefined) this.maxInFlight = Math.max(1, o.maxInFlight);
+    if (o.shapedStatements !== undefined) this.shaped = o.shapedStatements;
     this.pump();
   }
 
@@ -125,7 +132,8 @@ export class GroupCommitter {
     this.stats.largest_batch = Math.max(this.stats.largest_batch, batch.length);
     // Runs in id order (the statement itself locks the run rows in id order, see commit-sql.ts's `lk`).
     const commits = batch.map((p) => p.c).sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
-    const res = await this.pool.query(commitQuery(commits));
+    const everyArm = !this.shaped && commits.every((c) => !c.create);
+    const res = await this.pool.query(everyArm ? { name: 'llmctl_commit_v3_all', text: COMMIT_SQL, values: commitParams(commits) } : commitQuery(commits));
     return new Set((res.rows[0] as { ids: string[] }).ids);
   }
 
