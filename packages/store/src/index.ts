@@ -54,7 +54,7 @@ export { RunLookups } from './run-lookups.ts';
 export type { RunHead } from './run-lookups.ts';
 export { readStatusCounts } from './status-counts.ts';
 export type { StatusCounts } from './status-counts.ts';
-export { notify } from './notify.ts';
+export { notify, countListeners } from './notify.ts';
 export { ControlRequestRepository, CONTROL_REQUESTS_CHANNEL, CONTROL_REPLIES_CHANNEL } from './control-request-repository.ts';
 export type { PendingControlRequest, ControlRequestState } from './control-request-repository.ts';
 // The executors' tables and channels (dispatch outbox, queue workers, pg-boss helpers, LISTEN connections).

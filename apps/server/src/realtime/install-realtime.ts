@@ -23,6 +23,7 @@ import type { RouteInstaller } from '../app-context.ts';
 import { bearerOf } from '../auth/tokens.ts';
 import { configEnvelope, unloggedEnvelope } from './envelope.ts';
 import { PgListener } from './pg-listener.ts';
+import { PeerPresence } from './peer-presence.ts';
 import { RealtimeHub } from './realtime-hub.ts';
 import { RUN_EVENTS_CHANNEL, UNLOGGED_CHANNEL, UnloggedRelay, type UnloggedBatch } from './unlogged-relay.ts';
 
@@ -45,6 +46,8 @@ export interface Realtime {
   runSignals: EventEmitter;
   /** True while the notification connection is up (signals are being heard). */
   signalsUp(): boolean;
+  /** Whether another server process listens (token and artifact events are relayed only then). */
+  peers: PeerPresence;
 }
 
 declare module 'fastify' {
@@ -114,9 +117,11 @@ export const realtimeRoutes: RouteInstaller = async (app, ctx) => {
 
   const origin = newId('proc');
   const relay = new UnloggedRelay(ctx.db.pool, origin, (err) => ctx.logger.warn({ err }, 'realtime: relaying an event to other processes failed'));
-  const publishUnlogged = (env: EventEnvelope): void => {
+  // Token and artifact events go to other servers only while one listens; config events always (they empty caches).
+  const peers = new PeerPresence(ctx.db.pool, (err) => ctx.logger.warn({ err }, 'realtime: counting the other servers failed'));
+  const publishUnlogged = (env: EventEnvelope, always = false): void => {
     hub.deliverUnlogged(env);
-    relay.send(env);
+    if (always || peers.present) relay.send(env);
   };
 
   const offs: (() => void)[] = [];
@@ -129,7 +134,7 @@ export const realtimeRoutes: RouteInstaller = async (app, ctx) => {
   ctx.emit = (event) => {
     emitBefore(event);
     try {
-      publishUnlogged(configEnvelope(event));
+      publishUnlogged(configEnvelope(event), true);
     } catch (err) {
       ctx.logger.warn({ err }, 'realtime: publishing a config event failed');
     }
@@ -144,6 +149,7 @@ export const realtimeRoutes: RouteInstaller = async (app, ctx) => {
     channels: [RUN_EVENTS_CHANNEL, UNLOGGED_CHANNEL, RUNTIME_SETTINGS_CHANNEL],
     logger: ctx.logger,
     onLost: () => {
+      peers.setListening(false);
       settings?.trust(false);
       runSignals.emit('lost');
     },
@@ -151,6 +157,8 @@ export const realtimeRoutes: RouteInstaller = async (app, ctx) => {
       // Notifications sent meanwhile were lost: cached model rows and runtime settings may be stale.
       if (app.hasDecorator('modelRows')) app.modelRows.invalidate();
       settings?.trust(true);
+      peers.setListening(true);
+      relay.hello(); // the others may have stopped relaying to this process meanwhile
       hub.refillAll();
       runSignals.emit('reconnect');
     },
@@ -173,6 +181,7 @@ export const realtimeRoutes: RouteInstaller = async (app, ctx) => {
         return;
       }
       if (batch.o === origin || !Array.isArray(batch.events)) return;
+      peers.heard();
       for (const env of batch.events) {
         if (typeof env?.event_type === 'string' && env.event_type.startsWith('config:model:') && app.hasDecorator('modelRows')) app.modelRows.invalidate();
         hub.deliverUnlogged(env);
@@ -187,8 +196,11 @@ export const realtimeRoutes: RouteInstaller = async (app, ctx) => {
   }
   await listener.start();
   settings?.trust(listener.connected);
+  peers.setListening(listener.connected);
+  peers.start();
+  relay.hello();
 
-  app.decorate('realtime', { io, nsp, hub, origin, runSignals, signalsUp: () => listener.connected } satisfies Realtime);
+  app.decorate('realtime', { io, nsp, hub, origin, runSignals, signalsUp: () => listener.connected, peers } satisfies Realtime);
   // Sockets end before the HTTP server closes (upgraded connections would keep it open).
   app.addHook('preClose', async () => {
     for (const ns of [nsp, io.of('/')]) ns.disconnectSockets(true);
@@ -198,6 +210,7 @@ export const realtimeRoutes: RouteInstaller = async (app, ctx) => {
     for (const off of offs) off();
     ctx.emit = emitBefore;
     hub.close();
+    peers.stop();
     await relay.close();
     await listener.stop();
   });

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { REALTIME_APPLICATION_NAME } from './peer-presence.ts';
 
 /** Options of {@link PgListener}. */
 export interface PgListenerOptions {
@@ -32,7 +33,7 @@ export class PgListener {
 
   private async connect(reconnect: boolean): Promise<void> {
     if (this.stopped) return;
-    const client = new pg.Client({ ...this.o.client, application_name: 'llmctl-realtime' });
+    const client = new pg.Client({ ...this.o.client, application_name: REALTIME_APPLICATION_NAME });
     client.on('notification', (n) => {
       if (n.payload !== undefined) this.o.onNotification(n.channel, n.payload);
     });

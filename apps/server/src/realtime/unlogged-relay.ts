@@ -85,6 +85,12 @@ export class UnloggedRelay {
     }
   }
 
+  /** Tells the other server processes this one listens (an empty batch: see peer-presence.ts). */
+  hello(): void {
+    if (this.closed) return;
+    this.sending = this.sending.then(() => notify(this.pool, UNLOGGED_CHANNEL, JSON.stringify({ o: this.origin, events: [] })).catch(this.onError));
+  }
+
   /** Sends what is queued, then stops. */
   async close(): Promise<void> {
     if (this.timer) {
