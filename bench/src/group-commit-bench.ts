@@ -5,7 +5,7 @@
  * interleaved batch by batch in ONE process on ONE PostgreSQL (fsync on, like `llmctl serve`), so the ratios hold on a
  * loaded machine even when the absolute figures do not.
  *
- *   node --import tsx bench/src/group-commit-bench.ts [--runs 200] [--rounds 3] [--quick] [--database-url URL]
+ *   node --import tsx bench/src/group-commit-bench.ts [--runs 200] [--rounds 3] [--quick] [--database-url URL] [--only 3,2]
  */
 import { openCluster } from './cluster.ts';
 import { LlmctlDriver } from './llmctl-driver.ts';
@@ -14,11 +14,17 @@ import { epochMs, summarize } from './stats.ts';
 import type { GroupCommitOptions } from '@llmctl/store';
 
 const POOL_MAX = 10;
-const SETTINGS: { name: string; o: GroupCommitOptions }[] = [
+/** `createdInCommit` false: every run's row is INSERTed on its own before its first commit (before session 4). */
+const ALL_SETTINGS: { name: string; o: GroupCommitOptions; createdInCommit?: boolean }[] = [
   { name: 'off (one statement per commit, up to 10 in parallel)', o: { maxBatch: 1, maxInFlight: POOL_MAX } },
   { name: 'group commit, 1 statement in flight', o: { maxBatch: 100, maxInFlight: 1 } },
   { name: 'group commit, 2 statements in flight (default)', o: { maxBatch: 100, maxInFlight: 2 } },
+  { name: 'group commit (default), run row INSERTed before its first commit', o: { maxBatch: 100, maxInFlight: 2 }, createdInCommit: false },
 ];
+// --only 0,2: a subset of the settings (by index); the first one listed is the reference of the ratios
+const SETTINGS = process.argv.includes('--only')
+  ? process.argv[process.argv.indexOf('--only') + 1]!.split(',').map((i) => ALL_SETTINGS[Number(i)]!)
+  : ALL_SETTINGS;
 
 interface Sample {
   runsPerS: number;
@@ -54,6 +60,7 @@ async function main(): Promise<void> {
       // The order rotates per round, so no setting always runs first (or right after another).
       for (const s of [...SETTINGS.slice(round % SETTINGS.length), ...SETTINGS.slice(0, round % SETTINGS.length)]) {
         d.store.configureGroupCommit(s.o);
+        (d.store as { createsRunInCommit: boolean }).createsRunInCommit = s.createdInCommit ?? true;
         const c0 = d.store.commitStats();
         const stopCensus = d.startCensus();
         const t0 = epochMs();
@@ -71,7 +78,7 @@ async function main(): Promise<void> {
       }
     }
     console.log(`# Group commit: ${runs} concurrent 3-node runs (start → scripted task → end), ${rounds} interleaved round(s), pool ${POOL_MAX}, fsync ${cluster.settings.fsync}, synchronous_commit ${cluster.settings.synchronous_commit}`);
-    console.log('| setting | runs/s (median of rounds) | ratio to off | run latency median ms | sequential 3-node run ms (lone commits) | run commits per node | commit statements per node | all statements per node (census; each its own transaction) |');
+    console.log('| setting | runs/s (median of rounds) | ratio to the first setting | run latency median ms | sequential 3-node run ms (lone commits) | run commits per node | commit statements per node | all statements per node (census; each its own transaction) |');
     console.log('|---|---|---|---|---|---|---|---|');
     const med = (xs: number[]): number => summarize(xs).median;
     const off = med(samples.get(SETTINGS[0]!.name)!.map((x) => x.runsPerS));
