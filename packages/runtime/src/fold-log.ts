@@ -70,10 +70,10 @@ export function encodeSnapshot(s: EngineState): string {
   const refs: number[] = [];
   const nodeRuns: string[] = [];
   for (const nr of Object.values(s.node_runs)) {
-    const byRef = nr.done_seq !== null && large(nr.output);
-    if (byRef) refs.push(nr.done_seq!);
     // packed node runs are kept as text per node run (packedNodeRunJson): only the changed ones are packed again
-    nodeRuns.push(packedNodeRunJson(s.run_id, nr, s.node_runs, byRef));
+    const packed = packedNodeRunJson(s.run_id, nr, s.node_runs, large);
+    if (packed.ref !== null) refs.push(packed.ref);
+    nodeRuns.push(packed.json);
   }
   const joins: string[] = [];
   for (const [id, j] of Object.entries(s.joins)) {

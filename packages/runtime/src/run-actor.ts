@@ -534,17 +534,17 @@ export class RunActor {
     const takeCalls = (): ModelCallRecord[] => attemptCalls.splice(0);
     for (;;) {
       const n = nr.attempts[nr.attempts.length - 1]?.n ?? 1;
-      const attemptAbort = new AbortController();
-      const onOuter = (): void => attemptAbort.abort(abort.signal.reason);
-      abort.signal.addEventListener('abort', onOuter);
+      // An attempt gets its own controller only when its timeout may stop it alone; otherwise the node run's signal.
+      const attemptAbort = node.timeout_s ? new AbortController() : null;
+      const onOuter = attemptAbort ? (): void => attemptAbort.abort(abort.signal.reason) : null;
+      if (onOuter) abort.signal.addEventListener('abort', onOuter);
       let timer: NodeJS.Timeout | null = null;
       this.working.add(nr.id);
       try {
         const warnings: Warning[] = [];
-        const work = this.deps.executor.execute({
-          ...this.executionOf(nr, n, attemptAbort.signal, warnings),
-          record: (fn) => guarded((d) => ({ events: fn(d.s, d.now), result: undefined }), undefined, false),
-        });
+        const work = this.deps.executor.execute(Object.assign(this.executionOf(nr, n, attemptAbort?.signal ?? abort.signal, warnings), {
+          record: (fn: (s: EngineState, now: string) => EngineEvent[]) => guarded((d) => ({ events: fn(d.s, d.now), result: undefined }), undefined, false),
+        }));
         const result: NodeResult = node.timeout_s
           ? await Promise.race([
               work,
@@ -553,7 +553,7 @@ export class RunActor {
                   const err = new LlmctlError('node_timeout', `attempt ${n} of ${nr.node_id} ran over timeout_s (${node.timeout_s})`, { timeout_s: node.timeout_s }, true);
                   // Work that still finishes after its timeout keeps its model calls recorded.
                   work.then((r) => this.writeModelCalls(r.model_calls), () => undefined);
-                  attemptAbort.abort(err);
+                  attemptAbort!.abort(err);
                   reject(err);
                 }, node.timeout_s! * 1000);
               }),
@@ -618,7 +618,7 @@ export class RunActor {
       } finally {
         this.working.delete(nr.id);
         if (timer) clearTimeout(timer);
-        abort.signal.removeEventListener('abort', onOuter);
+        if (onOuter) abort.signal.removeEventListener('abort', onOuter);
       }
     }
   }

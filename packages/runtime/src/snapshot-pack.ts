@@ -112,34 +112,41 @@ export function packNodeRun(runId: string, nr: NodeRunState, sources: Readonly<R
 }
 
 /** What a node run's packed text was made from: every field's value, then the fields that change in place. */
-function sameAsPacked(nr: NodeRunState, byRef: boolean, sig: readonly unknown[]): boolean {
+function sameAsPacked(nr: NodeRunState, sig: readonly unknown[]): boolean {
   for (let i = 0; i < FIELDS.length; i++) if (nr[FIELDS[i]!] !== sig[i]) return false;
   const last = nr.attempts[nr.attempts.length - 1];
   const n = FIELDS.length;
-  return sig[n] === byRef && sig[n + 1] === nr.attempts.length && sig[n + 2] === last?.finished_at && sig[n + 3] === last?.error
-    && sig[n + 4] === ('child_run' in nr);
+  return sig[n] === nr.attempts.length && sig[n + 1] === last?.finished_at && sig[n + 2] === last?.error && sig[n + 3] === ('child_run' in nr);
 }
 
-function signatureOf(nr: NodeRunState, byRef: boolean): unknown[] {
+function signatureOf(nr: NodeRunState): unknown[] {
   const last = nr.attempts[nr.attempts.length - 1];
-  return [...FIELDS.map((f) => nr[f]), byRef, nr.attempts.length, last?.finished_at, last?.error, 'child_run' in nr];
+  return [...FIELDS.map((f) => nr[f]), nr.attempts.length, last?.finished_at, last?.error, 'child_run' in nr];
 }
 
-const packedTexts = new WeakMap<NodeRunState, { sig: unknown[]; json: string }>();
+/** A node run packed as JSON text; `ref`: the sequence of the event holding its output when that is left out, else null. */
+export interface PackedNodeRunText {
+  json: string;
+  ref: number | null;
+}
+
+const packedTexts = new WeakMap<NodeRunState, PackedNodeRunText & { sig: unknown[] }>();
 
 /**
  * `JSON.stringify(packNodeRun(…))`, kept per node run object until one of its fields changes: a long run's snapshot
  * re-packs only the node runs that changed since the previous one (a finished node run is packed once). The engine
  * replaces a field's value when it changes it, except the last attempt (closed in place) and the attempts list
  * (appended to), whose length and last entry are compared too. The tokens' references depend only on their source
- * node runs' outputs, which never change once logged.
+ * node runs' outputs, which never change once logged. A finished node run's output is left out when `isLarge` says so
+ * (decided once per packing: it depends only on the output).
  */
-export function packedNodeRunJson(runId: string, nr: NodeRunState, sources: Readonly<Record<string, NodeRunState>>, byRef: boolean): string {
+export function packedNodeRunJson(runId: string, nr: NodeRunState, sources: Readonly<Record<string, NodeRunState>>, isLarge: (output: unknown) => boolean): PackedNodeRunText {
   const hit = packedTexts.get(nr);
-  if (hit && sameAsPacked(nr, byRef, hit.sig)) return hit.json;
-  const json = JSON.stringify(packNodeRun(runId, nr, sources, byRef));
-  packedTexts.set(nr, { sig: signatureOf(nr, byRef), json });
-  return json;
+  if (hit && sameAsPacked(nr, hit.sig)) return hit;
+  const byRef = nr.done_seq !== null && isLarge(nr.output);
+  const entry = { json: JSON.stringify(packNodeRun(runId, nr, sources, byRef)), ref: byRef ? nr.done_seq : null, sig: signatureOf(nr) };
+  packedTexts.set(nr, entry);
+  return entry;
 }
 
 /** The node run of a packed one of run `runId`, its output put back from `outputs` (by event sequence); tokens still packed. */

@@ -4,14 +4,14 @@ import { tokenOrder } from './state.ts';
 import type { Tx } from './tx.ts';
 import { directlyGrounded, fanInIndex, type JoinLiveness } from './fan-in-index.ts';
 
-function headTokens(j: JoinState): { connector: string; token: Token }[] {
-  return Object.entries(j.queues)
-    .filter(([, q]) => q.length > 0)
-    .map(([connector, q]) => ({ connector, token: q[0]! }));
-}
-
+/** The oldest head token (one pass: a join of a wide fan-out has a connector per branch). */
 function oldestHead(j: JoinState): Token | undefined {
-  return headTokens(j).map((h) => h.token).sort(tokenOrder)[0];
+  let best: Token | undefined;
+  for (const c in j.queues) {
+    const t = j.queues[c]![0];
+    if (t && (!best || tokenOrder(t, best) < 0)) best = t;
+  }
+  return best;
 }
 
 function inputsOf(tx: Tx, joinId: string): string[] {
