@@ -7,7 +7,7 @@
  * `requestAnimationFrame`, so frames per second = frames / time between the first and the last frame.
  *
  * Phases: pan at the opening zoom (100%), zoom out to the minimum zoom (0.1: the whole graph on screen), pan there,
- * zoom back in.
+ * zoom back in; then drag the node nearest the centre (4 px per frame).
  */
 import type { Browser } from 'playwright-core';
 import { mainThreadStats, TRACE_CATEGORIES, type MainThreadStat } from './main-thread-trace.ts';
@@ -35,32 +35,50 @@ export interface PanZoomSample {
   zoom_in: GestureStat;
   /** Lowest fps of the four gestures. */
   worst_fps: number;
+  /** Dragging the node nearest the centre at 100 % (not part of `worst_fps`). */
+  drag_node: GestureStat;
 }
 
-type Kind = 'pan' | 'zoom-out' | 'zoom-in';
+type Kind = 'pan' | 'zoom-out' | 'zoom-in' | 'drag';
 
 /** In-page: runs `frames` frames of a gesture and returns the frame timestamps and the final zoom. */
 function gesture([kind, frames]: [Kind, number]): Promise<{ times: number[]; zoom: number; nodes: number }> {
   const pane = document.querySelector<HTMLElement>('.react-flow__pane')!;
   const r = pane.getBoundingClientRect();
   let x = r.left + r.width * 0.7;
-  const y = r.top + r.height / 2;
+  let y = r.top + r.height / 2;
+  // A drag starts on the node nearest the pane's centre.
+  let target: Element = pane;
+  if (kind === 'drag') {
+    let best = Infinity;
+    for (const el of document.querySelectorAll('.react-flow__node')) {
+      const b = el.getBoundingClientRect();
+      const d = (b.left + b.width / 2 - (r.left + r.width / 2)) ** 2 + (b.top + b.height / 2 - y) ** 2;
+      if (d < best) {
+        best = d;
+        target = el;
+        x = b.left + b.width / 2;
+      }
+    }
+    const b = target.getBoundingClientRect();
+    y = b.top + b.height / 2;
+  }
   const mouse = (type: string, target: EventTarget): void => {
     target.dispatchEvent(new MouseEvent(type, { bubbles: true, cancelable: true, view: window, clientX: x, clientY: y, button: 0, buttons: type === 'mouseup' ? 0 : 1 }));
   };
   const zoomNow = (): number => Number(/scale\(([-\d.e]+)\)/.exec(document.querySelector<HTMLElement>('.react-flow__viewport')!.style.transform)?.[1] ?? NaN);
   return new Promise((resolve) => {
     const times: number[] = [];
-    if (kind === 'pan') mouse('mousedown', pane);
+    if (kind === 'pan' || kind === 'drag') mouse('mousedown', target);
     const tick = (t: number): void => {
       times.push(t);
       if (times.length > frames) {
-        if (kind === 'pan') mouse('mouseup', window);
+        if (kind === 'pan' || kind === 'drag') mouse('mouseup', window);
         resolve({ times, zoom: zoomNow(), nodes: document.querySelectorAll('.react-flow__node').length });
         return;
       }
-      if (kind === 'pan') {
-        x -= 12;
+      if (kind === 'pan' || kind === 'drag') {
+        x -= kind === 'pan' ? 12 : 4;
         mouse('mousemove', window);
       } else {
         pane.dispatchEvent(new WheelEvent('wheel', { bubbles: true, cancelable: true, view: window, clientX: r.left + r.width / 2, clientY: y, deltaY: kind === 'zoom-out' ? 100 : -100, deltaMode: 0 }));
@@ -121,7 +139,12 @@ export async function measurePanZoom(browser: Browser, baseURL: string, flowchar
     const zoom_out = await run('zoom-out', 20);
     const pan_at_min_zoom = await run('pan', 60);
     const zoom_in = await run('zoom-in', 20);
-    return { pan_at_100, zoom_out, pan_at_min_zoom, zoom_in, worst_fps: Math.min(pan_at_100.fps, zoom_out.fps, pan_at_min_zoom.fps, zoom_in.fps) };
+    await page.evaluate(() => new Promise<void>((resolve) => {
+      const wait = (): void => (document.querySelector('[data-mounting]') ? requestAnimationFrame(wait) : resolve());
+      wait();
+    }));
+    const drag_node = await run('drag', 30);
+    return { pan_at_100, zoom_out, pan_at_min_zoom, zoom_in, worst_fps: Math.min(pan_at_100.fps, zoom_out.fps, pan_at_min_zoom.fps, zoom_in.fps), drag_node };
   } finally {
     await context.close();
   }

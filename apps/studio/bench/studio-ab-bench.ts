@@ -5,7 +5,7 @@
  * Two `llmctl serve` processes on one database serve build A (e.g. a copy of an older dist) and build B (default: the
  * current build); every round measures both, in alternating order, so the machine's load falls on both alike. Per
  * build and round: a cold open of the 1,000-node flowchart (open to interactive, see measure-editor-open.ts) and the
- * four pan/zoom gestures on the 5,000-node one (see measure-pan-zoom.ts), each traced: the renderer main thread's CPU
+ * four pan/zoom gestures and a node drag on the 5,000-node one (see measure-pan-zoom.ts), each traced: the renderer main thread's CPU
  * time and its longest task (main-thread-trace.ts), which hold up better than wall times on a shared machine.
  */
 import { writeFile } from 'node:fs/promises';
@@ -70,6 +70,9 @@ async function main(): Promise<void> {
           pan_at_100_max_task_cpu_ms: pan.pan_at_100.main!.max_task_cpu_ms,
           gestures_max_frame_ms: Math.max(...gestures.map((g) => g.max_frame_ms)),
           gestures_max_task_cpu_ms: Math.max(...gestures.map((g) => g.main!.max_task_cpu_ms)),
+          drag_fps: pan.drag_node.fps,
+          drag_cpu_per_frame_ms: Math.round((pan.drag_node.main!.cpu_ms / pan.drag_node.frames) * 100) / 100,
+          drag_max_task_cpu_ms: pan.drag_node.main!.max_task_cpu_ms,
         };
         rows[k].push(row);
         process.stderr.write(`round ${round + 1} ${k}: ${JSON.stringify(row)}\n`);
