@@ -140,7 +140,10 @@ export async function measurePanZoom(browser: Browser, baseURL: string, flowchar
     const pan_at_min_zoom = await run('pan', 60);
     const zoom_in = await run('zoom-in', 20);
     await page.evaluate(() => new Promise<void>((resolve) => {
-      const wait = (): void => (document.querySelector('[data-mounting]') ? requestAnimationFrame(wait) : resolve());
+      const wait = (): void => {
+        if (document.querySelector('[data-mounting]')) requestAnimationFrame(wait);
+        else resolve();
+      };
       wait();
     }));
     const drag_node = await run('drag', 30);
