@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createRepositories } from '@llmctl/store';
 import type { AppContext, AppDeps, ExecutorStatus, RouteInstaller } from './app-context.ts';
@@ -12,6 +12,7 @@ import { realtimeRoutes } from './realtime/install-realtime.ts';
 import { installJsonBodyParser } from './json-body.ts';
 import { createLogger } from './logger.ts';
 import { installRequestLog } from './request-log.ts';
+import { LazyChildLogger } from './lazy-logger.ts';
 import { correlationIdOf, requestIdOf } from './request-context.ts';
 import { installStudio } from './studio.ts';
 import { contractRoutes } from './routes/contracts.ts';
@@ -54,8 +55,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: false,
     genReqId: requestIdOf,
     logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
+    // A request's child logger is made only when the request writes a line at an enabled level (lazy-logger.ts).
     childLoggerFactory(parent, bindings, opts, raw) {
-      return parent.child({ ...bindings, correlation_id: correlationIdOf(raw, String(bindings.request_id)) }, opts);
+      return new LazyChildLogger(parent as Logger, () => parent.child({ ...bindings, correlation_id: correlationIdOf(raw, String(bindings.request_id)) }, opts)) as unknown as FastifyBaseLogger;
     },
     // Every response is the envelope: errors raised before routing (frameworkErrors) and requests Node's parser
     // refuses (clientErrorHandler) included. A request that still reaches a closing app is served as usual rather
@@ -88,7 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-correlation-id', req.correlationId);
   });
   installHostHeaderCheck(app);
-  installRequestLog(app);
+  installRequestLog(app, logger);
 
   installJsonBodyParser(app);
   installUnstorableInputGuard(app);

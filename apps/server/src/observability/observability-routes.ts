@@ -23,6 +23,7 @@ export const observabilityRoutes: RouteInstaller = async (app, ctx) => {
   // Structured logs of run activity: run status changes at info, node-run changes at debug, with their ids.
   const offLog = app.orchestrator.bus.onEvent((e) => {
     const p = e.payload as { kind: string; status?: string; node_id?: string; node_run_id?: string; error?: { code: string } | null };
+    if (!ctx.logger.isLevelEnabled(p.kind === 'run.status' ? 'info' : 'debug')) return; // nothing built for a line not written
     const fields = { run_id: e.run_id, flowchart_id: e.flowchart_id, sequence: e.sequence, request_id: e.request_id, correlation_id: e.correlation_id, kind: p.kind };
     if (p.kind === 'run.status') ctx.logger.info({ ...fields, status: p.status, error_code: p.error?.code }, `run ${e.run_id} ${p.status}`);
     else if (p.kind.startsWith('node.')) ctx.logger.debug({ ...fields, node_id: p.node_id, node_run_id: p.node_run_id, error_code: p.error?.code }, `node ${p.node_id} ${p.kind.slice(5)}`);
