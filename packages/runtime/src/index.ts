@@ -32,6 +32,8 @@ export type { Unstorable, StoreFailureKind } from './storable.ts';
 export { foldLog, snapshotDue, encodeSnapshot, decodeSnapshot, snapshotRefs, SNAPSHOT_FORMAT, SNAPSHOT_FORMATS_READ, DEFAULT_SNAPSHOT_EVERY } from './fold-log.ts';
 export { compactToken, expandToken, outputRefOf, resolveOutputRef, isReferenced, upstreamOfTokens } from './output-refs.ts';
 export type { OutputRef, StoredToken, Token, NodeRunState } from './output-refs.ts';
+export { compactContext, expandContext, contextRefIds } from './context-refs.ts';
+export type { ContextRef, StoredContext } from './context-refs.ts';
 export type { RunSnapshot } from './fold-log.ts';
 export { retryWhileUnreachable } from './store-retry.ts';
 export type { StoreRetryOptions } from './store-retry.ts';

@@ -90,7 +90,7 @@ export function encodeCommit(c: Commit): EncodedCommit {
     run: runText,
     // fields listed, not `{ ...e, … }` (V8's spread-then-add is several times slower; once per event)
     events: c.events.map((e) => JSON.stringify({
-      sequence: e.sequence, event_id: e.event_id, event_type: e.event_type, payload: compactEventPayload(e.payload, c.sources), request_id: e.request_id,
+      sequence: e.sequence, event_id: e.event_id, event_type: e.event_type, payload: compactEventPayload(e.payload, c), request_id: e.request_id,
       correlation_id: e.correlation_id, run_id: c.run_id,
     })),
     nodeRuns: c.node_runs.map((n) => {
@@ -101,7 +101,7 @@ export function encodeCommit(c: Commit): EncodedCommit {
       return JSON.stringify({
         id: n.id, run_id: c.run_id, node_id: n.node_id, node_type: n.node_type, iteration: n.iteration, status: n.status, outcome: n.outcome,
         fallback_used: n.fallback_used, degraded_reason: n.degraded_reason, warnings: n.warnings, error: n.error,
-        input_snapshot: ws ? compactInputSnapshot(n, c.sources) : null,
+        input_snapshot: ws ? compactInputSnapshot(n, c) : null,
         output: wo && !byEvent ? n.output ?? null : null, routing: wo && !byEvent ? n.routing : null, oseq: byEvent ? ev.sequence : null, ws, wo,
         attempts: n.attempts, idempotency_key: n.idempotency_key, retry_of: n.retry_of, rewound_from: n.rewound_from,
         queued_sequence: n.queued_seq, checkpoint_sequence: n.started_seq, created_order: n.created_order, usage: n.usage,

@@ -5,7 +5,7 @@ import type { ListParams, ListResult } from './list-params.ts';
 import { likeSubstring, offsetOf } from './list-params.ts';
 import { VLLM_MODEL_NAMES_SQL, applyExecutors, attachExecutors, dispatchRowsSql, vllmNodesSql } from './executor-views.ts';
 import { attachChildRuns } from './child-runs.ts';
-import { NODE_OUTPUT_JOIN, NODE_OUTPUT_SQL, expandEvents, expandInputSnapshot } from './stored-outputs.ts';
+import { INPUT_SNAPSHOT_SQL, NODE_OUTPUT_JOIN, NODE_OUTPUT_SQL, expandEvents, expandInputSnapshot } from './stored-outputs.ts';
 
 export const RUN_SORTS = ['created_at', 'updated_at', 'status'] as const;
 export type RunSort = (typeof RUN_SORTS)[number];
@@ -14,7 +14,7 @@ const RUN_SELECT = `id, flowchart_id, flowchart_version, status, input, output, 
   continued_to, continuation, parent_run_id, created_at, started_at, finished_at, last_sequence`;
 
 const NODE_RUN_SELECT = `n.id, n.node_id, n.node_type, n.iteration, n.status, n.outcome, n.fallback_used, n.degraded_reason, n.warnings, n.error,
-  n.input_snapshot, ${NODE_OUTPUT_SQL}, n.attempts, n.idempotency_key, n.retry_of, n.rewound_from, n.started_at, n.finished_at, n.usage`;
+  ${INPUT_SNAPSHOT_SQL}, ${NODE_OUTPUT_SQL}, n.attempts, n.idempotency_key, n.retry_of, n.rewound_from, n.started_at, n.finished_at, n.usage`;
 
 /** The node runs of run `runIdExpr` (a parameter or an escaped literal) in creation order, outputs from their events. */
 function nodeRunsSql(runIdExpr: string): string {
