@@ -1,6 +1,6 @@
 /**
  * CPU profile of one editor gesture (not a test; a tool for finding where a slow frame goes):
- * `node --import tsx apps/studio/bench/profile-gesture.ts --dist DIR [--nodes 5000] [--gesture zoom-in|pan|open]`.
+ * `node --import tsx apps/studio/bench/profile-gesture.ts --dist DIR [--nodes 5000] [--gesture zoom-in|pan|open|settle]`.
  * Serve an unminified build (`npx vite build --minify false --outDir DIR` in apps/studio) to read function names.
  * Prints the functions with the most self time (V8 sampling profiler through CDP) during the gesture.
  */
@@ -28,7 +28,7 @@ try {
   const cdp = await context.newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
-  if (GESTURE === 'open') await cdp.send('Profiler.start');
+  if (GESTURE === 'open' || GESTURE === 'settle') await cdp.send('Profiler.start');
   await page.goto(`/flowcharts/${f.id}`);
   await page.locator('.react-flow__node').first().waitFor();
   await page.locator('[data-testid="validation-status"][data-valid]').waitFor();
@@ -44,7 +44,10 @@ try {
       };
       requestAnimationFrame(tick);
     }), [dy, n] as [number, number]);
-  if (GESTURE === 'zoom-in') {
+  if (GESTURE === 'settle') {
+    // The open and what follows it: the batched size flush (a quiet second after the last node measured).
+    await page.waitForTimeout(2500);
+  } else if (GESTURE === 'zoom-in') {
     await wheel(100, 20);
     await cdp.send('Profiler.start');
     await wheel(-100, 20);
