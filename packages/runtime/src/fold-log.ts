@@ -1,6 +1,7 @@
 import { foldEvent, initialState, type EngineState, type JoinState, type NodeRunState, type Token } from '@llmctl/engine';
 import { compactToken, expandToken } from './output-refs.ts';
-import { packToken, packedNodeRunJson, unpackNodeRun, unpackToken, type PackedNodeRun, type PackedToken } from './snapshot-pack.ts';
+import { packToken, packedNodeRunJson, unpackNodeRun, unpackToken, unpackedContext, type PackedNodeRun, type PackedToken } from './snapshot-pack.ts';
+import { expandContext } from './context-refs.ts';
 import type { RunLog } from './ports.ts';
 
 /**
@@ -115,7 +116,8 @@ export function snapshotRefs(stateJson: string): number[] {
 
 /**
  * The state of a stored snapshot: format 1 as it is; format 3 unpacked, with its outputs put back (`outputs`: the
- * referenced events' outputs by sequence) and its token outputs resolved from their source node runs.
+ * referenced events' outputs by sequence) and its token outputs and context values resolved from their source node
+ * runs (a snapshot written before context values were kept by reference has them inline: read as they are).
  */
 export function decodeSnapshot(stored: EngineState, format: number, outputs: Record<string, unknown> = {}): EngineState {
   if (format === 1) return stored;
@@ -129,7 +131,13 @@ export function decodeSnapshot(stored: EngineState, format: number, outputs: Rec
   raw.node_runs = nodeRuns;
   const outputOf = (id: string): unknown => nodeRuns[id]?.output;
   const expand = (t: unknown): Token => expandToken(unpackToken(t as PackedToken), outputOf);
-  for (const nr of Object.values(nodeRuns)) nr.tokens = (nr.tokens as unknown[]).map(expand);
+  for (const nr of Object.values(nodeRuns)) {
+    nr.tokens = (nr.tokens as unknown[]).map(expand);
+    if (Array.isArray(nr.context)) {
+      const { context, refs } = unpackedContext(nr.context);
+      nr.context = context && expandContext(context, refs, outputOf);
+    }
+  }
   for (const j of Object.values(raw.joins) as JoinState[]) {
     for (const c of Object.keys(j.queues)) j.queues[c] = (j.queues[c] as unknown[]).map(expand);
   }

@@ -5,6 +5,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { NodeRunState, Token } from '@llmctl/engine';
 import { compactToken, type OutputRef, type StoredToken } from './output-refs.ts';
+import { compactContext, type ContextRef } from './context-refs.ts';
 
 /**
  * Every field of a node run, in the order the engine creates them (so an unpacked node run serialises as a folded one).
@@ -22,6 +23,7 @@ const OUTPUT = FIELDS.indexOf('output');
 const DONE_SEQ = FIELDS.indexOf('done_seq');
 const ROUTING = FIELDS.indexOf('routing');
 const KEY = FIELDS.indexOf('idempotency_key');
+const CONTEXT = FIELDS.indexOf('context');
 
 /** The key the engine gives a node run (`nodeRunKey`) without its `:rev:<n>` suffix. */
 function baseKey(runId: string, nr: Pick<NodeRunState, 'node_id' | 'iteration'>): string {
@@ -92,7 +94,9 @@ export function unpackToken(p: PackedToken): StoredToken {
 
 /**
  * Packs a node run of run `runId`; `byRef`: its output is left out (the event at its `done_seq` holds it). Its key is
- * packed when it is the engine's, and its routing (as 0) when its output repeats it.
+ * packed when it is the engine's, and its routing (as 0) when its output repeats it. A context with values kept by
+ * reference (context-refs.ts) is packed as `[context, refs]` (an array: a context is an object or null, so the forms
+ * cannot be confused; {@link unpackedContext} reads both).
  */
 export function packNodeRun(runId: string, nr: NodeRunState, sources: Readonly<Record<string, NodeRunState>>, byRef: boolean): PackedNodeRun {
   const undef: number[] = [];
@@ -105,6 +109,10 @@ export function packNodeRun(runId: string, nr: NodeRunState, sources: Readonly<R
   out[TOKENS] = nr.tokens.map((t) => packToken(compactToken(t, sources)));
   if (!undef.includes(KEY) && !absent.includes(KEY)) out[KEY] = packKey(runId, nr);
   if (routingInOutput(nr.output, nr.routing)) out[ROUTING] = 0;
+  if (nr.context) {
+    const ctx = compactContext(nr.context, sources);
+    if (ctx.refs) out[CONTEXT] = [ctx.context, ctx.refs];
+  }
   if (byRef) out[OUTPUT] = null;
   out.push(byRef ? 1 : 0);
   if (undef.length > 0 || absent.length > 0) out.push(undef, absent);
@@ -149,7 +157,16 @@ export function packedNodeRunJson(runId: string, nr: NodeRunState, sources: Read
   return entry;
 }
 
-/** The node run of a packed one of run `runId`, its output put back from `outputs` (by event sequence); tokens still packed. */
+/** A packed context: the context (an object or null), or `[context, refs]` when values are kept by reference. */
+export function unpackedContext(packed: unknown): { context: Record<string, unknown> | null; refs: Record<string, ContextRef> | null } {
+  if (Array.isArray(packed)) return { context: packed[0] as Record<string, unknown>, refs: packed[1] as Record<string, ContextRef> };
+  return { context: packed as Record<string, unknown> | null, refs: null };
+}
+
+/**
+ * The node run of a packed one of run `runId`, its output put back from `outputs` (by event sequence); tokens and a
+ * context with references still packed ({@link unpackedContext}).
+ */
 export function unpackNodeRun(runId: string, p: PackedNodeRun, outputs: Record<string, unknown>): NodeRunState & { tokens: unknown[] } {
   const undef = new Set((p[FIELDS.length + 1] as number[] | undefined) ?? []);
   const absent = new Set((p[FIELDS.length + 2] as number[] | undefined) ?? []);
