@@ -71,3 +71,13 @@ export function llmctlDocument(shape: Shape, variant: NodeVariant, maxParallel?:
   }
   return { schema_version: 1, name: `bench ${shape.kind}`, settings, nodes, edges };
 }
+
+/**
+ * The same flowchart with a context connector (dotted) beside every trigger connector into a work node: each node
+ * then also gets its trigger source's output as `context` (bench/src/wal-copies.ts --context).
+ */
+export function withContextConnectors(doc: FlowchartDocument): FlowchartDocument {
+  const work = new Set(doc.nodes.filter((n) => n.type !== 'start' && n.type !== 'end').map((n) => n.id));
+  const context: FlowchartEdge[] = doc.edges.filter((e) => work.has(e.target)).map((e) => ({ id: `${e.id}_ctx`, source: e.source, target: e.target, mode: 'context' }));
+  return { ...doc, edges: [...doc.edges, ...context] };
+}

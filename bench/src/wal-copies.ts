@@ -4,7 +4,10 @@
  * TOAST compression hides nothing); the WAL the two runs generate (`pg_current_wal_lsn()` difference) per node, minus
  * each other, divided by the payload size, is how many times each hop writes its output.
  *
- *   node --import tsx bench/src/wal-copies.ts [--nodes 50] [--bytes 4096] [--reps 3] [--database-url URL]
+ *   node --import tsx bench/src/wal-copies.ts [--nodes 50] [--bytes 4096] [--reps 3] [--context] [--database-url URL]
+ *
+ * `--context`: every hop also has a context connector (dotted) from the same source, so each node gets the payload as
+ * its token and as its `context` (issue 17, session 4: context values stored once, by reference).
  *
  * Not a test: prints one line per repetition and the median. The cluster is otherwise idle (an embedded PostgreSQL of
  * its own unless `--database-url` names an admin URL), so the WAL difference is the run's.
@@ -13,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { openCluster } from './cluster.ts';
 import { runFootprint } from './sections/footprint.ts';
 
-const { values } = parseArgs({ options: { nodes: { type: 'string' }, bytes: { type: 'string' }, reps: { type: 'string' }, 'database-url': { type: 'string' } } });
+const { values } = parseArgs({ options: { nodes: { type: 'string' }, bytes: { type: 'string' }, reps: { type: 'string' }, context: { type: 'boolean' }, 'database-url': { type: 'string' } } });
 const nodes = Number(values.nodes ?? 50);
 const payloadBytes = Number(values.bytes ?? 4096);
 const reps = Number(values.reps ?? 3);
@@ -22,10 +25,10 @@ const cluster = await openCluster(values['database-url'] ? { adminUrl: values['d
 try {
   const copies: number[] = [];
   for (let i = 0; i < reps; i++) {
-    const { amplification } = await runFootprint(cluster, [], { nodes, payloadBytes }, () => undefined, ['llmctl-pass']);
+    const { amplification } = await runFootprint(cluster, [], { nodes, payloadBytes, context: values.context === true }, () => undefined, ['llmctl-pass']);
     const a = amplification[0]!;
     copies.push(a.walCopies);
-    process.stdout.write(`rep ${i + 1}: chain ${nodes}, ${payloadBytes} B payload: WAL per node ${(a.walPerNodePlain / 1024).toFixed(1)} KiB empty, `
+    process.stdout.write(`rep ${i + 1}: chain ${nodes}${values.context ? ' (+ context connectors)' : ''}, ${payloadBytes} B payload: WAL per node ${(a.walPerNodePlain / 1024).toFixed(1)} KiB empty, `
       + `${(a.walPerNodePayload / 1024).toFixed(1)} KiB with payload → ${a.walCopies.toFixed(2)} copies per hop (tables ${a.tableCopies.toFixed(2)})\n`);
   }
   copies.sort((x, y) => x - y);

@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { BenchCluster } from '../cluster.ts';
 import { LangGraphDriver } from '../langgraph-driver.ts';
 import { LlmctlDriver, type CensusRow } from '../llmctl-driver.ts';
-import { llmctlDocument } from '../llmctl-graphs.ts';
+import { llmctlDocument, withContextConnectors } from '../llmctl-graphs.ts';
 import { shapeLabel, workNodes, type Shape } from '../workloads.ts';
 
 /** Writes of one table during a measured run. */
@@ -110,10 +110,11 @@ async function measure(url: string, engine: FootprintResult['engine'], shape: Sh
   };
 }
 
-async function llmctlOnce(cluster: BenchCluster, shape: Shape, variant: 'task' | 'pass', input: unknown): Promise<FootprintResult> {
+async function llmctlOnce(cluster: BenchCluster, shape: Shape, variant: 'task' | 'pass', input: unknown, context = false): Promise<FootprintResult> {
   const url = (await cluster.database('bench_fp_')).url;
   const setup = await LlmctlDriver.open(url, { poolMax: 10 });
-  const id = await setup.save(llmctlDocument(shape, variant));
+  const doc = llmctlDocument(shape, variant);
+  const id = await setup.save(context ? withContextConnectors(doc) : doc);
   await setup.close();
   const before = await snapshot(url);
   const d = await LlmctlDriver.open(url, { poolMax: 10 });
@@ -139,9 +140,10 @@ async function langGraphOnce(cluster: BenchCluster, shape: Shape, input: unknown
 /**
  * Database rows and bytes written by one run of each shape: llmctl (task and pass-through) and LangGraph's
  * PostgresSaver, each in a fresh database. The measured connections are closed before reading the statistics so
- * that their counters are flushed. Then the write amplification of a payload passed along a chain.
+ * that their counters are flushed. Then the write amplification of a payload passed along a chain (`context`: each
+ * llmctl hop also a context connector, so the payload reaches every node as its token and as its context).
  */
-export async function runFootprint(cluster: BenchCluster, shapes: Shape[], amplification: { nodes: number; payloadBytes: number } | null,
+export async function runFootprint(cluster: BenchCluster, shapes: Shape[], amplification: { nodes: number; payloadBytes: number; context?: boolean } | null,
   log: (msg: string) => void, engines: readonly AmplificationResult['engine'][] = ['llmctl-pass', 'langgraph-pg-async']): Promise<{ footprint: FootprintResult[]; amplification: AmplificationResult[] }> {
   const out: FootprintResult[] = [];
   const show = (r: FootprintResult): void => log(`  ${r.label.padEnd(18)} ${r.engine.padEnd(20)} ${r.rowsPerNode.toFixed(1)} rows, ${(r.bytesPerNode / 1024).toFixed(1)} KiB, WAL ${(r.walPerNode / 1024).toFixed(1)} KiB per node`);
@@ -160,7 +162,7 @@ export async function runFootprint(cluster: BenchCluster, shapes: Shape[], ampli
     const shape: Shape = { kind: 'chain', nodes: amplification.nodes };
     const payload = { text: randomText(amplification.payloadBytes) };
     for (const engine of engines) {
-      const run = (input: unknown): Promise<FootprintResult> => (engine === 'llmctl-pass' ? llmctlOnce(cluster, shape, 'pass', input) : langGraphOnce(cluster, shape, input, true));
+      const run = (input: unknown): Promise<FootprintResult> => (engine === 'llmctl-pass' ? llmctlOnce(cluster, shape, 'pass', input, amplification.context) : langGraphOnce(cluster, shape, input, true));
       const plain = await run({ text: '' });
       const big = await run(payload);
       const a: AmplificationResult = {
