@@ -26,13 +26,27 @@ export interface StoredContext {
 
 const compacted = new WeakMap<object, StoredContext>();
 
+type Sources = Readonly<Record<string, Pick<NodeRunState, 'node_id' | 'output'>>>;
+
+/** Per sources object (a run's `node_runs`), the node run last found per source node: tried first next time. */
+const lastFound = new WeakMap<Sources, Map<string, string>>();
+
 /** The node run of node `nodeId` in `sources` whose output `value` is (by identity), with the reference to it. */
-function sourceOf(nodeId: string, value: unknown, sources: Readonly<Record<string, Pick<NodeRunState, 'node_id' | 'output'>>>): ContextRef | null {
+function sourceOf(nodeId: string, value: unknown, sources: Sources): ContextRef | null {
+  if (!outputRefOf(value, { output: value })) return null; // a small scalar stays inline: no search
+  let last = lastFound.get(sources);
+  const hint = last?.get(nodeId);
+  const cached = hint !== undefined ? sources[hint] : undefined;
+  const hit = cached?.node_id === nodeId ? outputRefOf(value, cached) : null;
+  if (hit) return { source_node_run_id: hint!, $ref: hit };
   for (const id in sources) {
     const nr = sources[id]!;
     if (nr.node_id !== nodeId) continue;
     const ref = outputRefOf(value, nr);
-    if (ref) return { source_node_run_id: id, $ref: ref };
+    if (!ref) continue;
+    if (!last) lastFound.set(sources, (last = new Map()));
+    last.set(nodeId, id);
+    return { source_node_run_id: id, $ref: ref };
   }
   return null;
 }
@@ -41,20 +55,22 @@ function sourceOf(nodeId: string, value: unknown, sources: Readonly<Record<strin
  * A context as stored: each value that IS (same object) the output of a node run of its source node in `sources` is
  * kept by reference; small scalars and values found nowhere stay inline. Kept per context object (the `node.started`
  * event and the node run's input snapshot share it; a logged output never changes), so the node runs are searched
- * once per context.
+ * once per context, starting with the node run found last for the same source node (a fan-out's contexts usually
+ * all refer to one).
  */
-export function compactContext(context: Record<string, unknown>, sources: Readonly<Record<string, Pick<NodeRunState, 'node_id' | 'output'>>> | undefined): StoredContext {
+export function compactContext(context: Record<string, unknown>, sources: Sources | undefined): StoredContext {
   const hit = compacted.get(context);
   if (hit) return hit;
   let stored: StoredContext = { context, refs: null };
-  if (sources) {
-    for (const k of Object.keys(context)) {
-      const ref = sourceOf(k, context[k], sources);
-      if (!ref) continue;
-      if (!stored.refs) stored = { context: { ...context }, refs: {} };
-      stored.context[k] = null;
-      stored.refs![k] = ref;
-    }
+  const keys = Object.keys(context);
+  // most nodes have no context connector: nothing to search or keep; without sources nothing is referenced (not kept)
+  if (keys.length === 0 || !sources) return stored;
+  for (const k of keys) {
+    const ref = sourceOf(k, context[k], sources);
+    if (!ref) continue;
+    if (!stored.refs) stored = { context: { ...context }, refs: {} };
+    stored.context[k] = null;
+    stored.refs![k] = ref;
   }
   compacted.set(context, stored);
   return stored;
