@@ -33,9 +33,23 @@ export function flowchartQuery(id: string, version?: number) {
   };
 }
 
-/** `GET /api/flowcharts/:id` (latest, or `?version=`). */
+/**
+ * A page mounting this soon after the flowchart arrived does not fetch it again (the editor route prefetches it); the
+ * same freshness as every other query of the studio (`staleTime` in main.tsx).
+ */
+const JUST_FETCHED_MS = 5000;
+
+/**
+ * `GET /api/flowcharts/:id` (latest, or `?version=`). The latest version is refetched when a page mounts, unless the
+ * route's prefetch answered within the last 5 s (on a cold open the editor's chunk arrives right after it: the
+ * second request fetched the same 190 kB of a 1,000-node flowchart again).
+ */
 export function useFlowchart(id: string | undefined, version?: number): UseQueryResult<Flowchart> {
-  return useQuery({ ...flowchartQuery(id ?? '', version), enabled: !!id });
+  return useQuery({
+    ...flowchartQuery(id ?? '', version),
+    enabled: !!id,
+    refetchOnMount: (q) => q.state.dataUpdatedAt === 0 || Date.now() - q.state.dataUpdatedAt > JUST_FETCHED_MS,
+  });
 }
 
 /** `GET /api/flowcharts/:id/versions`. */
