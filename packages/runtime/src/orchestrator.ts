@@ -366,6 +366,7 @@ export class Orchestrator {
         if (!creating?.()) this.log(m, e);
       },
       snapshotEvery: this.o.snapshotEvery,
+      leaseTtlMs: this.ttl,
       onSettled: (a, reason) => this.onSettled(a, reason),
       onRunCreated: (id) => void this.adopt(id),
     };
@@ -376,6 +377,8 @@ export class Orchestrator {
     this.actors.delete(a.id);
     // A run whose creating commit failed may not exist: startRun decides (fall back, adopt or report).
     if (reason === 'broken' && a.creating) return;
+    // (a terminal commit released the lease itself when the store says so)
+    if (reason === 'terminal' && this.o.store.releasesLeaseOnTerminalCommit) return;
     if (reason !== 'broken') {
       const p: Promise<void> = this.o.store.releaseLease(a.id, this.owner).catch((e) => this.log(`release lease of ${a.id}`, e))
         .finally(() => {

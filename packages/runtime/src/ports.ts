@@ -61,7 +61,11 @@ export interface RunProjection extends RunFoldView {
 export interface Commit {
   run_id: string;
   expected_sequence: number;
-  lease: { owner: string; epoch: number } | null;
+  /**
+   * The writer's lease (null: unfenced). `ttl_ms`: the lease time-to-live, for adapters that release the lease with a
+   * commit leaving the run terminal ({@link RunLog.releasesLeaseOnTerminalCommit}) and take it again with a later one.
+   */
+  lease: { owner: string; epoch: number; ttl_ms?: number } | null;
   events: { sequence: number; event_id: string; event_type: string; payload: EngineEvent; request_id: string | null; correlation_id: string | null }[];
   node_runs: NodeRunState[];
   /**
@@ -130,6 +134,12 @@ export interface RunLog {
   createLeasedRun?(run: NewLeasedRun, owner: string, ttlMs: number): Promise<RunRecord>;
   /** True when `commit` honours {@link Commit.create}: a run is created by its first commit (one statement less). */
   readonly createsRunInCommit?: boolean;
+  /**
+   * True when a commit that leaves the run terminal also releases its lease (no separate `releaseLease`). The holder
+   * may still commit at the same epoch afterwards (a command queued behind the terminal commit): that commit takes
+   * the lease again (expiry `now() + lease.ttl_ms`). Any other owner's acquisition bumps the epoch and fences it.
+   */
+  readonly releasesLeaseOnTerminalCommit?: boolean;
   getRun(runId: string): Promise<RunRecord | null>;
   /** Appends atomically; throws {@link FencedError} when the sequence moved on or the lease epoch is stale. */
   commit(c: Commit): Promise<void>;

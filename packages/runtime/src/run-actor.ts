@@ -56,6 +56,8 @@ export interface ActorDeps {
   logError: (msg: string, err: unknown) => void;
   /** Events between two snapshots of the folded state (default {@link DEFAULT_SNAPSHOT_EVERY}; 0 turns them off). */
   snapshotEvery?: number;
+  /** The lease time-to-live (sent with each commit: see `Commit.lease`). */
+  leaseTtlMs?: number;
 }
 
 interface Inflight {
@@ -399,7 +401,7 @@ export class RunActor {
     const payloads = events.map((e) => e.payload);
     const writes = batchWrites(s, payloads);
     const commit: Commit = {
-      run_id: s.run_id, expected_sequence: expected, lease: { owner: this.deps.owner, epoch: this.epoch },
+      run_id: s.run_id, expected_sequence: expected, lease: { owner: this.deps.owner, epoch: this.epoch, ...(this.deps.leaseTtlMs ? { ttl_ms: this.deps.leaseTtlMs } : {}) },
       events: events.map((e, i) => ({
         sequence: expected + i + 1, event_id: this.deps.newId('ev'), event_type: eventTypeOf(e.payload), payload: stampEventFormat(e.payload),
         request_id: e.meta.request_id ?? this.record.request_id, correlation_id: e.meta.correlation_id ?? this.record.correlation_id,

@@ -38,9 +38,9 @@ export const MODEL_CALL_NAMES = MODEL_CALL_COLUMNS.split(',').map((c) => c.trim(
 
 const RUN_FIELDS = `id text, expected bigint, owner text, epoch bigint, n int, status text,
       write_input boolean, input jsonb, output jsonb, error jsonb, warnings jsonb, leftover_tokens jsonb, started_at timestamptz,
-      finished_at timestamptz, running_ms bigint, running_since timestamptz, continued_to text, notify text`;
+      finished_at timestamptz, running_ms bigint, running_since timestamptz, continued_to text, notify text, release boolean, ttl_ms int`;
 const CREATE_FIELDS = `c boolean, flowchart_id text, flowchart_version int, parent_run_id text, parent_node_run_id text,
-      continued_from text, request_id text, correlation_id text, continuation int, ttl_ms int, if_latest boolean`;
+      continued_from text, request_id text, correlation_id text, continuation int, if_latest boolean`;
 const SNAPSHOT_FIELDS = `snap_seq bigint, snap_format int, snap_refs bigint[], snap_state json`;
 
 /** The order of the recordset parameters: runs, events, node runs, then new runs and model calls when present. */
@@ -63,7 +63,8 @@ function createArm(name: string): string {
     SELECT x.id, x.flowchart_id, x.flowchart_version, x.status, COALESCE(x.input, 'null'), COALESCE(x.output, 'null'),
       COALESCE(x.error, 'null'), x.warnings, x.leftover_tokens, x.started_at, x.finished_at, x.running_ms, x.running_since,
       x.continued_to, x.parent_run_id, x.parent_node_run_id, x.continued_from, x.request_id, x.correlation_id,
-      COALESCE(x.continuation, 0), x.owner, x.epoch, now() + (x.ttl_ms * interval '1 millisecond'), x.expected + x.n
+      COALESCE(x.continuation, 0), CASE WHEN x.release THEN NULL ELSE x.owner END, x.epoch,
+      CASE WHEN x.release THEN NULL ELSE now() + (x.ttl_ms * interval '1 millisecond') END, x.expected + x.n
     FROM x WHERE x.c AND (x.if_latest IS NOT TRUE
       OR x.flowchart_version = (SELECT f.latest_version FROM flowcharts f WHERE f.id = x.flowchart_id))
     ON CONFLICT (id) DO NOTHING
@@ -86,10 +87,16 @@ function updateArm(name: string, shape: CommitShape): string {
       input = CASE WHEN x.write_input THEN COALESCE(x.input, 'null') ELSE runs.input END, output = COALESCE(x.output, 'null'),
       error = COALESCE(x.error, 'null'), warnings = x.warnings, leftover_tokens = x.leftover_tokens, started_at = x.started_at,
       finished_at = x.finished_at, running_ms = x.running_ms, running_since = x.running_since,
-      continued_to = COALESCE(x.continued_to, runs.continued_to), updated_at = now()
+      continued_to = COALESCE(x.continued_to, runs.continued_to), updated_at = now(),
+      -- a commit leaving the run terminal releases the lease; a later commit of the holder (same epoch) takes it again
+      lease_owner = CASE WHEN x.owner IS NULL THEN runs.lease_owner WHEN x.release THEN NULL ELSE x.owner END,
+      lease_expires_at = CASE WHEN x.owner IS NULL THEN runs.lease_expires_at WHEN x.release THEN NULL
+        WHEN runs.lease_owner IS NULL THEN now() + (COALESCE(x.ttl_ms, 10000) * interval '1 millisecond') ELSE runs.lease_expires_at END
     FROM x
     WHERE runs.id = x.id${shape.lock ? ' AND runs.id IN (SELECT lk.id FROM lk)' : ''}${onlyExisting} AND runs.last_sequence = x.expected
-      AND (x.owner IS NULL OR (runs.lease_owner = x.owner AND runs.lease_epoch = x.epoch))
+      -- the holder's epoch; a lease it released itself (owner NULL, same epoch) still lets it commit: any other
+      -- acquisition bumps the epoch
+      AND (x.owner IS NULL OR (runs.lease_epoch = x.epoch AND (runs.lease_owner = x.owner OR runs.lease_owner IS NULL)))
     RETURNING runs.id
   )`;
 }

@@ -47,6 +47,8 @@ function outputEvents(c: Commit): Map<string, { sequence: number; output: unknow
   return m;
 }
 
+const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
+
 /** The run-row fields of a run created by its first commit (the INSERT arm of commit-sql.ts). */
 function creationFields(c: Commit): Record<string, unknown> {
   const { run, ttl_ms, if_latest } = c.create!;
@@ -79,6 +81,8 @@ export function encodeCommit(c: Commit): EncodedCommit {
     notify: JSON.stringify({ run_id: c.run_id, last_sequence: c.expected_sequence + c.events.length }),
     snap_seq: c.snapshot?.sequence ?? null, snap_format: c.snapshot?.format ?? null,
     snap_refs: c.snapshot ? `{${snapshotRefs(c.snapshot.state_json).join(',')}}` : null,
+    // a commit leaving the run terminal releases its lease (PgRunStore.releasesLeaseOnTerminalCommit)
+    release: c.lease !== null && TERMINAL.has(run.status), ttl_ms: c.lease?.ttl_ms ?? null,
     ...(c.create ? creationFields(c) : {}),
   });
   // The snapshot state is already JSON text: spliced in, not parsed and serialised again.

@@ -98,6 +98,9 @@ export class PgRunStore implements RunStore {
   /** Commits may create their run (`Commit.create`): see commit-sql.ts's INSERT arm. */
   readonly createsRunInCommit = true;
 
+  /** A commit leaving its run terminal releases the run's lease (commit-sql.ts). */
+  readonly releasesLeaseOnTerminalCommit = true;
+
   /** Stores model-call records outside a commit (one INSERT); with this the runtime hands records to the commit. */
   async recordModelCalls(calls: ModelCallRecord[]): Promise<void> {
     if (calls.length === 0) return;
