@@ -3,11 +3,16 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { LlmctlError } from '@llmctl/contracts';
 import { IdempotencyRepository } from '@llmctl/store';
+import { LedgerBatcher } from './idempotency-batch.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set while this request holds an Idempotency-Key row that its response will complete. */
     idempotencyClaim?: { key: string; scope: string };
+  }
+  interface FastifyInstance {
+    /** The Idempotency-Key ledger's grouped writes (idempotency-batch.ts). */
+    idempotencyLedger: LedgerBatcher;
   }
 }
 
@@ -37,6 +42,9 @@ function scopeOf(req: FastifyRequest): string {
 export function installIdempotency(app: FastifyInstance, pool: pg.Pool): void {
   app.decorateRequest('idempotencyClaim', undefined);
   const keys = new IdempotencyRepository(pool);
+  // Claims and completions of concurrent requests share statements (idempotency-batch.ts).
+  const ledger = new LedgerBatcher(keys);
+  app.decorate('idempotencyLedger', ledger);
 
   app.addHook('preHandler', async (req, reply) => {
     if (!MUTATING.has(req.method)) return;
@@ -50,8 +58,9 @@ export function installIdempotency(app: FastifyInstance, pool: pg.Pool): void {
     }
     const scope = scopeOf(req);
     const hash = createHash('sha256').update(stableStringify(req.body)).digest('hex');
-    // One statement claims the key (a new row, or one older than 24 hours taken over as if it were new).
-    if (await keys.claim(scope, key, hash)) {
+    // One statement claims the key (a new row, or one older than 24 hours taken over as if it were new), shared with the
+    // claims of concurrent requests.
+    if (await ledger.claim(scope, key, hash)) {
       req.idempotencyClaim = { key, scope };
       return;
     }
@@ -86,7 +95,7 @@ export function installIdempotency(app: FastifyInstance, pool: pg.Pool): void {
         if (typeof payload === 'string') {
           try { body = JSON.parse(payload); } catch { body = payload; }
         }
-        await keys.complete(claim.scope, claim.key, reply.statusCode, JSON.stringify(body ?? null));
+        await ledger.complete(claim.scope, claim.key, reply.statusCode, JSON.stringify(body ?? null));
       }
     } catch (err) {
       req.log.warn({ err }, 'could not record the Idempotency-Key response');

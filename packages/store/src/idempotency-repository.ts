@@ -34,6 +34,29 @@ export class IdempotencyRepository {
     return rows.length === 1;
   }
 
+  /**
+   * {@link claim} for several keys in ONE statement (concurrent requests' claims grouped by the server); the items must
+   * name distinct `(scope, key)` pairs. Returns the claimed ones as `${scope}\n${key}`.
+   */
+  async claimMany(items: readonly { scope: string; key: string; bodyHash: string }[]): Promise<Set<string>> {
+    if (items.length === 0) return new Set();
+    const r = await sql<{ scope: string; key: string }>`INSERT INTO idempotency_keys (scope, key, body_hash)
+      SELECT * FROM unnest(${items.map((i) => i.scope)}::text[], ${items.map((i) => i.key)}::text[], ${items.map((i) => i.bodyHash)}::text[])
+      ON CONFLICT (scope, key) DO UPDATE SET body_hash = excluded.body_hash, status_code = NULL, response = NULL, created_at = now()
+      WHERE idempotency_keys.created_at < ${EXPIRED_BEFORE}
+      RETURNING scope, key`.execute(kyselyOf(this.pool));
+    return new Set(r.rows.map((row) => `${row.scope}\n${row.key}`));
+  }
+
+  /** {@link complete} for several claimed keys in ONE statement (distinct `(scope, key)` pairs). */
+  async completeMany(items: readonly { scope: string; key: string; statusCode: number; responseJson: string }[]): Promise<void> {
+    if (items.length === 0) return;
+    await sql`UPDATE idempotency_keys k SET status_code = v.status_code, response = v.response::jsonb
+      FROM unnest(${items.map((i) => i.scope)}::text[], ${items.map((i) => i.key)}::text[], ${items.map((i) => i.statusCode)}::int[], ${items.map((i) => i.responseJson)}::text[])
+        AS v(scope, key, status_code, response)
+      WHERE k.scope = v.scope AND k.key = v.key`.execute(kyselyOf(this.pool));
+  }
+
   /** The row of `key` in `scope`, or null. */
   async read(scope: string, key: string): Promise<IdempotencyRecord | null> {
     const row = await kyselyOf(this.pool).selectFrom('idempotency_keys').select(['body_hash', 'status_code', 'response'])
