@@ -109,7 +109,12 @@ const cluster = await openCluster({});
 try {
   const db = await cluster.database('commit_probe_');
   const d = await LlmctlDriver.open(db.url);
-  const store = d.store as unknown as { createsRunInCommit: boolean };
+  const store = d.store as unknown as { createsRunInCommit: boolean; releasesLeaseOnTerminalCommit: boolean };
+  /** Before (session 4's start): run INSERT, separate lease release; after: both in the run's commits. */
+  const setting = (after: boolean): void => {
+    store.createsRunInCommit = after;
+    store.releasesLeaseOnTerminalCommit = after;
+  };
   try {
     const flow3 = await d.save(llmctlDocument({ kind: 'flow3' }, 'task'));
     const chain = await d.save(llmctlDocument({ kind: 'chain', nodes: 20 }, 'task'));
@@ -117,7 +122,7 @@ try {
 
     // 1. statements per 3-node run
     for (const created of [false, true]) {
-      store.createsRunInCommit = created;
+      setting(created);
       await d.runOk(flow3);
       const stop = d.startCensus();
       for (let i = 0; i < 20; i++) await d.runOk(flow3);
@@ -131,7 +136,7 @@ try {
     const ms: Record<'old' | 'new', number[]> = { old: [], new: [] };
     for (let i = 0; i < PAIRS; i++) {
       for (const which of i % 2 === 0 ? (['old', 'new'] as const) : (['new', 'old'] as const)) {
-        store.createsRunInCommit = which === 'new';
+        setting(which === 'new');
         ms[which].push((await d.runOk(flow3)).ms);
       }
     }
@@ -146,7 +151,7 @@ try {
       const per: Record<'old' | 'new', number[]> = { old: [], new: [] };
       for (let i = 0; i < CHAIN_PAIRS; i++) {
         for (const which of i % 2 === 0 ? (['old', 'new'] as const) : (['new', 'old'] as const)) {
-          store.createsRunInCommit = which === 'new';
+          setting(which === 'new');
           d.store.configureGroupCommit({ shapedStatements: which === 'new' });
           per[which].push((await d.runOk(fc)).ms / nodes);
         }
@@ -157,9 +162,9 @@ try {
 
     // 3. server execution and WAL
     const pool = d.db.pool;
-    store.createsRunInCommit = false;
+    setting(false);
     const oldRun = await capture(pool, () => d.runOk(flow3));
-    store.createsRunInCommit = true;
+    setting(true);
     const newRun = await capture(pool, () => d.runOk(flow3));
     const oldStart = [oldRun.find((s) => s.text.includes('INSERT INTO runs'))!, oldRun.find(isCommit)!];
     const newStart = [newRun.find(isCommit)!];

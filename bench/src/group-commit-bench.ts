@@ -14,12 +14,16 @@ import { epochMs, summarize } from './stats.ts';
 import type { GroupCommitOptions } from '@llmctl/store';
 
 const POOL_MAX = 10;
-/** `createdInCommit` false: every run's row is INSERTed on its own before its first commit (before session 4). */
-const ALL_SETTINGS: { name: string; o: GroupCommitOptions; createdInCommit?: boolean }[] = [
+/**
+ * `createdInCommit` false: every run's row is INSERTed on its own before its first commit; `releasedInCommit` false:
+ * the lease of a finished run is released by a statement of its own (both: before session 4).
+ */
+const ALL_SETTINGS: { name: string; o: GroupCommitOptions; createdInCommit?: boolean; releasedInCommit?: boolean }[] = [
   { name: 'off (one statement per commit, up to 10 in parallel)', o: { maxBatch: 1, maxInFlight: POOL_MAX } },
   { name: 'group commit, 1 statement in flight', o: { maxBatch: 100, maxInFlight: 1 } },
   { name: 'group commit, 2 statements in flight (default)', o: { maxBatch: 100, maxInFlight: 2 } },
   { name: 'group commit (default), run row INSERTed before its first commit', o: { maxBatch: 100, maxInFlight: 2 }, createdInCommit: false },
+  { name: 'group commit (default), run INSERT before its first commit, lease released by its own statement', o: { maxBatch: 100, maxInFlight: 2 }, createdInCommit: false, releasedInCommit: false },
 ];
 // --only 0,2: a subset of the settings (by index); the first one listed is the reference of the ratios
 const SETTINGS = process.argv.includes('--only')
@@ -61,6 +65,7 @@ async function main(): Promise<void> {
       for (const s of [...SETTINGS.slice(round % SETTINGS.length), ...SETTINGS.slice(0, round % SETTINGS.length)]) {
         d.store.configureGroupCommit(s.o);
         (d.store as { createsRunInCommit: boolean }).createsRunInCommit = s.createdInCommit ?? true;
+        d.store.releasesLeaseOnTerminalCommit = s.releasedInCommit ?? true;
         const c0 = d.store.commitStats();
         const stopCensus = d.startCensus();
         const t0 = epochMs();

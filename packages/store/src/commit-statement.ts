@@ -68,7 +68,7 @@ function creationFields(c: Commit): Record<string, unknown> {
  * `node.succeeded` / `node.skipped` event of this commit stores neither, only that event's sequence (`oseq`); tokens
  * (in event payloads and input snapshots) that carry their source node run's output store a reference to it.
  */
-export function encodeCommit(c: Commit): EncodedCommit {
+export function encodeCommit(c: Commit, releaseOnTerminal = true): EncodedCommit {
   const snap = c.writes ? new Set(c.writes.snapshot) : null;
   const out = c.writes ? new Set(c.writes.output) : null;
   const logged = outputEvents(c);
@@ -82,7 +82,7 @@ export function encodeCommit(c: Commit): EncodedCommit {
     snap_seq: c.snapshot?.sequence ?? null, snap_format: c.snapshot?.format ?? null,
     snap_refs: c.snapshot ? `{${snapshotRefs(c.snapshot.state_json).join(',')}}` : null,
     // a commit leaving the run terminal releases its lease (PgRunStore.releasesLeaseOnTerminalCommit)
-    release: c.lease !== null && TERMINAL.has(run.status), ttl_ms: c.lease?.ttl_ms ?? null,
+    release: releaseOnTerminal && c.lease !== null && TERMINAL.has(run.status), ttl_ms: c.lease?.ttl_ms ?? null,
     ...(c.create ? creationFields(c) : {}),
   });
   // The snapshot state is already JSON text: spliced in, not parsed and serialised again.

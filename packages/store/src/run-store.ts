@@ -90,7 +90,7 @@ export class PgRunStore implements RunStore {
    * commit is in flight go to PostgreSQL together in one statement (see {@link GroupCommitter}).
    */
   commit(c: Commit): Promise<void> {
-    const done = this.committer.submit(encodeCommit(c));
+    const done = this.committer.submit(encodeCommit(c, this.releasesLeaseOnTerminalCommit));
     const created = c.create?.run;
     return created ? done.catch((err: unknown) => Promise.reject(creationError(err, created))) : done;
   }
@@ -98,8 +98,11 @@ export class PgRunStore implements RunStore {
   /** Commits may create their run (`Commit.create`): see commit-sql.ts's INSERT arm. */
   readonly createsRunInCommit = true;
 
-  /** A commit leaving its run terminal releases the run's lease (commit-sql.ts). */
-  readonly releasesLeaseOnTerminalCommit = true;
+  /**
+   * A commit leaving its run terminal releases the run's lease (commit-sql.ts). Writable for the benchmark's A/B only
+   * (false: the orchestrator releases each lease with its own statement, as before).
+   */
+  releasesLeaseOnTerminalCommit = true;
 
   /** Stores model-call records outside a commit (one INSERT); with this the runtime hands records to the commit. */
   async recordModelCalls(calls: ModelCallRecord[]): Promise<void> {
