@@ -54,7 +54,7 @@ function freePort(): Promise<number> {
 }
 
 /** A running `llmctl serve`. */
-interface Served {
+export interface Served {
   child: ChildProcess;
   url: string;
   dataDir: string;
@@ -62,14 +62,16 @@ interface Served {
   stop(): Promise<void>;
 }
 
-async function serve(dataDir: string, cpuProfDir?: string): Promise<Served> {
+/** Starts `llmctl serve` of the repository at `root` (default: this one) on `dataDir`; resolves once it is healthy. */
+export async function serve(dataDir: string, cpuProfDir?: string, root = REPO_ROOT): Promise<Served> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, LLMCTL_LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
   for (const k of ['LLMCTL_HOST', 'LLMCTL_PORT', 'LLMCTL_DATA_DIR']) delete env[k];
   const t0 = epochMs();
   const prof = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, '--cpu-prof-interval=500'] : [];
-  const child = spawn(process.execPath, [...prof, CLI, 'serve', '--port', String(port), '--data-dir', dataDir], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const cli = root === REPO_ROOT ? CLI : join(root, 'apps/server/bin/llmctl.mjs');
+  const child = spawn(process.execPath, [...prof, cli, 'serve', '--port', String(port), '--data-dir', dataDir], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   child.stderr!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
@@ -152,7 +154,7 @@ async function api<T>(url: string, method: string, path: string, body?: unknown)
 }
 
 /** Drives N concurrent 3-node runs through the server's HTTP API (start, then long-poll until finished). */
-async function serverLoad(s: Served, runs: number, batches: number): Promise<ServerLoadResult> {
+export async function serverLoad(s: Served, runs: number, batches: number): Promise<ServerLoadResult> {
   const empty: Summary = { min: Number.NaN, median: Number.NaN, max: Number.NaN, n: 0 };
   const skipped = (why: string): ServerLoadResult => ({ runs, batches, batchMs: empty, runsPerSecond: empty, latencyMs: empty, latencyP99: Number.NaN, baselineRssMb: Number.NaN, peakRssMb: Number.NaN, hwmRssMb: Number.NaN, skipped: why });
   const model = await api(s.url, 'POST', '/api/models', BENCH_MODEL_INPUT);
