@@ -119,17 +119,43 @@ export function packNodeRun(runId: string, nr: NodeRunState, sources: Readonly<R
   return out;
 }
 
-/** What a node run's packed text was made from: every field's value, then the fields that change in place. */
-function sameAsPacked(nr: NodeRunState, sig: readonly unknown[]): boolean {
-  for (let i = 0; i < FIELDS.length; i++) if (nr[FIELDS[i]!] !== sig[i]) return false;
-  const last = nr.attempts[nr.attempts.length - 1];
-  const n = FIELDS.length;
-  return sig[n] === nr.attempts.length && sig[n + 1] === last?.finished_at && sig[n + 2] === last?.error && sig[n + 3] === ('child_run' in nr);
+/** What a node run's packed text was made from: its fields as they were (a shallow copy), and what changes in place. */
+interface Signature {
+  fields: NodeRunState;
+  attempts: number;
+  lastFinished: string | null | undefined;
+  lastError: unknown;
 }
 
-function signatureOf(nr: NodeRunState): unknown[] {
+/**
+ * Every field compared by name (named property loads: `nr[FIELDS[i]]` in a loop was most of a snapshot's cost for
+ * node runs that did not change); that it compares each field of {@link FIELDS} is checked when this module loads.
+ */
+function sameFields(a: NodeRunState, b: NodeRunState): boolean {
+  return a.id === b.id && a.node_id === b.node_id && a.node_type === b.node_type && a.iteration === b.iteration && a.tokens === b.tokens
+    && a.retry_of === b.retry_of && a.rewound_from === b.rewound_from && a.idempotency_key === b.idempotency_key && a.status === b.status
+    && a.queued_seq === b.queued_seq && a.created_order === b.created_order && a.started_seq === b.started_seq && a.done_seq === b.done_seq
+    && a.context === b.context && a.output === b.output && a.routing === b.routing && a.error === b.error && a.outcome === b.outcome
+    && a.fallback_used === b.fallback_used && a.degraded_reason === b.degraded_reason && a.warnings === b.warnings && a.attempts === b.attempts
+    && a.usage === b.usage && a.started_at === b.started_at && a.finished_at === b.finished_at && a.child_run === b.child_run
+    && ('child_run' in a) === ('child_run' in b);
+}
+
+for (const f of FIELDS) {
+  const probe = Object.fromEntries(FIELDS.map((k) => [k, k])) as unknown as NodeRunState;
+  if (!sameFields(probe, { ...probe }) || sameFields(probe, Object.assign({ ...probe }, { [f]: `${f}'` }))) {
+    throw new Error(`snapshot-pack: sameFields does not compare the node-run field ${f}`);
+  }
+}
+
+function sameAsPacked(nr: NodeRunState, sig: Signature): boolean {
   const last = nr.attempts[nr.attempts.length - 1];
-  return [...FIELDS.map((f) => nr[f]), nr.attempts.length, last?.finished_at, last?.error, 'child_run' in nr];
+  return sameFields(nr, sig.fields) && sig.attempts === nr.attempts.length && sig.lastFinished === last?.finished_at && sig.lastError === last?.error;
+}
+
+function signatureOf(nr: NodeRunState): Signature {
+  const last = nr.attempts[nr.attempts.length - 1];
+  return { fields: { ...nr }, attempts: nr.attempts.length, lastFinished: last?.finished_at, lastError: last?.error };
 }
 
 /** A node run packed as JSON text; `ref`: the sequence of the event holding its output when that is left out, else null. */
@@ -138,7 +164,7 @@ export interface PackedNodeRunText {
   ref: number | null;
 }
 
-const packedTexts = new WeakMap<NodeRunState, PackedNodeRunText & { sig: unknown[] }>();
+const packedTexts = new WeakMap<NodeRunState, PackedNodeRunText & { sig: Signature }>();
 
 /**
  * `JSON.stringify(packNodeRun(…))`, kept per node run object until one of its fields changes: a long run's snapshot
