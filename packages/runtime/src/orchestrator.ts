@@ -94,6 +94,8 @@ export class Orchestrator {
    * by its first commit, which checks in SQL that the version is still the latest (a miss falls back and refreshes).
    */
   private readonly latest = new Map<string, number>();
+  /** The log position each loaded actor started from (an actor that committed nothing since releases its lease). */
+  private readonly loadedAt = new WeakMap<RunActor, number>();
   /** Node runs of broken actors whose result can never be committed: failed (not re-run) when the run is adopted. */
   private readonly poisoned = new Map<string, Map<string, ErrorInfo>>();
   private timers: NodeJS.Timeout[] = [];
@@ -350,6 +352,7 @@ export class Orchestrator {
     if (epoch === null) throw new LlmctlError('unavailable', `run ${runId} is owned by another live process (${record.lease_owner}); try again`, { owner: record.lease_owner });
     const graph = await this.graphFor(record.flowchart_id, record.flowchart_version);
     const actor = await RunActor.load(this.actorDeps(), record, graph, epoch);
+    this.loadedAt.set(actor, record.last_sequence);
     this.actors.set(runId, actor);
     return actor;
   }
@@ -377,8 +380,9 @@ export class Orchestrator {
     this.actors.delete(a.id);
     // A run whose creating commit failed may not exist: startRun decides (fall back, adopt or report).
     if (reason === 'broken' && a.creating) return;
-    // (a terminal commit released the lease itself when the store says so)
-    if (reason === 'terminal' && this.o.store.releasesLeaseOnTerminalCommit) return;
+    // A terminal commit released the lease itself when the store says so — unless this actor committed nothing (a run
+    // loaded terminal, e.g. for a control that changed nothing): its lease was taken by the load and is released here.
+    if (reason === 'terminal' && this.o.store.releasesLeaseOnTerminalCommit && this.loadedAt.get(a) !== a.record.last_sequence) return;
     if (reason !== 'broken') {
       const p: Promise<void> = this.o.store.releaseLease(a.id, this.owner).catch((e) => this.log(`release lease of ${a.id}`, e))
         .finally(() => {
