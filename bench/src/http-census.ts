@@ -4,7 +4,9 @@
  * drives N 3-node runs (start → scripted task → end) the way the benchmark's HTTP load does: POST
  * /api/flowcharts/:id/runs, then GET /api/runs/:id?wait_s=30 until terminal. Prints statements per run by kind.
  *
- *   node --import tsx bench/src/http-census.ts [--runs 20] [--concurrency 1]
+ *   node --import tsx bench/src/http-census.ts [--runs 20] [--concurrency 1] [--keyed]
+ *
+ * `--keyed` sends an `Idempotency-Key` with every run start (the ledger's claim and response record are counted).
  */
 import pg from 'pg';
 import { parseArgs } from 'node:util';
@@ -13,7 +15,7 @@ import { buildApp, loadConfig } from '@llmctl/server';
 import { openCluster } from './cluster.ts';
 import { BENCH_MODEL_INPUT, llmctlDocument } from './llmctl-graphs.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, concurrency: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, concurrency: { type: 'string', default: '1' }, keyed: { type: 'boolean', default: false } } });
 const N = Number(values.runs);
 const C = Number(values.concurrency);
 
@@ -42,8 +44,11 @@ try {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  let keys = 0;
   const api = async (method: string, path: string, body?: unknown): Promise<{ id: string; status: string }> => {
-    const res = await fetch(`${url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+    if (values.keyed && method === 'POST') headers['idempotency-key'] = `census-${process.pid}-${(keys += 1)}`;
+    const res = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const json = (await res.json()) as { ok: boolean; data: { id: string; status: string } };
     if (!json.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json)}`);
     return json.data;
