@@ -185,3 +185,54 @@ test('a create commit is fenced on an existing id and on a stale latest version,
     await db.drop();
   }
 });
+
+test('one group-commit statement creates some runs and updates others, each fenced on its own', async () => {
+  const db = await createTestDatabase({ migrated: true });
+  const pool = new pg.Pool({ connectionString: db.url, max: 4, types: LLMCTL_PG_TYPES });
+  // one statement in flight: the commits submitted while the first is in flight go together in the next one
+  const store = new PgRunStore(pool, { maxInFlight: 1 });
+  try {
+    const repo = new FlowchartRepository(pool);
+    const fc = await repo.create({ document: doc('batch') as never });
+    const owner = 'llmctl:host:1:me';
+    const commitOf = (id: string, expected: number, create?: { version: number; ifLatest: boolean }): Commit => ({
+      run_id: id, expected_sequence: expected, lease: { owner, epoch: 1, ttl_ms: 60_000 },
+      events: [{ sequence: expected + 1, event_id: `ev_${id}_${expected + 1}`, event_type: 'flowchart:node:updated', request_id: null, correlation_id: null,
+        payload: { kind: 'node.queued', node_run_id: `nr_${id}_${expected}`, node_id: 'a' } as unknown as EngineEvent }],
+      node_runs: [{
+        id: `nr_${id}_${expected}`, node_id: 'a', node_type: 'task', iteration: 0, status: 'queued', outcome: null, fallback_used: false, degraded_reason: null,
+        warnings: [], error: null, tokens: [], output: null, routing: null, attempts: [], idempotency_key: `${id}:a:${expected}`, retry_of: null, rewound_from: null,
+        started_at: null, finished_at: null, usage: null, queued_seq: expected + 1, started_seq: null, created_order: expected + 1,
+      } as unknown as Commit['node_runs'][number]],
+      run: { status: 'running', input: {}, output: null, error: null, warnings: [], leftover_tokens: [], started_at: null, finished_at: null, running_ms: 0, running_since: null },
+      ...(create ? { create: { run: { id, flowchart_id: fc.id, flowchart_version: create.version, input: {} }, ttl_ms: 60_000, if_latest: create.ifLatest } } : {}),
+    } as unknown as Commit);
+    for (const id of ['run_old_1', 'run_old_2']) await store.createLeasedRun({ id, flowchart_id: fc.id, flowchart_version: 1, input: {} }, owner, 60_000);
+    await repo.saveVersion(fc.id, { document: doc('v2') as never });
+    const before = store.commitStats();
+    const first = store.commit(commitOf('run_old_1', 0)); // sent at once
+    const batch = [
+      store.commit(commitOf('run_new_ok', 0, { version: 2, ifLatest: true })),
+      store.commit(commitOf('run_new_stale', 0, { version: 1, ifLatest: true })),
+      store.commit(commitOf('run_old_2', 0)),
+      store.commit(commitOf('run_old_1', 1)), // (its first commit's statement has returned when this batch goes)
+    ];
+    const results = await Promise.allSettled([first, ...batch]);
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    assert.ok((results[2] as PromiseRejectedResult).reason instanceof FencedError);
+    const stats = store.commitStats();
+    assert.equal(stats.transactions - before.transactions, 2, 'the first commit, then one statement for the four others');
+    assert.equal(stats.largest_batch, 4);
+    const rows = (await pool.query(`SELECT id, last_sequence, lease_owner, flowchart_version FROM runs WHERE id LIKE 'run_%' ORDER BY id`)).rows;
+    assert.deepEqual(rows, [
+      { id: 'run_new_ok', last_sequence: 1, lease_owner: owner, flowchart_version: 2 },
+      { id: 'run_old_1', last_sequence: 2, lease_owner: owner, flowchart_version: 1 },
+      { id: 'run_old_2', last_sequence: 1, lease_owner: owner, flowchart_version: 1 },
+    ]);
+    const nodeRuns = (await pool.query(`SELECT run_id, count(*)::int AS n FROM node_runs GROUP BY run_id ORDER BY run_id`)).rows;
+    assert.deepEqual(nodeRuns, [{ run_id: 'run_new_ok', n: 1 }, { run_id: 'run_old_1', n: 2 }, { run_id: 'run_old_2', n: 1 }]);
+  } finally {
+    await pool.end();
+    await db.drop();
+  }
+});
