@@ -38,9 +38,17 @@ test('a lone server relays no token events but every config event; a peer\'s hel
     const fc = (await s.request('POST', '/api/flowcharts', validDoc('Tokens', 'm1'))).body.data.id as string;
     const tokens = { count: 0 };
     const off = s.app.orchestrator.bus.onTransient((t) => { if (t.event_type === 'flowchart:node:token') tokens.count += 1; });
+    const hub = s.app.realtime.hub;
+    const deliver = hub.deliverUnlogged.bind(hub);
+    const envelopes: string[] = [];
+    hub.deliverUnlogged = (env) => {
+      envelopes.push(env.event_type);
+      deliver(env);
+    };
     assert.equal((await finishedRun(s, await startRun(s, fc))).status, 'succeeded');
     off();
     assert.ok(tokens.count > 0, 'the run streamed tokens');
+    assert.deepEqual(envelopes.filter((t) => t === 'flowchart:node:token'), [], 'no socket subscribed, no peer: no token envelope built');
     // A config event is always relayed; batches go out in order, so once it is heard nothing earlier is pending.
     assert.equal((await s.request('POST', '/api/models', { name: 'm2', provider: 'scripted', settings: { responses: [{ output: 'x' }] } })).status, 201);
     await relayedType('config:model:created');
@@ -51,6 +59,7 @@ test('a lone server relays no token events but every config event; a peer\'s hel
     assert.equal(b.app.realtime.peers.present, true, 'B counted this server at its start');
     assert.equal((await finishedRun(s, await startRun(s, fc))).status, 'succeeded');
     await relayedType('flowchart:node:token');
+    assert.ok(envelopes.includes('flowchart:node:token'));
 
     await b.close();
     b = undefined;

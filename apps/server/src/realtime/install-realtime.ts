@@ -128,7 +128,11 @@ export const realtimeRoutes: RouteInstaller = async (app, ctx) => {
   if (app.hasDecorator('orchestrator')) {
     const bus = app.orchestrator.bus;
     offs.push(bus.onEvent((e) => hub.onBusEvent(e)));
-    offs.push(bus.onTransient((t) => publishUnlogged(unloggedEnvelope(t))));
+    offs.push(bus.onTransient((t) => {
+      // No socket here in its rooms and no other server listening: no envelope is built (a token event per chunk).
+      if (!peers.present && hub.roomSize(`run:${t.run_id}`) === 0 && hub.roomSize(`flowchart:${t.flowchart_id}`) === 0) return;
+      publishUnlogged(unloggedEnvelope(t));
+    }));
   }
   const emitBefore = ctx.emit;
   ctx.emit = (event) => {
