@@ -639,10 +639,10 @@ export class RunActor {
   /** Evaluates the node's conditions (asynchronously, time-boxed) and selects its connectors. */
   async computeRouting(nr: NodeRunState, result: { output: unknown; choice?: NodeResult['choice'] }) {
     const list = conditionsToEvaluate(this.graph, nr.node_id);
-    const base = this.scopeFor(nr);
-    const scope = { output: result.output, input: base.input, context: base.context, upstream: base.upstream, node: base.node, run: base.run };
     // nothing to evaluate (unconditional connectors): no scope to build
     if (list.length === 0) return selectRouting(this.graph, nr.node_id, [], result.choice);
+    const base = this.scopeFor(nr);
+    const scope = { output: result.output, input: base.input, context: base.context, upstream: base.upstream, node: base.node, run: base.run };
     const results = list.length > 0 ? await evaluateConditions(list, scope) : [];
     return selectRouting(this.graph, nr.node_id, results, result.choice);
   }
