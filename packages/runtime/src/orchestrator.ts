@@ -358,15 +358,16 @@ export class Orchestrator {
   }
 
   /**
-   * What an actor needs. `creating` (an actor whose first commit creates its run): while it says true, a failed
-   * commit is the caller's to report (startRun rejects with it), not logged.
+   * What an actor needs. `creating` (an actor whose first commit creates its run): while it says true, a coded error
+   * of that commit (`not_found` for a deleted flowchart) is the caller's to report (startRun rejects with it), not
+   * logged; the database being unreachable still is.
    */
   private actorDeps(creating?: () => boolean): ActorDeps {
     return {
       store: this.o.store, bus: this.bus, executor: this.executor, owner: this.owner, newId: this.o.newId,
       clock: this.o.clock ?? (() => new Date()), backoffMs: this.o.backoffMs ?? defaultBackoff,
       logError: (m, e) => {
-        if (!creating?.()) this.log(m, e);
+        if (!(creating?.() && e instanceof LlmctlError)) this.log(m, e);
       },
       snapshotEvery: this.o.snapshotEvery,
       leaseTtlMs: this.ttl,
