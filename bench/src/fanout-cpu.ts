@@ -4,16 +4,21 @@
  * measured repetitions only) plus its summary.
  *
  *   node --import tsx bench/src/fanout-cpu.ts [--widths 100,1000] [--reps 5] [--variant pass|task|both]
- *     [--database-url URL] [--profile DIR] [--snapshot-every N]
+ *     [--database-url URL] [--profile DIR] [--snapshot-every N] [--ab-turn]
  *
  * Figures that a loaded machine distorts little: the CPU time of the process per node (`process.cpuUsage`: engine,
  * runtime, store encoding, `pg`, the driver; not PostgreSQL) and the commits per run (the group committer's counter).
  * Outcomes per commit = node runs that finished ÷ commits. Wall time is printed too (noisy under load).
+ *
+ * `--ab-turn`: an A/B in this one process — repetitions alternate between the run actor letting the event loop's
+ * turn end before a flush while node runs still work (`RunActor.shareOneTurn`, the default) and flushing at once (the
+ * behaviour before); one line per setting.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
+import { RunActor } from '@llmctl/runtime';
 import { openCluster } from './cluster.ts';
 import { LlmctlDriver } from './llmctl-driver.ts';
 import { llmctlDocument } from './llmctl-graphs.ts';
@@ -22,7 +27,7 @@ import { summarize } from './stats.ts';
 
 const { values } = parseArgs({
   options: { widths: { type: 'string' }, reps: { type: 'string' }, 'database-url': { type: 'string' }, variant: { type: 'string' }, profile: { type: 'string' },
-    'snapshot-every': { type: 'string' } },
+    'snapshot-every': { type: 'string' }, 'ab-turn': { type: 'boolean' } },
 });
 const WIDTHS = (values.widths ?? '100,1000').split(',').map(Number);
 const REPS = Number(values.reps ?? 5);
@@ -49,22 +54,28 @@ try {
         const fc = await driver.save(llmctlDocument({ kind: 'fanout', width }, variant));
         await driver.runOk(fc); // warm-up
         await driver.runOk(fc);
-        const wall: number[] = [];
-        const cpu: number[] = [];
-        const commits: number[] = [];
+        const settings = values['ab-turn'] ? [true, false] : [RunActor.shareOneTurn];
+        const wall = settings.map((): number[] => []);
+        const cpu = settings.map((): number[] => []);
+        const commits = settings.map((): number[] => []);
         if (session) {
           await session.post('Profiler.enable');
           await session.post('Profiler.setSamplingInterval', { interval: 200 });
           await session.post('Profiler.start');
         }
         for (let i = 0; i < REPS; i++) {
-          const s0 = driver.store.commitStats().commits;
-          const c0 = cpuMs();
-          const r = await driver.runOk(fc);
-          cpu.push((cpuMs() - c0) / nodes);
-          wall.push(r.ms);
-          commits.push(driver.store.commitStats().commits - s0);
+          for (let k = 0; k < settings.length; k++) {
+            const j = (i + k) % settings.length; // the order rotates per repetition
+            RunActor.shareOneTurn = settings[j]!;
+            const s0 = driver.store.commitStats().commits;
+            const c0 = cpuMs();
+            const r = await driver.runOk(fc);
+            cpu[j]!.push((cpuMs() - c0) / nodes);
+            wall[j]!.push(r.ms);
+            commits[j]!.push(driver.store.commitStats().commits - s0);
+          }
         }
+        RunActor.shareOneTurn = true;
         let profile: unknown = null;
         if (session) {
           const { profile: p } = await session.post('Profiler.stop');
@@ -74,11 +85,13 @@ try {
           await writeFile(`${file}.summary.json`, JSON.stringify(sum, null, 2));
           profile = file;
         }
-        const c = summarize(commits);
-        process.stdout.write(`${JSON.stringify({
-          shape: `fan-out 1→${width}→1`, variant, nodes, cpu_ms_per_node: summarize(cpu), commits_per_run: c,
-          outcomes_per_commit: Number((nodes / c.median).toFixed(2)), wall_ms: summarize(wall), errors: driver.errors.length, profile,
-        })}\n`);
+        settings.forEach((turn, j) => {
+          const c = summarize(commits[j]!);
+          process.stdout.write(`${JSON.stringify({
+            shape: `fan-out 1→${width}→1`, variant, nodes, ...(values['ab-turn'] ? { share_one_turn: turn } : {}), cpu_ms_per_node: summarize(cpu[j]!),
+            commits_per_run: c, outcomes_per_commit: Number((nodes / c.median).toFixed(2)), wall_ms: summarize(wall[j]!), errors: driver.errors.length, profile,
+          })}\n`);
+        });
       }
     }
   } finally {

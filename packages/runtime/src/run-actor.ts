@@ -127,6 +127,11 @@ export class RunActor {
   private flushing = false;
   /** Node runs whose attempt is being worked on and has not handed its outcome to `submit` yet. */
   private readonly working = new Set<string>();
+  /**
+   * Benchmark switch (`bench/src/fanout-cpu.ts --ab-turn`): false sends a flush at once instead of letting the event
+   * loop's turn end while node runs are still working (see `flush`), i.e. the behaviour before. Always true otherwise.
+   */
+  static shareOneTurn = true;
   private readonly inflight = new Map<string, Inflight>();
   private runtimeTimer: NodeJS.Timeout | null = null;
   /** Log sequence of the last snapshot this actor wrote (0: none yet; a loaded actor writes its first at the next due commit). */
@@ -215,7 +220,7 @@ export class RunActor {
     this.flushing = true;
     try {
       while (this.pending.length > 0 && !this.broken) {
-        if (this.working.size > 0) {
+        if (this.working.size > 0 && RunActor.shareOneTurn) {
           // Node runs started by one commit usually end their work in the same turn of the event loop: let that turn
           // finish, so their outcomes share this commit (up to max_parallel_nodes of them) instead of the first one
           // going alone. One turn at most: work that waits on I/O is not waited for.
