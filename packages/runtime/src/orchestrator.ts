@@ -156,11 +156,18 @@ export class Orchestrator {
   async startRun(flowchartId: string, opts: StartOptions, meta: CommandMeta): Promise<string> {
     const id = opts.runId ?? this.o.newId('run');
     // A run created by its first commit: the version is known (given, or this process's latest), its graph compiled.
-    const known = opts.version ?? this.latest.get(flowchartId);
-    if (known !== undefined && this.o.store.createsRunInCommit && !this.stopped) {
-      if (opts.version !== undefined) await this.versionGraph(flowchartId, opts.version);
-      if (await this.startCreated(id, flowchartId, known, opts, meta)) return id;
-      this.latest.delete(flowchartId); // a newer version was saved: the start below reads it
+    if (this.o.store.createsRunInCommit && !this.stopped) {
+      if (opts.version !== undefined) {
+        await this.versionGraph(flowchartId, opts.version);
+        if (await this.startCreated(id, flowchartId, opts.version, opts, meta)) return id;
+      } else {
+        // the cached latest version, else (or when a newer one was saved since) the latest read with its document
+        for (let attempt = 0; attempt < 2; attempt++) {
+          const version = this.latest.get(flowchartId) ?? (await this.readLatest(flowchartId));
+          if (await this.startCreated(id, flowchartId, version, opts, meta)) return id;
+          this.latest.delete(flowchartId);
+        }
+      }
     }
     if (opts.version === undefined && this.o.store.createLeasedRun && !this.stopped) return this.startLatest(id, flowchartId, opts, meta);
     const version = opts.version ?? (await this.o.store.latestVersion(flowchartId));
@@ -209,6 +216,19 @@ export class Orchestrator {
     this.actors.set(id, actor);
     await actor.submit((d) => ({ events: d.s.seq === 0 ? decide.start(d.g, d.s, opts.input ?? null, d.newId, d.now, actor.record.continuation ?? 0) : [], result: undefined }), meta);
     return id;
+  }
+
+  /**
+   * The flowchart's latest version, read with its document in one statement (compiled and cached, like the version
+   * itself); `not_found` when there is no such flowchart.
+   */
+  private async readLatest(flowchartId: string): Promise<number> {
+    const fv = await this.o.store.getFlowchartVersion(flowchartId);
+    if (!fv) throw new LlmctlError('not_found', `flowchart ${flowchartId} not found`, { flowchart_id: flowchartId });
+    const key = `${flowchartId}@${fv.version}`;
+    if (!this.graphs.has(key)) this.graphs.set(key, compileGraph(fv.document, this.o.defaults ?? DEFAULT_SETTINGS));
+    this.latest.set(flowchartId, fv.version);
+    return fv.version;
   }
 
   /** The compiled graph of a given version; `not_found` naming the version when it does not exist. */

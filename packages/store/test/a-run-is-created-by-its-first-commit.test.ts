@@ -2,8 +2,8 @@
  * A run created by its first commit (issue 17): once this process knows a flowchart's latest version, a new run's row
  * (with this process's lease) is inserted by the statement of its first commit, so a start → task → end run is two
  * statements. The run, its events, the bus and the notifications are exactly those of a run started the other way.
- * A cached version that is no longer the latest creates nothing (the version check is in SQL) and the start falls
- * back to reading the latest; a deleted flowchart is `not_found`; a created run's first commit is fenced like any
+ * A cached version that is no longer the latest creates nothing (the version check is in SQL) and the start reads
+ * the latest version again (with its document) and retries once; a deleted flowchart is `not_found`; a created run's first commit is fenced like any
  * other (an existing id writes nothing), and the dispatch outbox trigger sees the run row inserted by the same statement.
  */
 import { test } from 'node:test';
@@ -68,7 +68,7 @@ test('a run of a known latest version is created by its first commit: same event
       await terminal;
       return id;
     };
-    const first = await run(); // the latest version is read by the run's INSERT (and cached)
+    const first = await run(); // the latest version is read with its document (and cached)
     sql.length = 0;
     const second = await run();
     assert.equal(sql.length, 2, `two statements for a start → task → end run (the last one releases the lease): ${sql.join(' | ')}`);
@@ -121,8 +121,8 @@ test('a stale cached latest version does not start the old version; a deleted fl
     sql.length = 0;
     const id = await orch.startRun(fc.id, { input: {} }, meta);
     assert.equal(await version(id), 2, 'the run is of the new latest version');
-    assert.deepEqual(sql.slice(0, 4).map((s) => s.slice(0, 17)), ['WITH x AS MATERIA', 'SELECT id, flowch', 'INSERT INTO runs ', 'SELECT version, d'],
-      `the create commit missed (and the run is confirmed absent), then the usual start (INSERT reading the version, graph of version 2): ${sql.join(' | ')}`);
+    assert.deepEqual(sql.slice(0, 4).map((s) => s.slice(0, 17)), ['WITH x AS MATERIA', 'SELECT id, flowch', 'SELECT v.version,', 'WITH x AS MATERIA'],
+      `the create commit missed (and the run is confirmed absent), then version 2 is read with its document and the run created in its commit: ${sql.join(' | ')}`);
     assert.equal((await pool.query(`SELECT count(*)::int AS n FROM runs WHERE flowchart_version = 1`)).rows[0].n, 1, 'no second run of version 1');
     sql.length = 0;
     assert.equal(await version(await orch.startRun(fc.id, { input: {} }, meta)), 2);

@@ -1,8 +1,9 @@
 /**
- * Run creation on the hot path (issue 17): the first run of a flowchart's latest version is created by ONE statement that
- * also reads the version and takes the lease; the next statement is the run's first commit (which, with the start node
- * settled in it, already starts the first work node). Once the version is known, a run is created by its first commit
- * (a-run-is-created-by-its-first-commit.test.ts). A missing flowchart is `not_found`, and nothing is created.
+ * Run creation on the hot path (issue 17): before the first run of a flowchart's latest version in a process, ONE
+ * statement reads that version with its document; the next statement is the run's first commit, which creates the run
+ * with its lease (and, with the start node settled in it, already starts the first work node). Once the version is
+ * known, nothing precedes the first commit (a-run-is-created-by-its-first-commit.test.ts). A missing flowchart is
+ * `not_found`, and nothing is created.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +14,7 @@ import { Orchestrator, endHandler, startHandler } from '@llmctl/runtime';
 import { FlowchartRepository, LLMCTL_PG_TYPES, PgRunStore } from '../src/index.ts';
 import { createTestDatabase } from '../../../scripts/test-database.ts';
 
-test('a run of the latest version: one INSERT (version read, lease taken) then its first commit; a missing flowchart is not_found', async () => {
+test('a run of the latest version: one read of the version, then its first commit creates it; a missing flowchart is not_found', async () => {
   const db = await createTestDatabase({ migrated: true });
   const pool = new pg.Pool({ connectionString: db.url, max: 4, types: LLMCTL_PG_TYPES });
   const store = new PgRunStore(pool);
@@ -36,7 +37,7 @@ test('a run of the latest version: one INSERT (version read, lease taken) then i
     };
     assert.deepEqual(await runOf(), { flowchart_version: 1, status: 'succeeded', lease_epoch: 1 });
     await repo.saveVersion(fc.id, { document: doc('v2') as never });
-    const v2 = await runOf(); // compiles version 2 (one graph read), then runs it
+    const v2 = await runOf(); // the cached version 1 is stale: reads version 2 with its document, then runs it
     assert.equal(v2.flowchart_version, 2);
     sql.length = 0;
     assert.equal((await runOf()).flowchart_version, 2);

@@ -1,6 +1,7 @@
 /**
- * Starting a run costs one INSERT that also takes the starting process's lease: no lease SELECT/UPDATE, no run read and
- * no fold of the (empty) log before the first commit. The lease is real: other processes cannot take the run.
+ * A started run is created with the starting process's lease in one statement (`createLeasedRun`, or the run's first
+ * commit: a-run-is-created-by-its-first-commit.test.ts): no lease SELECT/UPDATE, no run read and no fold of the
+ * (empty) log before the first commit. The lease is real: other processes cannot take the run.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,7 +42,7 @@ test('Orchestrator.startRun on PostgreSQL runs a new run without leasing, readin
   const pool = new pg.Pool({ connectionString: db.url, max: 4, types: LLMCTL_PG_TYPES });
   const store = new PgRunStore(pool);
   const calls: string[] = [];
-  for (const m of ['acquireLease', 'getRun', 'loadEvents', 'loadSnapshot', 'createRun', 'createLeasedRun'] as const) {
+  for (const m of ['acquireLease', 'getRun', 'loadEvents', 'loadSnapshot', 'createRun', 'createLeasedRun', 'getFlowchartVersion'] as const) {
     const f = (store as unknown as Record<string, (...a: unknown[]) => unknown>)[m]!.bind(store);
     (store as unknown as Record<string, unknown>)[m] = (...a: unknown[]) => {
       calls.push(m);
@@ -65,7 +66,8 @@ test('Orchestrator.startRun on PostgreSQL runs a new run without leasing, readin
     const id = await orch.startRun(fc.id, { input: { x: 1 } }, { request_id: null, correlation_id: null });
     while (!terminal.has(id)) await new Promise<void>((resolve) => (wake = resolve));
     assert.equal(terminal.get(id), 'succeeded');
-    assert.deepEqual(calls, ['createLeasedRun'], 'one statement before the first commit');
+    // the latest version read with its document, then the first commit, which creates the run with its lease
+    assert.deepEqual(calls, ['getFlowchartVersion'], 'one statement before the first commit');
   } finally {
     await orch.stop();
     await pool.end();
