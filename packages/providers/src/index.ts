@@ -4,7 +4,7 @@
  */
 export * from './types.ts';
 export { createProvider, withRedactedErrors } from './create-provider.ts';
-export { redactSecrets, redactText, redactError, credentialValues, configSecrets, CREDENTIAL_FIELD_RE, REDACTED } from './redact.ts';
+export { redactSecrets, secretRedactor, redactText, redactError, credentialValues, configSecrets, CREDENTIAL_FIELD_RE, REDACTED } from './redact.ts';
 export { parseStructuredOutput, jsonInstruction } from './structured-output.ts';
 export { PROVIDER_ENDPOINTS, parseAllowedBaseUrls, checkBaseUrl, assertHttpUrl, baseUrlNotAllowed, type BaseUrlAllowlist, type BaseUrlVerdict, type Lookup } from './base-url-policy.ts';
 export { mapProviderError, retryAfterMs } from './error-mapping.ts';

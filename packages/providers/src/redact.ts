@@ -26,25 +26,60 @@ const PATTERNS: readonly RegExp[] = [
 /** Secrets shorter than this are not searched for (too likely to hit ordinary text); patterns still apply. */
 const MIN_SECRET_LENGTH = 6;
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * Cheap test run before the patterns: a string none of these substrings occurs in (case-insensitively) cannot match
+ * any of {@link PATTERNS} (each needs `sk-`, `AIza`, `bearer`, `basic`, `token`, `key`, `secret` or `password`).
+ */
+const PATTERN_HINT = /sk-|aiza|bearer|basic|token|key|secret|password/i;
+
+/** A known secret with the other forms it is removed in: its bare token and its JSON-escaped form. */
+interface KnownSecret {
+  value: string;
+  bare: string | undefined;
+  escaped: string | undefined;
+}
+
+/** Known secrets as `redactText` uses them: long enough, unique, longest first, their other forms worked out once. */
+function prepareSecrets(knownSecrets: readonly string[]): KnownSecret[] {
+  if (knownSecrets.length === 0) return [];
+  const known = [...new Set(knownSecrets.filter((s) => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
+  return known.map((value) => {
+    const escaped = JSON.stringify(value).slice(1, -1);
+    // The secret's bare token when it is a scheme-prefixed header value ("Bearer <token>").
+    return { value, bare: /^\S+\s+(\S{6,})$/.exec(value)?.[1], escaped: escaped !== value ? escaped : undefined };
+  });
+}
+
+function redactPrepared(text: string, known: readonly KnownSecret[]): string {
+  let out = text;
+  for (const s of known) {
+    if (out.includes(s.value)) out = out.split(s.value).join(REDACTED);
+    if (s.bare !== undefined && out.includes(s.bare)) out = out.split(s.bare).join(REDACTED);
+    // JSON-escaped forms (a secret with quotes or backslashes inside an encoded body).
+    if (s.escaped !== undefined && out.includes(s.escaped)) out = out.split(s.escaped).join(REDACTED);
+  }
+  if (!PATTERN_HINT.test(out)) return out;
+  for (const re of PATTERNS) {
+    out = out.replace(re, (m: string, prefix?: string) => (typeof prefix === 'string' && /[=:]\s*["']?$/.test(prefix) ? `${prefix}${REDACTED}` : /^(Bearer|Basic|Token)$/i.test(prefix ?? '') ? `${prefix} ${REDACTED}` : REDACTED));
+  }
+  return out;
 }
 
 /** Replaces every known secret (and every secret-looking pattern) in one string. */
 export function redactText(text: string, knownSecrets: readonly string[] = []): string {
-  let out = text;
-  const known = [...new Set(knownSecrets.filter((s) => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
-  for (const s of known) {
-    out = out.split(s).join(REDACTED);
-    // Also the secret's bare token when it is a scheme-prefixed header value ("Bearer <token>").
-    const bare = /^\S+\s+(\S{6,})$/.exec(s)?.[1];
-    if (bare) out = out.split(bare).join(REDACTED);
-    // JSON-escaped forms (a secret with quotes or backslashes inside an encoded body).
-    const escaped = JSON.stringify(s).slice(1, -1);
-    if (escaped !== s) out = out.replace(new RegExp(escapeRe(escaped), 'g'), REDACTED);
-  }
-  for (const re of PATTERNS) {
-    out = out.replace(re, (m: string, prefix?: string) => (typeof prefix === 'string' && /[=:]\s*["']?$/.test(prefix) ? `${prefix}${REDACTED}` : /^(Bearer|Basic|Token)$/i.test(prefix ?? '') ? `${prefix} ${REDACTED}` : REDACTED));
+  return redactPrepared(text, prepareSecrets(knownSecrets));
+}
+
+function redactValue(value: unknown, known: readonly KnownSecret[], depth: number): unknown {
+  if (typeof value === 'string') return redactPrepared(value, known);
+  if (depth > 32 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, known, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) {
+    const v = redactValue((value as Record<string, unknown>)[k], known, depth + 1);
+    // A plain assignment creates the same own data property, except for `__proto__` (an accessor on Object.prototype).
+    if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
   }
   return out;
 }
@@ -54,14 +89,16 @@ export function redactText(text: string, knownSecrets: readonly string[] = []): 
  * (objects and arrays are copied; object keys are kept).
  */
 export function redactSecrets<T>(value: T, knownSecrets: readonly string[] = [], depth = 0): T {
-  if (typeof value === 'string') return redactText(value, knownSecrets) as T;
-  if (depth > 32 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, knownSecrets, depth + 1)) as T;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    Object.defineProperty(out, k, { value: redactSecrets(v, knownSecrets, depth + 1), enumerable: true, writable: true, configurable: true });
-  }
-  return out as T;
+  return redactValue(value, prepareSecrets(knownSecrets), depth) as T;
+}
+
+/**
+ * {@link redactSecrets} with `knownSecrets` fixed: the secrets are sorted and their other forms worked out once, for a
+ * caller that redacts many values with the same secrets (a copy of the list is kept).
+ */
+export function secretRedactor(knownSecrets: readonly string[]): <T>(value: T) => T {
+  const known = prepareSecrets(knownSecrets);
+  return <T>(value: T): T => redactValue(value, known, 0) as T;
 }
 
 /** An `LlmctlError` (any thrown value is first made one by the caller) with message and details redacted. */

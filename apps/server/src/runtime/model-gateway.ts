@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ModelGateway, ResolvedModel } from '@llmctl/runtime';
 import { LlmctlError } from '@llmctl/contracts';
 import type { BaseUrlAllowlist, Lookup, ModelProvider, ProviderConfig, ProviderKind } from '@llmctl/providers';
-import { PROVIDER_ENDPOINTS, baseUrlNotAllowed, checkBaseUrl, createProvider, credentialValues, parseAllowedBaseUrls, redactSecrets, withRedactedErrors } from '@llmctl/providers';
+import { PROVIDER_ENDPOINTS, baseUrlNotAllowed, checkBaseUrl, createProvider, credentialValues, parseAllowedBaseUrls, redactSecrets, secretRedactor, withRedactedErrors } from '@llmctl/providers';
 import { joinSecrets, type Model, type ModelRepository, type SecretEntry } from '@llmctl/store';
 
 /** Provider credentials the gateway may add to a model's own settings (API keys are decrypted only here). */
@@ -23,6 +23,12 @@ function withoutCredentials(settings: Record<string, unknown>): Record<string, u
   return Object.fromEntries(Object.entries(settings).filter(([k, v]) => k !== 'headers' && credentialValues({ [k]: v }).length === 0));
 }
 
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /**
  * Wires the runtime's model port to the model registry and @llmctl/providers. Provider clients are cached per model
  * and rebuilt when the model, its credentials or the base URL verdict change.
@@ -35,7 +41,11 @@ function withoutCredentials(settings: Record<string, unknown>): Record<string, u
  * addresses (`pinned_addresses`: a DNS answer that changes after the check cannot redirect the call).
  */
 export class RegistryModelGateway implements ModelGateway {
-  private readonly cache = new Map<string, { stamp: string; provider: ModelProvider }>();
+  /**
+   * Per model id: the provider client, and what every call journals with it (settings without credentials, the
+   * redactor of its secrets), built again when the stamp changes.
+   */
+  private readonly cache = new Map<string, { stamp: string; secrets: readonly string[]; provider: ModelProvider; settings: Record<string, unknown>; redact: <T>(value: T) => T; chat: ResolvedModel['chat'] }>();
   /** Model rows per name when {@link cacheModelRows} is on (null: read the row on every call). */
   private rows: Map<string, Model> | null = null;
   /** Bumped by every invalidation: a row read that straddles one is not cached. */
@@ -86,18 +96,20 @@ export class RegistryModelGateway implements ModelGateway {
     }
     const { config, secrets } = r;
     // The stamp changes whenever the model or its credentials change (a digest, never the key itself).
-    const stamp = `${m.updated_at}|${createHash('sha256').update(JSON.stringify(config)).digest('hex')}`;
+    const stamp = `${m.updated_at}|${hash('sha256', JSON.stringify(config), 'hex')}`;
     let entry = this.cache.get(m.id);
-    if (!entry || entry.stamp !== stamp) {
-      entry = { stamp, provider: withRedactedErrors(createProvider(config), secrets) };
+    if (!entry || entry.stamp !== stamp || !sameStrings(entry.secrets, secrets)) {
+      const provider = withRedactedErrors(createProvider(config), secrets);
+      // Journaled with each call: settings without credentials, and everything journaled goes through the redactor.
+      // Both are built once per stamp and set of secrets, not per call.
+      entry = {
+        stamp, secrets, provider, settings: redactSecrets(withoutCredentials(config.settings ?? {}), secrets), redact: secretRedactor(secrets),
+        chat: (req, opts) => provider.chat(req, opts),
+      };
       this.cache.set(m.id, entry);
     }
-    const provider = entry.provider;
-    // Journaled with each call: settings without credentials, and everything journaled goes through the redactor.
-    return {
-      name: m.name, provider: m.provider, model: m.model, chat: (req, opts) => provider.chat(req, opts),
-      settings: redactSecrets(withoutCredentials(config.settings ?? {}), secrets), redact: (v) => redactSecrets(v, secrets),
-    };
+    // A fresh settings object per call (callers own what they get), copied from the one built for the stamp.
+    return { name: m.name, provider: m.provider, model: m.model, chat: entry.chat, settings: { ...entry.settings }, redact: entry.redact };
   }
 
   /**
