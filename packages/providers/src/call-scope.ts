@@ -13,38 +13,56 @@ export function abortError(reason: unknown): LlmctlError {
   return new LlmctlError('interrupted', `The model call was aborted: ${message}`, { reason: message });
 }
 
-/** Cancellation scope of one call; always `dispose()` it (in `finally`). */
+/**
+ * Cancellation scope of one call; always `dispose()` it (in `finally`). Its own controller (linked to the caller's
+ * signal) is made when a timeout needs it or when `signal` is first read, not for a call that never reads it (an
+ * instant scripted answer): the signal a reader gets aborts exactly as before.
+ */
 export class CallScope {
-  readonly signal: AbortSignal;
-  private readonly controller = new AbortController();
+  private controller: AbortController | undefined;
   private readonly callerSignal: AbortSignal | undefined;
   private readonly timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly onCallerAbort: () => void;
+  private onCallerAbort: (() => void) | undefined;
   private timedOut = false;
+  private disposed = false;
   private readonly timeoutMs: number | undefined;
 
   constructor(opts: CallOptions | undefined) {
-    this.signal = this.controller.signal;
     this.callerSignal = opts?.signal;
     this.timeoutMs = opts?.timeoutMs;
-    this.onCallerAbort = () => this.controller.abort(this.callerSignal?.reason);
-    if (this.callerSignal) {
-      if (this.callerSignal.aborted) this.controller.abort(this.callerSignal.reason);
-      else this.callerSignal.addEventListener('abort', this.onCallerAbort, { once: true });
-    }
-    if (opts?.timeoutMs !== undefined && opts.timeoutMs > 0 && !this.controller.signal.aborted) {
+    if (opts?.timeoutMs !== undefined && opts.timeoutMs > 0 && !this.callerSignal?.aborted) {
+      const controller = this.link();
       this.timer = setTimeout(() => {
         this.timedOut = true;
-        this.controller.abort(this.timeoutError());
+        controller.abort(this.timeoutError());
       }, opts.timeoutMs);
     }
+  }
+
+  /** The call's signal: aborted when the caller's signal aborts (with its reason) or the timeout fires. */
+  get signal(): AbortSignal {
+    return (this.controller ?? this.link()).signal;
+  }
+
+  private link(): AbortController {
+    const controller = new AbortController();
+    this.controller = controller;
+    const caller = this.callerSignal;
+    if (caller) {
+      if (caller.aborted) controller.abort(caller.reason);
+      else if (!this.disposed) {
+        this.onCallerAbort = () => controller.abort(caller.reason);
+        caller.addEventListener('abort', this.onCallerAbort, { once: true });
+      }
+    }
+    return controller;
   }
 
   /** The error for the current abort state, or undefined while not aborted. */
   abortState(): LlmctlError | undefined {
     if (this.callerSignal?.aborted) return abortError(this.callerSignal.reason);
     if (this.timedOut) return this.timeoutError();
-    if (this.signal.aborted) return abortError(this.signal.reason);
+    if (this.controller?.signal.aborted) return abortError(this.controller.signal.reason);
     return undefined;
   }
 
@@ -61,8 +79,9 @@ export class CallScope {
 
   /** Removes the listener and the timer. */
   dispose(): void {
+    this.disposed = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
-    this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
+    if (this.onCallerAbort) this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
   }
 
   private timeoutError(): LlmctlError {
