@@ -29,6 +29,29 @@ function badString(s: string): Unstorable['reason'] | null {
  * the whole value is storable.
  */
 export function findUnstorable(value: unknown, path = ''): Unstorable | null {
+  // Most values are storable: a first walk builds no paths; only a value with a finding is walked again for its path
+  // (the same order and visit budget, so the same first finding).
+  const budget = { visited: 0 };
+  return anyUnstorable(value, budget) ? locateUnstorable(value, path) : null;
+}
+
+/** True when `v` holds an unstorable string (value or key) within the visit budget ({@link findUnstorable}'s order). */
+function anyUnstorable(v: unknown, budget: { visited: number }): boolean {
+  if (++budget.visited > MAX_VISIT) return false;
+  if (typeof v === 'string') return badString(v) !== null;
+  if (v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (anyUnstorable(v[i], budget)) return true;
+    return false;
+  }
+  for (const k of Object.keys(v)) {
+    if (badString(k) !== null) return true;
+    if (anyUnstorable((v as Record<string, unknown>)[k], budget)) return true;
+  }
+  return false;
+}
+
+function locateUnstorable(value: unknown, path: string): Unstorable | null {
   let visited = 0;
   const walk = (v: unknown, p: string): Unstorable | null => {
     if (++visited > MAX_VISIT) return null;

@@ -3,7 +3,7 @@
  * (bounded: very long texts are truncated with a marker and their full length kept), and the replay of journaled
  * tool-loop steps when an interrupted or retried attempt runs the agent loop again (runtime.md "Durability").
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { JournalMessage, ModelCallRecord, ModelCallRequestJournal, ModelCallResponseJournal } from '../ports.ts';
 import type { PortChatMessage, PortChatRequest, PortChatResponse, ResolvedModel } from '../model-port.ts';
 
@@ -24,17 +24,17 @@ export function modelCallKey(nodeRunKey: string, step: number): string {
 
 function journalMessage(m: PortChatMessage): JournalMessage {
   const content = boundText(m.content);
-  return {
-    role: m.role, content,
-    ...(content.length !== m.content.length ? { content_length: m.content.length } : {}),
-    ...(m.tool_call_id ? { tool_call_id: m.tool_call_id } : {}),
-    ...(m.tool_calls && m.tool_calls.length > 0 ? { tool_calls: m.tool_calls } : {}),
-  };
+  // Optional fields assigned in order, not spread in (the same keys in the same order, built faster).
+  const out: JournalMessage = { role: m.role, content };
+  if (content.length !== m.content.length) out.content_length = m.content.length;
+  if (m.tool_call_id) out.tool_call_id = m.tool_call_id;
+  if (m.tool_calls && m.tool_calls.length > 0) out.tool_calls = m.tool_calls;
+  return out;
 }
 
 /** sha256 of the full request: same messages, tools and schema ⇒ same digest. */
 export function requestDigest(req: Pick<PortChatRequest, 'messages' | 'tools' | 'json_schema'>): string {
-  return createHash('sha256').update(JSON.stringify([req.messages, (req.tools ?? []).map((t) => t.name), req.json_schema ?? null])).digest('hex');
+  return hash('sha256', JSON.stringify([req.messages, (req.tools ?? []).map((t) => t.name), req.json_schema ?? null]), 'hex');
 }
 
 /** Settings of the model fit to journal: the provider's non-secret settings minus the scripted provider's script. */
@@ -47,28 +47,23 @@ function modelSettings(model: ResolvedModel): Record<string, unknown> {
 export function journalRequest(model: ResolvedModel, req: PortChatRequest): ModelCallRequestJournal {
   const all = req.messages;
   const kept = all.length <= JOURNAL_MESSAGE_LIMIT ? all : [...all.slice(0, 2), ...all.slice(all.length - (JOURNAL_MESSAGE_LIMIT - 2))];
-  const settings: Record<string, unknown> = {
-    model: req.model,
-    ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
-    ...(req.max_tokens !== undefined ? { max_tokens: req.max_tokens } : {}),
-    response_format: req.json_schema ? { type: 'json_schema', schema: req.json_schema } : { type: 'text' },
-    stream: true,
-    provider_settings: modelSettings(model),
-  };
-  const out: ModelCallRequestJournal = {
-    messages: kept.map(journalMessage),
-    ...(kept.length < all.length ? { omitted_messages: all.length - kept.length } : {}),
-    settings, tools: (req.tools ?? []).map((t) => t.name), digest: requestDigest(req),
-  };
+  const settings: Record<string, unknown> = { model: req.model };
+  if (req.temperature !== undefined) settings.temperature = req.temperature;
+  if (req.max_tokens !== undefined) settings.max_tokens = req.max_tokens;
+  settings.response_format = req.json_schema ? { type: 'json_schema', schema: req.json_schema } : { type: 'text' };
+  settings.stream = true;
+  settings.provider_settings = modelSettings(model);
+  const messages = kept.map(journalMessage);
+  const out: ModelCallRequestJournal = kept.length < all.length
+    ? { messages, omitted_messages: all.length - kept.length, settings, tools: (req.tools ?? []).map((t) => t.name), digest: requestDigest(req) }
+    : { messages, settings, tools: (req.tools ?? []).map((t) => t.name), digest: requestDigest(req) };
   return model.redact ? model.redact(out) : out;
 }
 
 /** The response half of a journal entry (redacted with the model's redactor). */
 export function journalResponse(model: ResolvedModel, res: PortChatResponse): ModelCallResponseJournal {
-  const out: ModelCallResponseJournal = {
-    text: boundText(res.text), text_length: res.text.length, tool_calls: res.tool_calls, finish_reason: res.finish_reason,
-    ...(res.raw_model ? { raw_model: res.raw_model } : {}),
-  };
+  const out: ModelCallResponseJournal = { text: boundText(res.text), text_length: res.text.length, tool_calls: res.tool_calls, finish_reason: res.finish_reason };
+  if (res.raw_model) out.raw_model = res.raw_model;
   return model.redact ? model.redact(out) : out;
 }
 
