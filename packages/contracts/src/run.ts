@@ -3,6 +3,13 @@
 export const RUN_STATUSES = ['queued', 'running', 'pausing', 'paused', 'canceling', 'succeeded', 'failed', 'canceled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'pausing', 'paused', 'canceling'];
+/** The statuses a run ends in. */
+export const RUN_END_STATUSES = ['succeeded', 'failed', 'canceled'] as const satisfies readonly RunStatus[];
+const RUN_END = new Set<string>(RUN_END_STATUSES);
+/** True when `status` is one a run ends in (succeeded, failed, canceled). */
+export function isRunEndStatus(status: string): boolean {
+  return RUN_END.has(status);
+}
 
 export const NODE_RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled', 'skipped', 'superseded'] as const;
 export type NodeRunStatus = (typeof NODE_RUN_STATUSES)[number];
@@ -94,7 +101,7 @@ export interface NodeRun {
 }
 
 /** How a child run ended, as its parent's log records it. */
-export const CHILD_RUN_END_STATUSES = ['succeeded', 'failed', 'canceled'] as const;
+export const CHILD_RUN_END_STATUSES = RUN_END_STATUSES;
 export type ChildRunEndStatus = (typeof CHILD_RUN_END_STATUSES)[number];
 
 /** A `flowchart` node run's child run, folded from the parent's log. */

@@ -1,7 +1,7 @@
 import { foldLog } from './fold-log.ts';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { ControlRequest, FlowchartSettings } from '@llmctl/contracts';
+import type { ControlRequest, FlowchartDocument, FlowchartSettings } from '@llmctl/contracts';
 import { DEFAULT_SETTINGS, LlmctlError } from '@llmctl/contracts';
 import type { CompiledGraph, ControlMeta, EngineState } from '@llmctl/engine';
 import { compileGraph, control, initialState, decide } from '@llmctl/engine';
@@ -146,6 +146,16 @@ export class Orchestrator {
     if (!g) {
       const fv = await this.o.store.getFlowchartVersion(flowchartId, version);
       if (!fv) throw new LlmctlError('not_found', `flowchart ${flowchartId} version ${version} not found`);
+      g = this.cacheGraph(flowchartId, fv);
+    }
+    return g;
+  }
+
+  /** Compiles a version read from the store into the per-process graph cache (kept if already there). */
+  private cacheGraph(flowchartId: string, fv: { version: number; document: FlowchartDocument }): CompiledGraph {
+    const key = `${flowchartId}@${fv.version}`;
+    let g = this.graphs.get(key);
+    if (!g) {
       g = compileGraph(fv.document, this.o.defaults ?? DEFAULT_SETTINGS);
       this.graphs.set(key, g);
     }
@@ -225,8 +235,7 @@ export class Orchestrator {
   private async readLatest(flowchartId: string): Promise<number> {
     const fv = await this.o.store.getFlowchartVersion(flowchartId);
     if (!fv) throw new LlmctlError('not_found', `flowchart ${flowchartId} not found`, { flowchart_id: flowchartId });
-    const key = `${flowchartId}@${fv.version}`;
-    if (!this.graphs.has(key)) this.graphs.set(key, compileGraph(fv.document, this.o.defaults ?? DEFAULT_SETTINGS));
+    this.cacheGraph(flowchartId, fv);
     this.latest.set(flowchartId, fv.version);
     return fv.version;
   }
@@ -254,7 +263,7 @@ export class Orchestrator {
     };
     const record: RunRecord = {
       ...run, status: 'queued', continued_from: null, continued_to: null, continuation: 0, lease_owner: this.owner, lease_epoch: 1,
-      lease_expires_at: null, last_sequence: 0, request_id: meta.request_id, correlation_id: meta.correlation_id,
+      lease_expires_at: null, last_sequence: 0,
     };
     const actor = RunActor.created(this.actorDeps(() => actor.creating), record, graph, 1, { run, ttl_ms: this.ttl, if_latest: opts.version === undefined });
     this.actors.set(id, actor);

@@ -1,8 +1,8 @@
 import type { Commit, ModelCallRecord } from '@llmctl/runtime';
 import { snapshotRefs } from '@llmctl/runtime';
 import { compactEventPayload, compactInputSnapshot } from './stored-outputs.ts';
+import { isRunEndStatus } from '@llmctl/contracts';
 import { FULL_SHAPE, MODEL_CALL_COLUMNS, MODEL_CALL_NAMES, buildCommitSql, commitParamKinds, commitStatement, type CommitShape } from './commit-sql.ts';
-
 
 /**
  * One run's commit as JSON texts, ready to be spliced into the recordsets of {@link COMMIT_SQL}. Encoded when the
@@ -32,7 +32,6 @@ export function encodeModelCall(c: ModelCallRecord): string {
   });
 }
 
-
 /** Inserts the model-call records of recordset `$1` (outside a commit). */
 export const MODEL_CALLS_SQL = `INSERT INTO model_calls (${MODEL_CALL_NAMES})
   SELECT ${MODEL_CALL_NAMES} FROM jsonb_to_recordset($1::jsonb) AS m(${MODEL_CALL_COLUMNS})`;
@@ -46,8 +45,6 @@ function outputEvents(c: Commit): Map<string, { sequence: number; output: unknow
   }
   return m;
 }
-
-const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
 
 /** The run-row fields of a run created by its first commit (the INSERT arm of commit-sql.ts). */
 function creationFields(c: Commit): Record<string, unknown> {
@@ -82,7 +79,7 @@ export function encodeCommit(c: Commit, releaseOnTerminal = true): EncodedCommit
     snap_seq: c.snapshot?.sequence ?? null, snap_format: c.snapshot?.format ?? null,
     snap_refs: c.snapshot ? `{${snapshotRefs(c.snapshot.state_json).join(',')}}` : null,
     // a commit leaving the run terminal releases its lease (PgRunStore.releasesLeaseOnTerminalCommit)
-    release: releaseOnTerminal && c.lease !== null && TERMINAL.has(run.status), ttl_ms: c.lease?.ttl_ms ?? null,
+    release: releaseOnTerminal && c.lease !== null && isRunEndStatus(run.status), ttl_ms: c.lease?.ttl_ms ?? null,
     ...(c.create ? creationFields(c) : {}),
   });
   // The snapshot state is already JSON text: spliced in, not parsed and serialised again.

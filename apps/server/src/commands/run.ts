@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { LlmctlError, type NodeRun } from '@llmctl/contracts';
+import { LlmctlError, isRunEndStatus, type NodeRun } from '@llmctl/contracts';
 import { foldRunEvent, newRunFold, nodeRunView, type RunFold } from '@llmctl/engine';
 import type { CommandContext } from '../cli.ts';
 import { connect } from './api-client.ts';
 
-const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
 const ICON: Record<string, string> = { queued: '·', running: '▶', succeeded: '✓', failed: '✗', skipped: '↷', canceled: '■', superseded: '↺' };
 
 function parseInput(raw: unknown): unknown {
@@ -113,7 +112,7 @@ export async function runCommand({ args, flags, out, err }: CommandContext): Pro
         after = events[events.length - 1]!.sequence;
         status = progress.apply(events.map((e) => e.payload));
       }
-      if (TERMINAL.has(status) || status === 'paused') break;
+      if (isRunEndStatus(status) || status === 'paused') break;
       if (events.length === 0) await api.call('GET', `/api/runs/${run.id}?wait_s=1`).catch(() => undefined);
     }
     const final = await api.call<{ status: string; output: unknown; node_runs?: FailedNodeRun[] }>('GET', `/api/runs/${run.id}`);

@@ -1,11 +1,11 @@
 import client from 'prom-client';
 import type pg from 'pg';
 import type { EventBus } from '@llmctl/runtime';
+import { isRunEndStatus } from '@llmctl/contracts';
 import { queueStats } from '@llmctl/executors';
 import { readStatusCounts } from '@llmctl/store';
 
 /** Run statuses a run ends in. */
-const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
 
 /**
  * Prometheus metrics of one server. Nothing scans the history at scrape time: finished runs are counters this
@@ -53,7 +53,7 @@ export class ServerMetrics {
       this.eventsPublished.inc({ event_type: e.event_type });
       const p = e.payload as { kind: string; node_run_id?: string; at?: string; node_id?: string; node_run?: { id: string; node_type: string }; status?: string };
       if (p.kind === 'run.started') this.runsStarted.inc();
-      if (p.kind === 'run.status' && p.status && TERMINAL.has(p.status)) this.runsFinished.inc({ status: p.status });
+      if (p.kind === 'run.status' && p.status && isRunEndStatus(p.status)) this.runsFinished.inc({ status: p.status });
       if (p.kind === 'node.queued' && p.node_run) types.set(p.node_run.id, p.node_run.node_type);
       if (p.at) this.publishLag.observe(Math.max(0, Date.now() - Date.parse(p.at)) / 1000);
       if (p.kind === 'node.started' && p.node_run_id && p.at) started.set(p.node_run_id, Date.parse(p.at));

@@ -1,3 +1,4 @@
+import { isRunEndStatus } from '@llmctl/contracts';
 import { readTraceRows } from '@llmctl/store';
 import type { RouteInstaller } from '../app-context.ts';
 import { buildTrace } from '../runtime/trace.ts';
@@ -10,7 +11,6 @@ declare module 'fastify' {
   }
 }
 
-const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
 
 /** `GET /metrics` (Prometheus text) and, when OTEL_* asks for it, OTLP export of every finished run's trace. */
 export const observabilityRoutes: RouteInstaller = async (app, ctx) => {
@@ -34,7 +34,7 @@ export const observabilityRoutes: RouteInstaller = async (app, ctx) => {
   const exporter = new RunTraceExporter();
   const off = app.orchestrator.bus.onEvent((e) => {
     const p = e.payload as { kind: string; status?: string };
-    if (p.kind !== 'run.status' || !p.status || !TERMINAL.has(p.status)) return;
+    if (p.kind !== 'run.status' || !p.status || !isRunEndStatus(p.status)) return;
     void readTraceRows(ctx.db.pool, e.run_id)
       .then((rows) => {
         const root = buildTrace(rows);

@@ -2,7 +2,7 @@
  * The cutover switch `agent_runtime_cutover_enabled` (migration.md "Cutover"; docs/migration/cutover.md): the run
  * guard, the guard on turning it on, the checklist and the rehearsal of every imported flowchart.
  */
-import { LlmctlError, type CutoverChecklist, type FlowchartDocument } from '@llmctl/contracts';
+import { LlmctlError, isRunEndStatus, type CutoverChecklist, type FlowchartDocument } from '@llmctl/contracts';
 import { MigrationRepository, RunRepository, type CutoverEntry } from '@llmctl/store';
 import type { Orchestrator } from '@llmctl/runtime';
 import type { AppContext } from '../app-context.ts';
@@ -56,7 +56,6 @@ export async function cutoverChecklist(ctx: AppContext): Promise<CutoverChecklis
   };
 }
 
-const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
 
 /** Models of a document that are not on the scripted provider (a rehearsal never calls a real model). */
 async function unscriptedModels(ctx: AppContext, doc: FlowchartDocument): Promise<string[]> {
@@ -82,7 +81,7 @@ function waitForRun(orchestrator: Orchestrator, runs: RunRepository, runId: stri
       resolve(status);
     };
     const check = (): void => {
-      runs.get(runId, false).then((r) => { if (r && TERMINAL.has(r.status)) finish(r.status); }).catch(() => undefined);
+      runs.get(runId, false).then((r) => { if (r && isRunEndStatus(r.status)) finish(r.status); }).catch(() => undefined);
     };
     const off = orchestrator.bus.onEvent((e) => { if (e.run_id === runId) check(); });
     const timer = setTimeout(() => finish('timeout'), seconds * 1000);

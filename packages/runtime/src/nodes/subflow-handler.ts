@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { LlmctlError, type ChildRunEndStatus, type ErrorInfo } from '@llmctl/contracts';
+import { LlmctlError, isRunEndStatus, type ChildRunEndStatus, type ErrorInfo } from '@llmctl/contracts';
 import { renderTemplate, subflow } from '@llmctl/engine';
 import type { Orchestrator } from '../orchestrator.ts';
 import type { RunQueries } from '../ports.ts';
@@ -12,7 +12,6 @@ export function childRunId(nodeRunKey: string): string {
   return `run_${createHash('sha256').update(nodeRunKey).digest('hex').slice(0, 26)}`;
 }
 
-const TERMINAL = new Set<string>(['succeeded', 'failed', 'canceled'] satisfies ChildRunEndStatus[]);
 
 /** A finished run's result, as the wait hands it back. */
 export interface FinishedRun {
@@ -83,7 +82,7 @@ export function waitForRun(o: Pick<Orchestrator, 'bus' | 'signals'>, queries: Ru
         do {
           again = false;
           const r = await retryWhileUnreachable(() => queries.getRunResult(runId), { signal });
-          if (r && TERMINAL.has(r.status) && !done) {
+          if (r && isRunEndStatus(r.status) && !done) {
             finish();
             resolve({ status: r.status as ChildRunEndStatus, output: r.output, error: r.error });
           }
